@@ -1,0 +1,54 @@
+# chan: build, test, demo, bench. `make demo` and `make test` work from a clean clone on a
+# fresh Debian machine with Swift: `deps` installs the system libraries when missing.
+SWIFT ?= swift
+PREFIX ?= /usr/local
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BIN := .build/debug/chan
+RELEASE_BIN := .build/release/chan
+GRAPHS := $(abspath ../shared/data/graphs)
+
+.PHONY: deps build release test unit-test cli-test examples demo bench install clean
+
+deps:
+	@missing=""; \
+	pkg-config --exists libsecp256k1 2>/dev/null || missing="$$missing libsecp256k1-dev"; \
+	pkg-config --exists libcrypto 2>/dev/null || missing="$$missing libssl-dev"; \
+	pkg-config --exists sqlite3 2>/dev/null || missing="$$missing libsqlite3-dev"; \
+	pkg-config --exists zlib 2>/dev/null || missing="$$missing zlib1g-dev"; \
+	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
+	command -v jq >/dev/null || missing="$$missing jq"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build --build-tests
+
+release: deps
+	$(SWIFT) build -c release
+
+# Unit tests (Swift Testing), the CLI tests that run the built binary, then every example.
+test: build
+	CHAN_BIN=$(abspath $(BIN)) $(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory examples
+
+examples:
+	@set -e; for script in Examples/*.sh; do \
+		echo "== $$script"; \
+		PATH="$(abspath .build/debug):$$PATH" CHAN_HOME=$$(mktemp -d) bash "$$script" >/dev/null; \
+	done; echo "examples: all passed"
+
+demo: build
+	PATH="$(abspath .build/debug):$$PATH" bash Examples/demo.sh
+
+bench: release
+	@mkdir -p .build/bench
+	$(RELEASE_BIN) bench pathfind --graph $(GRAPHS)/mainnet-2026-02-03.listchannels.json.gz --pairs 1000 --mpp
+
+install: release
+	install -d $(PREFIX)/bin
+	install -m 0755 $(RELEASE_BIN) $(PREFIX)/bin/chan
+
+clean:
+	rm -rf .build

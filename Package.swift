@@ -1,0 +1,53 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "chan",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "chan", targets: ["chan"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSecp256k1",
+            pkgConfig: "libsecp256k1",
+            providers: [.apt(["libsecp256k1-dev"])]
+        ),
+        .systemLibrary(
+            name: "COpenSSL",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
+        .target(name: "ChanCrypto", dependencies: ["CSecp256k1", "COpenSSL"]),
+        .target(name: "ChanLedger", dependencies: ["ChanCrypto"]),
+        .target(
+            name: "ChanCore",
+            dependencies: ["ChanCrypto", "ChanLedger", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "ChanStore",
+            dependencies: [
+                "ChanCore", "ChanLedger", "ChanCrypto",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "chan",
+            dependencies: [
+                "ChanCrypto", "ChanLedger", "ChanCore", "ChanStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ChanCryptoTests", dependencies: ["ChanCrypto"]),
+        .testTarget(name: "ChanLedgerTests", dependencies: ["ChanLedger", "ChanCrypto"]),
+        .testTarget(name: "ChanCoreTests", dependencies: ["ChanCore", "ChanLedger", "ChanCrypto"]),
+        .testTarget(name: "ChanStoreTests", dependencies: ["ChanStore", "ChanLedger", "ChanCore", "ChanCrypto"]),
+        .testTarget(name: "ChanCLITests", dependencies: ["chan"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
