@@ -63,3 +63,29 @@ public struct Preimage: Hashable, Sendable {
 
     public var hash: PaymentHash { PaymentHash(preimage: self) }
 }
+
+extension PaymentHash: Codable {
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let bytes = Hex.decode(text) else { throw LedgerError.malformedHash(text) }
+        try self.init(bytes: bytes)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(hex)
+    }
+}
+
+extension Preimage: Codable {
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let bytes = Hex.decode(text) else { throw LedgerError.malformedPreimage }
+        try self.init(bytes: bytes)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(Hex.encode(bytes))
+    }
+}

@@ -1,0 +1,38 @@
+import ChanLedger
+
+/// The limits one side asks of the other in `open_channel` / `accept_channel` (BOLT 2). Each
+/// side's config constrains the commitment the *other* side may propose to it: e.g. my
+/// `toSelfDelay` is the delay on the peer's `to_local`, my `channelReserve` is what the peer
+/// must keep, my `maxAcceptedHTLCs` caps the HTLCs the peer may offer me.
+public struct ChannelConfig: Hashable, Sendable, Codable {
+    public var dustLimit: Satoshi
+    public var channelReserve: Satoshi
+    public var htlcMinimum: MilliSatoshi
+    public var maxHTLCValueInFlight: MilliSatoshi
+    public var toSelfDelay: UInt16
+    public var maxAcceptedHTLCs: UInt16
+
+    public init(dustLimit: Satoshi, channelReserve: Satoshi, htlcMinimum: MilliSatoshi,
+                maxHTLCValueInFlight: MilliSatoshi, toSelfDelay: UInt16, maxAcceptedHTLCs: UInt16) {
+        self.dustLimit = dustLimit
+        self.channelReserve = channelReserve
+        self.htlcMinimum = htlcMinimum
+        self.maxHTLCValueInFlight = maxHTLCValueInFlight
+        self.toSelfDelay = toSelfDelay
+        self.maxAcceptedHTLCs = maxAcceptedHTLCs
+    }
+
+    /// BOLT 2 caps `max_accepted_htlcs` at 483 so a commitment with every HTLC fits a transaction.
+    public static let maxAcceptedHTLCsLimit: UInt16 = 483
+
+    /// Defaults like lnd's: 1% reserve, 354 sat dust limit, 144-block delay.
+    public static func defaults(capacity: Satoshi) -> ChannelConfig {
+        ChannelConfig(
+            dustLimit: Satoshi(354),
+            channelReserve: Satoshi(max(capacity.value / 100, 354)),
+            htlcMinimum: MilliSatoshi(1),
+            maxHTLCValueInFlight: (try? capacity.msat) ?? .zero,
+            toSelfDelay: 144,
+            maxAcceptedHTLCs: maxAcceptedHTLCsLimit)
+    }
+}
