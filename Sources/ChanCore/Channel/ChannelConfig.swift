@@ -1,9 +1,10 @@
 import ChanLedger
 
 /// The limits one side asks of the other in `open_channel` / `accept_channel` (BOLT 2). Each
-/// side's config constrains the commitment the *other* side may propose to it: e.g. my
-/// `toSelfDelay` is the delay on the peer's `to_local`, my `channelReserve` is what the peer
-/// must keep, my `maxAcceptedHTLCs` caps the HTLCs the peer may offer me.
+/// side's config constrains the *other* side: my `toSelfDelay` is the delay on the peer's
+/// `to_local`, my `channelReserve` is what the peer must keep, my `htlcMinimum`,
+/// `maxHTLCValueInFlight` and `maxAcceptedHTLCs` bound the HTLCs the peer may offer me. Only
+/// `dustLimit` is about one's own commitment: outputs below it are left out of it.
 public struct ChannelConfig: Hashable, Sendable, Codable {
     public var dustLimit: Satoshi
     public var channelReserve: Satoshi

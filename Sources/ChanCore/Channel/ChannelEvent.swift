@@ -1,0 +1,55 @@
+import ChanCrypto
+import ChanLedger
+
+/// Everything that can happen to a channel. The driver (daemon, harness, simulator) turns the
+/// outside world into these; the channel answers with `ChannelEffect`s.
+public enum ChannelEvent: Hashable, Sendable {
+    case message(WireMessage)
+    case command(ChannelCommand)
+    case ledger(LedgerEvent)
+    /// The connection to the peer dropped.
+    case disconnected
+    /// The connection to the peer is back; the channel sends `channel_reestablish`.
+    case reconnected
+}
+
+/// What the node asks of the channel. A command that cannot be done throws and changes nothing.
+public enum ChannelCommand: Hashable, Sendable {
+    /// The opener's wallet built and signed the funding transaction asked for by
+    /// `ChannelEffect.fundingNeeded`.
+    case fundingTransactionReady(Transaction, outputIndex: UInt32)
+    case addHTLC(amount: MilliSatoshi, paymentHash: PaymentHash, cltvExpiry: UInt32, onion: OnionRoutingPacket)
+    case fulfillHTLC(id: UInt64, preimage: Preimage)
+    case failHTLC(id: UInt64, reason: [UInt8])
+    case failMalformedHTLC(id: UInt64, sha256OfOnion: Hash32, failureCode: UInt16)
+    case updateFee(feeratePerKw: UInt32)
+    /// Send `commitment_signed` for the pending updates (updates are batched until asked).
+    case sign
+    /// Mutual close: pay our final balance to the condition given when the channel was made.
+    case close
+    /// Broadcast our latest commitment.
+    case forceClose
+}
+
+/// What the ledger tells a channel. The driver reports the confirmations of the funding
+/// output, every new block, and every confirmed transaction that spends an outpoint in
+/// `Channel.watchedOutPoints`.
+public enum LedgerEvent: Hashable, Sendable {
+    case fundingConfirmed(depth: UInt32, shortChannelID: ShortChannelID)
+    case blockConnected(height: UInt32)
+    case transactionConfirmed(Transaction, height: UInt32)
+}
+
+/// What the channel asks the driver to do, in order. `persist` comes before the sends that
+/// depend on the new state (DESIGN.md: persist before send).
+public enum ChannelEffect: Hashable, Sendable {
+    case send(WireMessage)
+    case persist
+    case broadcast(Transaction)
+    /// The opener must fund: a transaction with an output of `amount` to `condition`.
+    case fundingNeeded(amount: Satoshi, condition: OutputCondition)
+    case htlc(HTLCResolution)
+    case phaseChanged(old: ChannelPhase, new: ChannelPhase)
+    /// Drop the connection (after a warning about a peer's bad message).
+    case disconnect
+}

@@ -1,0 +1,169 @@
+import ChanCrypto
+import ChanLedger
+
+/// `commitment_signed` and `revoke_and_ack`: moving updates from proposed to irrevocable.
+extension Commitments {
+    /// The peer's commitment `number` for `spec`, with the per-commitment point it gave us.
+    func remoteCommitment(number: UInt64, spec: CommitmentSpec, point: PublicKey) throws(ChannelError) -> CommitmentTransaction {
+        do {
+            let keys = try CommitmentKeys.derive(owner: parameters.remoteBasepoints, counterparty: parameters.localBasepoints, perCommitmentPoint: point)
+            return try CommitmentBuilder.build(
+                commitmentNumber: number, fundingOutPoint: parameters.fundingOutPoint, fundingAmount: parameters.capacity,
+                ownerIsOpener: !parameters.weAreOpener, spec: spec, keys: keys,
+                ownerDustLimit: parameters.remoteConfig.dustLimit, toSelfDelay: parameters.localConfig.toSelfDelay)
+        } catch {
+            throw .protocolViolation("cannot build the peer's commitment \(number): \(error)")
+        }
+    }
+
+    /// Our commitment `number` for `spec`.
+    func localCommitment(number: UInt64, spec: CommitmentSpec, keys channelKeys: ChannelKeys) throws(ChannelError) -> CommitmentTransaction {
+        do {
+            let point = try channelKeys.perCommitmentPoint(commitmentNumber: number)
+            let keys = try CommitmentKeys.derive(owner: parameters.localBasepoints, counterparty: parameters.remoteBasepoints, perCommitmentPoint: point)
+            return try CommitmentBuilder.build(
+                commitmentNumber: number, fundingOutPoint: parameters.fundingOutPoint, fundingAmount: parameters.capacity,
+                ownerIsOpener: parameters.weAreOpener, spec: spec, keys: keys,
+                ownerDustLimit: parameters.localConfig.dustLimit, toSelfDelay: parameters.remoteConfig.toSelfDelay)
+        } catch {
+            throw .protocolViolation("cannot build our commitment \(number): \(error)")
+        }
+    }
+
+    /// Our signatures on the peer's commitment and on its HTLC transactions.
+    func signRemoteCommitment(_ commitment: CommitmentTransaction, feeratePerKw: UInt32,
+                              keys channelKeys: ChannelKeys) throws(ChannelError) -> (Signature, [Signature]) {
+        do {
+            let signature = try CommitmentSigning.sign(commitment.transaction, inputIndex: 0, with: channelKeys.funding)
+            let htlcKey = try KeyDerivation.privateKey(basepointSecret: channelKeys.htlcBasepointSecret,
+                                                       perCommitmentPoint: commitment.keys.perCommitmentPoint)
+            let htlcTransactions = HTLCTransactions.build(for: commitment, feeratePerKw: feeratePerKw,
+                                                          toSelfDelay: parameters.localConfig.toSelfDelay)
+            var htlcSignatures: [Signature] = []
+            for htlcTransaction in htlcTransactions {
+                htlcSignatures.append(try CommitmentSigning.sign(htlcTransaction.transaction, inputIndex: 0, with: htlcKey))
+            }
+            return (signature, htlcSignatures)
+        } catch {
+            throw .invalidSignature("signing failed: \(error)")
+        }
+    }
+
+    /// Signs the peer's next commitment with every update it does not hold yet.
+    mutating func sendCommit(keys channelKeys: ChannelKeys) throws(ChannelError) -> CommitmentSigned {
+        guard case .ready(let point) = remoteNext else { throw .invalidState("a signature already awaits its revocation") }
+        guard localHasChanges else { throw .nothingToSign }
+        let spec = try remote.spec.applying(ownerUpdates: remoteChanges.acked, counterpartyUpdates: localChanges.proposed)
+        let number = remote.number + 1
+        let commitment = try remoteCommitment(number: number, spec: spec, point: point)
+        let (signature, htlcSignatures) = try signRemoteCommitment(commitment, feeratePerKw: spec.feeratePerKw, keys: channelKeys)
+        remoteNext = .awaitingRevocation(
+            RemoteCommitment(number: number, spec: spec, txid: commitment.transaction.txid, perCommitmentPoint: point),
+            sentAfterLocalNumber: local.number)
+        localChanges.signed = localChanges.proposed
+        localChanges.proposed = []
+        remoteChanges.signed = remoteChanges.acked
+        remoteChanges.acked = []
+        return CommitmentSigned(channelID: channelID, signature: try! CompactSignature(signature.compact),
+                                htlcSignatures: htlcSignatures.map { try! CompactSignature($0.compact) })
+    }
+
+    /// Checks the peer's signatures on our next commitment, adopts it and revokes the previous one.
+    mutating func receiveCommit(_ message: CommitmentSigned, keys channelKeys: ChannelKeys) throws(ChannelError) -> RevokeAndAck {
+        guard remoteHasChanges else { throw .protocolViolation("commitment_signed without any update") }
+        let spec = try local.spec.applying(ownerUpdates: localChanges.acked, counterpartyUpdates: remoteChanges.proposed)
+        let number = local.number + 1
+        let commitment = try localCommitment(number: number, spec: spec, keys: channelKeys)
+        guard let signature = try? Signature(compact: message.signature.bytes),
+              CommitmentSigning.verify(signature, on: commitment.transaction, inputIndex: 0, by: parameters.remoteBasepoints.funding)
+        else { throw .invalidSignature("commitment \(number)") }
+        let htlcTransactions = HTLCTransactions.build(for: commitment, feeratePerKw: spec.feeratePerKw,
+                                                      toSelfDelay: parameters.remoteConfig.toSelfDelay)
+        guard message.htlcSignatures.count == htlcTransactions.count else {
+            throw .invalidSignature("\(message.htlcSignatures.count) HTLC signatures for \(htlcTransactions.count) HTLC outputs")
+        }
+        var htlcSignatures: [Signature] = []
+        for (htlcTransaction, compact) in zip(htlcTransactions, message.htlcSignatures) {
+            guard let htlcSignature = try? Signature(compact: compact.bytes),
+                  CommitmentSigning.verify(htlcSignature, on: htlcTransaction.transaction, inputIndex: 0, by: commitment.keys.counterpartyHTLCKey)
+            else { throw .invalidSignature("HTLC \(htlcTransaction.htlc.htlc.id) of commitment \(number)") }
+            htlcSignatures.append(htlcSignature)
+        }
+        local = LocalCommitment(number: number, spec: spec, transaction: commitment,
+                                remoteSignature: signature, remoteHTLCSignatures: htlcSignatures)
+        localChanges.acked = []
+        remoteChanges.acked += remoteChanges.proposed
+        remoteChanges.proposed = []
+        return try lastRevocation(keys: channelKeys)
+    }
+
+    /// The `revoke_and_ack` that revoked our previous commitment (sent again after a reconnect
+    /// if the peer did not get it).
+    func lastRevocation(keys channelKeys: ChannelKeys) throws(ChannelError) -> RevokeAndAck {
+        guard local.number > 0 else { throw .invalidState("no commitment revoked yet") }
+        do {
+            let secret = channelKeys.perCommitmentSecret(commitmentNumber: local.number - 1)
+            let nextPoint = try channelKeys.perCommitmentPoint(commitmentNumber: local.number + 1)
+            return RevokeAndAck(channelID: channelID, perCommitmentSecret: try Bytes32(secret),
+                                nextPerCommitmentPoint: try SerializedPoint(nextPoint.compressed))
+        } catch {
+            throw .invalidState("cannot derive the revocation: \(error)")
+        }
+    }
+
+    /// The peer revokes its previous commitment: our updates it signed become irrevocable, and
+    /// so do the peer's updates we signed; report those the node must act on.
+    mutating func receiveRevocation(_ message: RevokeAndAck) throws(ChannelError) -> [HTLCResolution] {
+        guard case .awaitingRevocation(let next, _) = remoteNext else {
+            throw .protocolViolation("revoke_and_ack without a pending commitment_signed")
+        }
+        let secret = message.perCommitmentSecret.bytes
+        guard let point = try? PerCommitmentSecret.point(for: secret), point == remote.perCommitmentPoint else {
+            throw .invalidRevocation("the secret does not match commitment \(remote.number)")
+        }
+        guard let nextPoint = try? PublicKey(compressed: message.nextPerCommitmentPoint.bytes) else {
+            throw .invalidRevocation("the next per-commitment point is not a valid key")
+        }
+        do {
+            try remoteSecrets.insert(secret: secret, index: PerCommitmentSecret.firstIndex - remote.number)
+        } catch {
+            throw .invalidRevocation(error.message)
+        }
+        var resolutions: [HTLCResolution] = []
+        for update in remoteChanges.signed {
+            switch update {
+            case .add(let add):
+                resolutions.append(.incomingCommitted(CommitmentHTLC(add, direction: .received), onion: add.onionRoutingPacket))
+            case .fail(let fail):
+                if let htlc = remote.spec.htlcs.first(where: { $0.id == fail.id && $0.direction == .received }) {
+                    resolutions.append(.outgoingFailed(id: fail.id, paymentHash: htlc.paymentHash, reason: fail.reason))
+                }
+            case .failMalformed(let fail):
+                if let htlc = remote.spec.htlcs.first(where: { $0.id == fail.id && $0.direction == .received }) {
+                    resolutions.append(.outgoingFailed(id: fail.id, paymentHash: htlc.paymentHash, reason: []))
+                }
+            case .fulfill, .fee:
+                break // a fulfilment was reported when its preimage arrived
+            }
+        }
+        revokedRemoteCommitments[remote.txid] = remote.number
+        remote = next
+        remoteNext = .ready(nextPoint: nextPoint)
+        localChanges.acked += localChanges.signed
+        localChanges.signed = []
+        remoteChanges.signed = []
+        return resolutions
+    }
+
+    /// BOLT 2: on disconnection, updates not covered by a `commitment_signed` are forgotten by
+    /// both sides. Returns ours, so the channel can fail the HTLCs it had proposed and propose
+    /// its settlements again after the reconnect.
+    mutating func discardUnsignedUpdates() -> [ChannelUpdate] {
+        let dropped = localChanges.proposed
+        localNextHTLCID -= UInt64(dropped.filter(\.isAdd).count)
+        remoteNextHTLCID -= UInt64(remoteChanges.proposed.filter(\.isAdd).count)
+        localChanges.proposed = []
+        remoteChanges.proposed = []
+        return dropped
+    }
+}

@@ -1,0 +1,321 @@
+import ChanCrypto
+import ChanLedger
+
+/// What the channel fixed at open and never changes.
+public struct ChannelParameters: Hashable, Sendable {
+    public let fundingOutPoint: OutPoint
+    public let capacity: Satoshi
+    public let weAreOpener: Bool
+    /// What we ask of the peer (see `ChannelConfig`).
+    public let localConfig: ChannelConfig
+    /// What the peer asks of us.
+    public let remoteConfig: ChannelConfig
+    public let localBasepoints: Basepoints
+    public let remoteBasepoints: Basepoints
+    /// Cap on the sum of HTLCs that would be trimmed to fees if the channel closed on chain.
+    public let maxDustExposure: MilliSatoshi
+
+    public init(fundingOutPoint: OutPoint, capacity: Satoshi, weAreOpener: Bool, localConfig: ChannelConfig,
+                remoteConfig: ChannelConfig, localBasepoints: Basepoints, remoteBasepoints: Basepoints,
+                maxDustExposure: MilliSatoshi = MilliSatoshi(50_000_000)) {
+        self.fundingOutPoint = fundingOutPoint
+        self.capacity = capacity
+        self.weAreOpener = weAreOpener
+        self.localConfig = localConfig
+        self.remoteConfig = remoteConfig
+        self.localBasepoints = localBasepoints
+        self.remoteBasepoints = remoteBasepoints
+        self.maxDustExposure = maxDustExposure
+    }
+
+    public var fundingCondition: OutputCondition { .funding(localBasepoints.funding, remoteBasepoints.funding) }
+}
+
+/// Our current commitment: the one we could broadcast, with the peer's signatures on it.
+public struct LocalCommitment: Hashable, Sendable {
+    public var number: UInt64
+    public var spec: CommitmentSpec
+    public var transaction: CommitmentTransaction
+    public var remoteSignature: Signature
+    /// The peer's signatures on our HTLC transactions, in `transaction.htlcOutputs` order.
+    public var remoteHTLCSignatures: [Signature]
+}
+
+/// The peer's current commitment, as we signed it. `spec` is from the peer's point of view.
+public struct RemoteCommitment: Hashable, Sendable {
+    public var number: UInt64
+    public var spec: CommitmentSpec
+    public var txid: TxID
+    public var perCommitmentPoint: PublicKey
+}
+
+/// Either we signed a next commitment for the peer and wait for it to revoke the current one,
+/// or we hold the point for the next commitment we may sign.
+public enum RemoteNextCommitment: Hashable, Sendable {
+    /// `sentAfterLocalNumber` is our local commitment number when the signature left, which
+    /// orders it against our own `revoke_and_ack` for retransmission after a reconnect.
+    case awaitingRevocation(RemoteCommitment, sentAfterLocalNumber: UInt64)
+    case ready(nextPoint: PublicKey)
+}
+
+/// An irrevocable outcome the node must act on: forward or settle an incoming HTLC, report an
+/// outgoing one as paid or failed.
+public enum HTLCResolution: Hashable, Sendable {
+    /// The peer's HTLC is now committed in both commitments: it may be forwarded or settled.
+    case incomingCommitted(CommitmentHTLC, onion: OnionRoutingPacket)
+    /// Our HTLC was fulfilled: the preimage is proof of payment (final as soon as it is known).
+    case outgoingFulfilled(id: UInt64, paymentHash: PaymentHash, preimage: Preimage)
+    /// Our HTLC was failed and the failure is irrevocably committed.
+    case outgoingFailed(id: UInt64, paymentHash: PaymentHash, reason: [UInt8])
+}
+
+/// The two commitments of a channel in its normal life and the updates moving between them.
+/// Every method either applies completely or throws and leaves the value as it was (it works
+/// on a copy held by the caller).
+public struct Commitments: Hashable, Sendable {
+    public let parameters: ChannelParameters
+    public var channelID: ChannelID
+    public internal(set) var local: LocalCommitment
+    public internal(set) var remote: RemoteCommitment
+    public internal(set) var remoteNext: RemoteNextCommitment
+    public internal(set) var localChanges = ChangeLog()
+    public internal(set) var remoteChanges = ChangeLog()
+    public internal(set) var localNextHTLCID: UInt64 = 0
+    public internal(set) var remoteNextHTLCID: UInt64 = 0
+    /// The peer's revealed per-commitment secrets.
+    public internal(set) var remoteSecrets = ShachainStore()
+    /// Every revoked commitment of the peer, by txid, so a broadcast of one is recognised.
+    public internal(set) var revokedRemoteCommitments: [TxID: UInt64] = [:]
+    /// Preimages we learned or revealed, by payment hash: needed to claim HTLCs on chain.
+    public internal(set) var preimages: [PaymentHash: Preimage] = [:]
+
+    /// The latest commitment we signed for the peer (the next one while awaiting revocation).
+    public var latestRemote: RemoteCommitment {
+        switch remoteNext {
+        case .awaitingRevocation(let next, _): next
+        case .ready: remote
+        }
+    }
+
+    public var isAwaitingRevocation: Bool {
+        if case .awaitingRevocation = remoteNext { return true }
+        return false
+    }
+
+    /// We have updates the peer's commitment does not reflect yet.
+    public var localHasChanges: Bool { !remoteChanges.acked.isEmpty || !localChanges.proposed.isEmpty }
+    /// The peer has updates our commitment does not reflect yet.
+    public var remoteHasChanges: Bool { !localChanges.acked.isEmpty || !remoteChanges.proposed.isEmpty }
+
+    // MARK: Adding HTLCs
+
+    /// Proposes an HTLC to the peer. Checks every limit the peer set for us and that both
+    /// commitments stay affordable, so the peer has no reason to refuse it.
+    mutating func sendAdd(amount: MilliSatoshi, paymentHash: PaymentHash, cltvExpiry: UInt32,
+                          onion: OnionRoutingPacket, currentHeight: UInt32) throws(ChannelError) -> UpdateAddHTLC {
+        let remoteConfig = parameters.remoteConfig
+        guard amount > .zero, amount >= remoteConfig.htlcMinimum else {
+            throw .belowHTLCMinimum(minimum: remoteConfig.htlcMinimum.value, amount: amount.value)
+        }
+        guard cltvExpiry > currentHeight else { throw .expiryTooSoon(expiry: cltvExpiry, height: currentHeight) }
+        guard cltvExpiry <= currentHeight + Commitments.maxCLTVExpiryDelta else {
+            throw .expiryTooFar(expiry: cltvExpiry, height: currentHeight)
+        }
+        let add = UpdateAddHTLC(
+            channelID: channelID, id: localNextHTLCID, amount: amount,
+            paymentHash: try! Hash32(paymentHash.bytes), cltvExpiry: cltvExpiry, onionRoutingPacket: onion)
+
+        // The peer's commitment with every update it will hold once this one is signed.
+        let remoteView = try latestRemote.spec.applying(
+            ownerUpdates: remoteChanges.acked, counterpartyUpdates: localChanges.proposed + [.add(add)])
+        try checkHTLCLimits(in: remoteView, direction: .received, config: remoteConfig)
+        try checkAffordable(remoteView, ownerIsOpener: !parameters.weAreOpener, ownerDustLimit: remoteConfig.dustLimit,
+                            adderIsOwner: false, adderReserve: remoteConfig.channelReserve, checkOpener: true)
+        // Our own commitment must stay affordable too once the peer acknowledges the add.
+        // (`local.spec` already holds the peer's acked and signed updates, none of ours pending.)
+        let localView = try local.spec.applying(
+            ownerUpdates: localChanges.all + [.add(add)], counterpartyUpdates: remoteChanges.proposed)
+        try checkAffordable(localView, ownerIsOpener: parameters.weAreOpener, ownerDustLimit: parameters.localConfig.dustLimit,
+                            adderIsOwner: true, adderReserve: remoteConfig.channelReserve, checkOpener: true)
+        try checkDustExposure(amountAdded: amount, feeratePerKw: remoteView.feeratePerKw)
+
+        localChanges.proposed.append(.add(add))
+        localNextHTLCID += 1
+        return add
+    }
+
+    /// Accepts the peer's HTLC proposal if it respects every limit we set.
+    mutating func receiveAdd(_ add: UpdateAddHTLC, currentHeight: UInt32) throws(ChannelError) {
+        let localConfig = parameters.localConfig
+        guard add.id == remoteNextHTLCID else { throw .unexpectedHTLCID(expected: remoteNextHTLCID, actual: add.id) }
+        guard add.amount > .zero, add.amount >= localConfig.htlcMinimum else {
+            throw .belowHTLCMinimum(minimum: localConfig.htlcMinimum.value, amount: add.amount.value)
+        }
+        guard add.cltvExpiry > currentHeight else { throw .expiryTooSoon(expiry: add.cltvExpiry, height: currentHeight) }
+        guard add.cltvExpiry < 500_000_000 else { throw .expiryTooFar(expiry: add.cltvExpiry, height: currentHeight) }
+
+        let localView = try local.spec.applying(
+            ownerUpdates: localChanges.acked, counterpartyUpdates: remoteChanges.proposed + [.add(add)])
+        try checkHTLCLimits(in: localView, direction: .received, config: localConfig)
+        try checkAffordable(localView, ownerIsOpener: parameters.weAreOpener, ownerDustLimit: localConfig.dustLimit,
+                            adderIsOwner: false, adderReserve: localConfig.channelReserve, checkOpener: false)
+        remoteChanges.proposed.append(.add(add))
+        remoteNextHTLCID += 1
+    }
+
+    /// The furthest CLTV expiry we offer, as lnd and Core Lightning (two weeks of blocks).
+    public static let maxCLTVExpiryDelta: UInt32 = 2016
+
+    private func checkHTLCLimits(in spec: CommitmentSpec, direction: HTLCDirection, config: ChannelConfig) throws(ChannelError) {
+        let htlcs = spec.htlcs.filter { $0.direction == direction }
+        guard htlcs.count <= Int(config.maxAcceptedHTLCs) else { throw .tooManyHTLCs(limit: config.maxAcceptedHTLCs) }
+        let inFlight: MilliSatoshi
+        do { inFlight = try spec.htlcTotal(direction) } catch { throw .maxInFlightExceeded(limit: config.maxHTLCValueInFlight.value) }
+        guard inFlight <= config.maxHTLCValueInFlight else { throw .maxInFlightExceeded(limit: config.maxHTLCValueInFlight.value) }
+    }
+
+    /// The side whose update this is (`adder`) must keep `adderReserve` plus, if it opened the
+    /// channel, the commitment fee. With `checkOpener`, an opener that is not the adder must
+    /// still afford the fee (we do not make the peer's commitment unaffordable for it). Only
+    /// the adder owes its reserve: a side starting below its reserve is not at fault.
+    private func checkAffordable(_ spec: CommitmentSpec, ownerIsOpener: Bool, ownerDustLimit: Satoshi,
+                                 adderIsOwner: Bool, adderReserve: Satoshi, checkOpener: Bool) throws(ChannelError) {
+        let untrimmed = CommitmentFees.untrimmedHTLCs(spec, dustLimit: ownerDustLimit).count
+        let fee = CommitmentFees.commitmentFee(feeratePerKw: spec.feeratePerKw, untrimmedHTLCCount: untrimmed)
+        let adderIsOpener = adderIsOwner == ownerIsOpener
+        let adderBalance = adderIsOwner ? spec.toLocal : spec.toRemote
+        let openerBalance = ownerIsOpener ? spec.toLocal : spec.toRemote
+        guard let feeMsat = try? fee.msat, let reserveMsat = try? adderReserve.msat,
+              let adderNeeds = try? reserveMsat.adding(adderIsOpener ? feeMsat : .zero)
+        else { throw .insufficientBalance("amount overflow") }
+        guard adderBalance >= adderNeeds else {
+            throw .insufficientBalance("\(adderBalance.value) msat left, \(adderNeeds.value) msat needed for reserve and fee")
+        }
+        if checkOpener, !adderIsOpener, openerBalance < feeMsat {
+            throw .insufficientBalance("the opener could not pay the commitment fee of \(fee.value) sat")
+        }
+    }
+
+    /// HTLCs that would be trimmed in either commitment are lost to fees if the channel closes
+    /// on chain; their sum is capped.
+    private func checkDustExposure(amountAdded: MilliSatoshi, feeratePerKw: UInt32) throws(ChannelError) {
+        let dustLimit = max(parameters.localConfig.dustLimit, parameters.remoteConfig.dustLimit)
+        var exposure = MilliSatoshi.zero
+        let pending = local.spec.htlcs + latestRemote.spec.flipped.htlcs.filter { htlc in
+            !local.spec.htlcs.contains { $0.id == htlc.id && $0.direction == htlc.direction }
+        }
+        let candidates = pending.map(\.amount) + [amountAdded]
+        for amount in candidates {
+            let probe = CommitmentHTLC(id: 0, direction: .offered, amount: amount,
+                                       paymentHash: try! PaymentHash(bytes: [UInt8](repeating: 0, count: 32)), cltvExpiry: 0)
+            if CommitmentFees.isTrimmed(probe, dustLimit: dustLimit, feeratePerKw: feeratePerKw) {
+                exposure = (try? exposure.adding(amount)) ?? MilliSatoshi(.max)
+            }
+        }
+        guard exposure <= parameters.maxDustExposure else { throw .dustExposureExceeded(limit: parameters.maxDustExposure.value) }
+    }
+
+    // MARK: Settling HTLCs
+
+    /// An HTLC the peer offered us that both commitments hold.
+    func incomingCrossSigned(_ id: UInt64) -> CommitmentHTLC? {
+        guard let htlc = local.spec.htlcs.first(where: { $0.id == id && $0.direction == .received }),
+              remote.spec.htlcs.contains(where: { $0.id == id && $0.direction == .offered })
+        else { return nil }
+        return htlc
+    }
+
+    /// An HTLC we offered the peer that both commitments hold.
+    func outgoingCrossSigned(_ id: UInt64) -> CommitmentHTLC? {
+        guard let htlc = local.spec.htlcs.first(where: { $0.id == id && $0.direction == .offered }),
+              remote.spec.htlcs.contains(where: { $0.id == id && $0.direction == .received })
+        else { return nil }
+        return htlc
+    }
+
+    private func checkIncomingSettleable(_ id: UInt64) throws(ChannelError) -> CommitmentHTLC {
+        guard let htlc = incomingCrossSigned(id) else { throw .unknownHTLC(id) }
+        guard !localChanges.all.contains(where: { $0.settledHTLCID == id }) else { throw .htlcAlreadySettled(id) }
+        return htlc
+    }
+
+    private func checkOutgoingSettleable(_ id: UInt64) throws(ChannelError) -> CommitmentHTLC {
+        guard let htlc = outgoingCrossSigned(id) else { throw .unknownHTLC(id) }
+        guard !remoteChanges.all.contains(where: { $0.settledHTLCID == id }) else { throw .htlcAlreadySettled(id) }
+        return htlc
+    }
+
+    mutating func sendFulfill(id: UInt64, preimage: Preimage) throws(ChannelError) -> UpdateFulfillHTLC {
+        let htlc = try checkIncomingSettleable(id)
+        guard preimage.hash == htlc.paymentHash else { throw .wrongPreimage(id) }
+        let fulfill = UpdateFulfillHTLC(channelID: channelID, id: id, paymentPreimage: try! Bytes32(preimage.bytes))
+        localChanges.proposed.append(.fulfill(fulfill))
+        preimages[htlc.paymentHash] = preimage
+        return fulfill
+    }
+
+    mutating func sendFail(id: UInt64, reason: [UInt8]) throws(ChannelError) -> UpdateFailHTLC {
+        _ = try checkIncomingSettleable(id)
+        let fail = UpdateFailHTLC(channelID: channelID, id: id, reason: reason)
+        localChanges.proposed.append(.fail(fail))
+        return fail
+    }
+
+    mutating func sendFailMalformed(id: UInt64, sha256OfOnion: Hash32, failureCode: UInt16) throws(ChannelError) -> UpdateFailMalformedHTLC {
+        _ = try checkIncomingSettleable(id)
+        // BOLT 2: the BADONION bit must be set for a malformed failure.
+        guard failureCode & 0x8000 != 0 else { throw .protocolViolation("failure code \(failureCode) lacks the BADONION bit") }
+        let fail = UpdateFailMalformedHTLC(channelID: channelID, id: id, sha256OfOnion: sha256OfOnion, failureCode: failureCode)
+        localChanges.proposed.append(.failMalformed(fail))
+        return fail
+    }
+
+    /// The peer fulfils our HTLC: the preimage is final proof of payment at once.
+    mutating func receiveFulfill(_ fulfill: UpdateFulfillHTLC) throws(ChannelError) -> HTLCResolution {
+        let htlc = try checkOutgoingSettleable(fulfill.id)
+        let preimage = try! Preimage(bytes: fulfill.paymentPreimage.bytes)
+        guard preimage.hash == htlc.paymentHash else { throw .wrongPreimage(fulfill.id) }
+        remoteChanges.proposed.append(.fulfill(fulfill))
+        preimages[htlc.paymentHash] = preimage
+        return .outgoingFulfilled(id: htlc.id, paymentHash: htlc.paymentHash, preimage: preimage)
+    }
+
+    mutating func receiveFail(_ update: ChannelUpdate) throws(ChannelError) {
+        guard let id = update.settledHTLCID else { throw .protocolViolation("not a failure") }
+        _ = try checkOutgoingSettleable(id)
+        if case .failMalformed(let malformed) = update, malformed.failureCode & 0x8000 == 0 {
+            throw .protocolViolation("update_fail_malformed_htlc without the BADONION bit")
+        }
+        remoteChanges.proposed.append(update)
+    }
+
+    // MARK: Fees
+
+    mutating func sendFee(feeratePerKw: UInt32) throws(ChannelError) -> UpdateFee {
+        guard parameters.weAreOpener else { throw .feeUpdateNotAllowed("only the opener sets the fee") }
+        guard feeratePerKw >= Commitments.minimumFeerate else { throw .feeUpdateNotAllowed("below \(Commitments.minimumFeerate) per kw") }
+        let update = UpdateFee(channelID: channelID, feeratePerKw: feeratePerKw)
+        let remoteView = try latestRemote.spec.applying(
+            ownerUpdates: remoteChanges.acked, counterpartyUpdates: localChanges.proposed + [.fee(update)])
+        try checkAffordable(remoteView, ownerIsOpener: false, ownerDustLimit: parameters.remoteConfig.dustLimit,
+                            adderIsOwner: false, adderReserve: parameters.remoteConfig.channelReserve, checkOpener: false)
+        // Fee updates replace each other: only the latest proposal stays.
+        localChanges.proposed.removeAll { if case .fee = $0 { return true } else { return false } }
+        localChanges.proposed.append(.fee(update))
+        return update
+    }
+
+    mutating func receiveFee(_ update: UpdateFee) throws(ChannelError) {
+        guard !parameters.weAreOpener else { throw .protocolViolation("update_fee from the non-opener") }
+        guard update.feeratePerKw >= Commitments.minimumFeerate else { throw .protocolViolation("feerate \(update.feeratePerKw) too low") }
+        remoteChanges.proposed.removeAll { if case .fee = $0 { return true } else { return false } }
+        let localView = try local.spec.applying(
+            ownerUpdates: localChanges.acked, counterpartyUpdates: remoteChanges.proposed + [.fee(update)])
+        try checkAffordable(localView, ownerIsOpener: false, ownerDustLimit: parameters.localConfig.dustLimit,
+                            adderIsOwner: false, adderReserve: parameters.localConfig.channelReserve, checkOpener: false)
+        remoteChanges.proposed.append(.fee(update))
+    }
+
+    /// BOLT 2 floor for `feerate_per_kw`.
+    public static let minimumFeerate: UInt32 = 253
+}
