@@ -78,6 +78,8 @@ import Testing
         // Gossip (BOLT 7) is even and not implemented yet: it must close the connection, not be skipped.
         #expect(throws: WireError.unknownEvenMessageType(256)) { try WireMessage.decode([0x01, 0x00]) }
         #expect(WireError.unknownEvenMessageType(2).code == "wire_unknown_even_type")
+        #expect(WireMessage.unknown(type: 0x8001, payload: []).name == "unknown_32769")
+        #expect(SampleMessages.all.map(\.name).contains("update_add_htlc"))
     }
 
     @Test func unknownCaseWithAKnownTypeDoesNotEncode() {

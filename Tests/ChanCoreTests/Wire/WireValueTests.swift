@@ -85,6 +85,14 @@ import Testing
         #expect(try !SerializedPoint([4] + [UInt8](repeating: 1, count: 32)).hasCompressedPrefix)
     }
 
+    @Test func channelIDFromFundingOutpoint() throws {
+        let txid = try Hash32(Array(0..<32))
+        #expect(ChannelID(fundingTxid: txid, outputIndex: 0).bytes == txid.bytes)
+        let id = ChannelID(fundingTxid: txid, outputIndex: 0x0102)
+        #expect(Array(id.bytes.prefix(30)) == Array(txid.bytes.prefix(30)))
+        #expect(id.bytes[30] == 30 ^ 0x01 && id.bytes[31] == 31 ^ 0x02)
+    }
+
     @Test func attributionDataSplitsIntoHoldTimesAndHMACs() throws {
         var raw = [UInt8](repeating: 0, count: 920)
         raw[3] = 5
