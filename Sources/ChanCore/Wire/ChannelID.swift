@@ -9,3 +9,14 @@ public struct ChannelID: FixedSizeBytes {
         self.bytes = try Self.checkedLength(bytes)
     }
 }
+
+extension ChannelID {
+    /// The v1 `channel_id` of an established channel: `funding_txid` (as it appears in
+    /// `funding_created`) with `funding_output_index` XORed into its last two bytes.
+    public init(fundingTxid: Hash32, outputIndex: UInt16) {
+        var bytes = fundingTxid.bytes
+        bytes[30] ^= UInt8(outputIndex >> 8)
+        bytes[31] ^= UInt8(outputIndex & 0xff)
+        self.bytes = bytes
+    }
+}

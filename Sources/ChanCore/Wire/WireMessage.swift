@@ -125,6 +125,11 @@ public enum WireMessage: Hashable, Sendable {
         }
     }
 
+    /// The spec's name of the type, for logs (`unknown_<type>` for types this codec lacks).
+    public var name: String {
+        WireMessageType(rawValue: messageType)?.name ?? "unknown_\(messageType)"
+    }
+
     /// A reader over a whole message, refusing one longer than the transport allows.
     static func reader(over bytes: [UInt8]) throws(WireError) -> WireReader {
         guard bytes.count <= maxLength else { throw .tooLong(length: bytes.count, limit: maxLength) }
