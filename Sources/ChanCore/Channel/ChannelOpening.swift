@@ -203,7 +203,7 @@ extension Channel {
         let remoteSpec = localSpec.flipped
         // A placeholder local commitment lets the shared builders run; its signature is set below.
         var commitments = Commitments(
-            parameters: parameters, channelID: ChannelID(fundingOutPoint: fundingOutPoint),
+            parameters: parameters, channelID: ChannelID(fundingTxid: try! Hash32(fundingOutPoint.txid.bytes), outputIndex: UInt16(truncatingIfNeeded: fundingOutPoint.index)),
             local: LocalCommitment(number: 0, spec: localSpec, transaction: placeholderCommitment,
                                    remoteSignature: placeholderSignature, remoteHTLCSignatures: []),
             remote: RemoteCommitment(number: 0, spec: remoteSpec, txid: placeholderCommitment.transaction.txid, perCommitmentPoint: remoteFirstPoint),
@@ -291,15 +291,5 @@ private struct PendingCommitments {
               CommitmentSigning.verify(signature, on: commitments.local.transaction.transaction, inputIndex: 0, by: parameters.remoteBasepoints.funding)
         else { throw .invalidSignature("the first commitment") }
         commitments.local.remoteSignature = signature
-    }
-}
-
-extension ChannelID {
-    /// BOLT 2: the funding txid with the output index XORed into its last two bytes.
-    public init(fundingOutPoint: OutPoint) {
-        var bytes = fundingOutPoint.txid.bytes
-        bytes[30] ^= UInt8(truncatingIfNeeded: fundingOutPoint.index >> 8)
-        bytes[31] ^= UInt8(truncatingIfNeeded: fundingOutPoint.index)
-        try! self.init(bytes)
     }
 }
