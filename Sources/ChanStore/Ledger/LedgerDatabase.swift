@@ -1,0 +1,82 @@
+import ChanLedger
+import GRDB
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The network's ledger, `$CHAN_HOME/ledger.sqlite`, shared by every local process.
+///
+/// Every `write` is one IMMEDIATE SQLite transaction: it takes the database's write lock
+/// before reading anything, so what a submit, mine or faucet validates against cannot change
+/// before it commits; other writers wait (busy timeout), readers see the last commit (WAL).
+/// A write that throws is rolled back entirely.
+public final class LedgerDatabase: Sendable {
+    public let path: String
+    private let queue: DatabaseQueue
+
+    private init(path: String, queue: DatabaseQueue) {
+        self.path = path
+        self.queue = queue
+    }
+
+    /// Creates the home directory (mode 0700) if needed and a new ledger in it (mode 0600)
+    /// holding the genesis block. Fails with `ledger_exists` and changes nothing if there is one.
+    public static func create(home: Home) throws -> LedgerDatabase {
+        try FileSystem.makeDirectories(home.path, mode: 0o700)
+        let path = home.ledgerPath
+        if let error = createFile(path) { throw error }
+        do {
+            let queue = try DatabaseFile.mapErrors { try DatabaseFile.open(path, migrator: LedgerSchema.migrator) }
+            let database = LedgerDatabase(path: path, queue: queue)
+            try database.write { _ in }  // writes the genesis block
+            return database
+        } catch {
+            DatabaseFile.remove(path)
+            throw error
+        }
+    }
+
+    private static func createFile(_ path: String) -> StoreError? {
+        do {
+            try DatabaseFile.createExclusive(path)
+            return nil
+        } catch {
+            if case .fileError(_, let code) = error, code == EEXIST { return .ledgerExists(path) }
+            return error
+        }
+    }
+
+    /// Opens the ledger of an existing home: `home_not_found` or `ledger_not_found` otherwise
+    /// (and nothing is created).
+    public static func open(home: Home) throws -> LedgerDatabase {
+        try home.requireExists()
+        let path = home.ledgerPath
+        guard FileSystem.exists(path) else { throw StoreError.ledgerNotFound(path) }
+        return try DatabaseFile.mapErrors {
+            LedgerDatabase(path: path, queue: try DatabaseFile.open(path, migrator: LedgerSchema.migrator))
+        }
+    }
+
+    /// Runs `body` on the ledger in one IMMEDIATE transaction, committed if `body` returns.
+    public func write<T>(_ body: (inout Ledger<SQLiteLedgerStore>) throws -> T) throws -> T {
+        try DatabaseFile.mapErrors {
+            var result: T?
+            try queue.inTransaction(.immediate) { db in
+                var ledger = try Ledger(store: SQLiteLedgerStore(db))
+                result = try body(&ledger)
+                return .commit
+            }
+            guard let result else { throw StoreError.database("the write transaction returned nothing") }
+            return result
+        }
+    }
+
+    /// Runs `body` on a consistent snapshot of the ledger (a read transaction).
+    public func read<T>(_ body: (Ledger<SQLiteLedgerStore>) throws -> T) throws -> T {
+        try DatabaseFile.mapErrors {
+            try queue.read { db in try body(try Ledger(store: SQLiteLedgerStore(db))) }
+        }
+    }
+}

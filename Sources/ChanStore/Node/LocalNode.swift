@@ -1,0 +1,91 @@
+import ChanCrypto
+import ChanLedger
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A node of this home: `$CHAN_HOME/nodes/NAME/` (mode 0700) with `seed` (32 random bytes,
+/// mode 0600), `config.json` and `node.sqlite`.
+public struct LocalNode: Sendable {
+    public let home: Home
+    public let config: NodeConfig
+    let keys: KeyChain
+    let database: NodeDatabase
+
+    public var name: String { config.name }
+    public var path: String { home.nodePath(config.name) }
+
+    /// Creates node `name` with `seed` (fresh random bytes unless given): its key, a free
+    /// port, its files. Built in a hidden directory and renamed into place, so a failure or a
+    /// concurrent create of the same name leaves no half-made node. Errors: `home_not_found`,
+    /// `invalid_node_name`, `node_exists`.
+    public static func create(home: Home, name: String, alias: String? = nil, seed: [UInt8]? = nil) throws -> NodeConfig {
+        try NodeName.validate(name)
+        try home.requireExists()
+        let final = home.nodePath(name)
+        guard !FileSystem.exists(final) else { throw StoreError.nodeExists(name) }
+        let seed = try seed ?? SecureRandom.bytes(KeyChain.seedLength)
+        let keys = try KeyChain(seed: seed)
+        let nodeID = try keys.nodeKey().publicKey.hex
+        let port = try freePort(avoiding: Set(try list(home: home).map(\.port)))
+        let config = NodeConfig(name: name, alias: alias ?? name, nodeId: nodeID, port: port)
+
+        try FileSystem.makeDirectories(home.nodesPath, mode: 0o700)
+        let staging = home.nodesPath + "/.\(name).creating.\(getpid())"
+        try FileSystem.makeDirectory(staging, mode: 0o700)
+        do {
+            try FileSystem.createFile(staging + "/seed", bytes: seed, mode: 0o600)
+            try FileSystem.createFile(staging + "/config.json", bytes: try config.encoded(), mode: 0o600)
+            _ = try NodeDatabase.create(path: staging + "/node.sqlite")  // closed when released
+            do {
+                try FileSystem.renameItem(staging, to: final)
+            } catch {
+                if case .fileError(_, let code) = error, code == EEXIST || code == ENOTEMPTY {
+                    throw StoreError.nodeExists(name)
+                }
+                throw error
+            }
+        } catch {
+            FileSystem.removeFlatDirectory(staging)
+            throw error
+        }
+        return config
+    }
+
+    /// Every node of the home, by name; empty if there are none. `home_not_found` if the home
+    /// does not exist.
+    public static func list(home: Home) throws -> [NodeConfig] {
+        try home.requireExists()
+        return try FileSystem.list(home.nodesPath).filter(NodeName.isValid).compactMap { name in
+            let path = home.nodePath(name) + "/config.json"
+            guard FileSystem.exists(path) else { return nil }
+            return try NodeConfig.decode(try FileSystem.readFile(path), path: path)
+        }
+    }
+
+    /// Opens node `name`: `home_not_found`, or `node_not_found` for a name that is not a node here.
+    public static func open(home: Home, name: String) throws -> LocalNode {
+        try home.requireExists()
+        let path = home.nodePath(name)
+        guard NodeName.isValid(name), FileSystem.isDirectory(path) else { throw StoreError.nodeNotFound(name) }
+        let configPath = path + "/config.json"
+        let config = try NodeConfig.decode(try FileSystem.readFile(configPath), path: configPath)
+        let seed = try FileSystem.readFile(path + "/seed", limit: KeyChain.seedLength)
+        let keys: KeyChain
+        do { keys = try KeyChain(seed: seed) } catch { throw StoreError.corruptFile(path: path + "/seed", why: "not a 32-byte seed") }
+        guard try keys.nodeKey().publicKey.hex == config.nodeId else {
+            throw StoreError.corruptFile(path: configPath, why: "the node id does not match the seed")
+        }
+        return LocalNode(home: home, config: config, keys: keys, database: try NodeDatabase.open(path: path + "/node.sqlite"))
+    }
+
+    private static func freePort(avoiding taken: Set<UInt16>) throws(StoreError) -> UInt16 {
+        for _ in 0..<32 {
+            let port = try FreePort.find()
+            if !taken.contains(port) { return port }
+        }
+        throw .noFreePort
+    }
+}
