@@ -71,6 +71,10 @@ public struct Channel: Sendable, Equatable {
             let add = try commitments!.sendAdd(amount: amount, paymentHash: paymentHash, cltvExpiry: cltvExpiry,
                                                 onion: onion, currentHeight: currentHeight)
             return [.send(.updateAddHTLC(add))]
+        case .fulfillHTLC(let id, let preimage) where phase == .forceClosing:
+            // Too late to settle off chain: keep the preimage so the HTLC is claimed on chain.
+            try commitments!.recordPreimage(preimage, forIncomingHTLC: id)
+            return [.persist]
         case .fulfillHTLC(let id, let preimage):
             try requireOperational(allowNewHTLCs: false)
             return [.send(.updateFulfillHTLC(try commitments!.sendFulfill(id: id, preimage: preimage)))]

@@ -142,7 +142,7 @@ extension Channel {
         else { throw .invalidParameters("the funding output does not pay the channel's amount to its 2-of-2 condition") }
         let outPoint = OutPoint(txid: transaction.txid, index: outputIndex)
         let pending = try initialCommitments(fundingOutPoint: outPoint)
-        let (signature, _) = try pending.commitments.signRemoteCommitment(pending.remoteCommitment, feeratePerKw: opening.feeratePerKw, keys: keys)
+        let signature = pending.ourSignatureForRemote
         fundingTransaction = transaction
         let created = FundingCreated(
             temporaryChannelID: temporaryChannelID, fundingTxid: try! Hash32(transaction.txid.bytes),
@@ -157,10 +157,9 @@ extension Channel {
         }
         guard created.temporaryChannelID == temporaryChannelID else { throw .protocolViolation("funding_created for another channel") }
         let outPoint = OutPoint(txid: try! TxID(bytes: created.fundingTxid.bytes), index: UInt32(created.fundingOutputIndex))
-        var pending = try initialCommitments(fundingOutPoint: outPoint)
-        try pending.adoptRemoteSignature(created.signature, parameters: pending.commitments.parameters)
-        let (signature, _) = try pending.commitments.signRemoteCommitment(pending.remoteCommitment, feeratePerKw: opening.feeratePerKw, keys: keys)
-        commitments = pending.commitments
+        let pending = try initialCommitments(fundingOutPoint: outPoint)
+        commitments = try pending.commitments(remoteSignature: created.signature)
+        let signature = pending.ourSignatureForRemote
         let old = phase
         transition(to: .awaitingFunding, cause: "funding_created received and signed", now: now)
         let signed = FundingSigned(channelID: channelID, signature: try! CompactSignature(signature.compact))
@@ -173,10 +172,9 @@ extension Channel {
             throw .protocolViolation("unexpected funding_signed")
         }
         let outPoint = fundingTransaction.outPoint(Int(fundingOutputIndex(of: fundingTransaction)))
-        var pending = try initialCommitments(fundingOutPoint: outPoint)
-        guard signed.channelID == pending.commitments.channelID else { throw .protocolViolation("funding_signed for another channel") }
-        try pending.adoptRemoteSignature(signed.signature, parameters: pending.commitments.parameters)
-        commitments = pending.commitments
+        let pending = try initialCommitments(fundingOutPoint: outPoint)
+        guard signed.channelID == pending.channelID else { throw .protocolViolation("funding_signed for another channel") }
+        commitments = try pending.commitments(remoteSignature: signed.signature)
         let old = phase
         transition(to: .awaitingFunding, cause: "funding_signed received; funding broadcast", now: now)
         return [.persist, .broadcast(fundingTransaction)] + transitionEffects(from: old)
@@ -201,28 +199,14 @@ extension Channel {
             htlcs: [], toLocal: weAreOpener ? openerBalance : opening.pushAmount,
             toRemote: weAreOpener ? opening.pushAmount : openerBalance, feeratePerKw: opening.feeratePerKw)
         let remoteSpec = localSpec.flipped
-        // A placeholder local commitment lets the shared builders run; its signature is set below.
-        var commitments = Commitments(
-            parameters: parameters, channelID: ChannelID(fundingTxid: try! Hash32(fundingOutPoint.txid.bytes), outputIndex: UInt16(truncatingIfNeeded: fundingOutPoint.index)),
-            local: LocalCommitment(number: 0, spec: localSpec, transaction: placeholderCommitment,
-                                   remoteSignature: placeholderSignature, remoteHTLCSignatures: []),
-            remote: RemoteCommitment(number: 0, spec: remoteSpec, txid: placeholderCommitment.transaction.txid, perCommitmentPoint: remoteFirstPoint),
-            remoteNext: .ready(nextPoint: remoteFirstPoint))
-        let localCommitment = try commitments.localCommitment(number: 0, spec: localSpec, keys: keys)
-        let remoteCommitment = try commitments.remoteCommitment(number: 0, spec: remoteSpec, point: remoteFirstPoint)
-        commitments.local.transaction = localCommitment
-        commitments.remote.txid = remoteCommitment.transaction.txid
-        return PendingCommitments(commitments: commitments, remoteCommitment: remoteCommitment)
+        let localCommitment = try parameters.localCommitment(number: 0, spec: localSpec, keys: keys)
+        let remoteCommitment = try parameters.remoteCommitment(number: 0, spec: remoteSpec, point: remoteFirstPoint)
+        let (remoteSignature, _) = try parameters.signRemoteCommitment(remoteCommitment, feeratePerKw: opening.feeratePerKw, keys: keys)
+        return PendingCommitments(
+            parameters: parameters, localSpec: localSpec, localCommitment: localCommitment,
+            remote: RemoteCommitment(number: 0, spec: remoteSpec, txid: remoteCommitment.txid, perCommitmentPoint: remoteFirstPoint),
+            ourSignatureForRemote: remoteSignature)
     }
-
-    private var placeholderCommitment: CommitmentTransaction {
-        let key = keys.funding.publicKey
-        let keys = try! CommitmentKeys.derive(owner: self.keys.basepoints, counterparty: self.keys.basepoints, perCommitmentPoint: key)
-        return CommitmentTransaction(transaction: Transaction(inputs: [], outputs: []), commitmentNumber: 0, keys: keys, fee: .zero,
-                                     toLocalOutput: nil, toRemoteOutput: nil, htlcOutputs: [], trimmedHTLCs: [])
-    }
-
-    private var placeholderSignature: Signature { try! Signature(compact: [UInt8](repeating: 0, count: 63) + [1]) }
 
     mutating func fundingConfirmed(depth: UInt32, shortChannelID: ShortChannelID, now: UInt64) -> [ChannelEffect] {
         guard let commitments else { return [] }
@@ -280,16 +264,30 @@ extension Channel {
     }
 }
 
-/// The first commitments while the funding signatures are exchanged.
+/// The first commitments while the funding signatures are exchanged: ours still lacks the
+/// peer's signature, which `commitments(remoteSignature:)` checks before the channel exists.
 private struct PendingCommitments {
-    var commitments: Commitments
-    let remoteCommitment: CommitmentTransaction
+    let parameters: ChannelParameters
+    let localSpec: CommitmentSpec
+    let localCommitment: CommitmentTransaction
+    let remote: RemoteCommitment
+    let ourSignatureForRemote: Signature
 
-    /// Checks the peer's signature on our first commitment and keeps it.
-    mutating func adoptRemoteSignature(_ compact: CompactSignature, parameters: ChannelParameters) throws(ChannelError) {
+    var channelID: ChannelID {
+        ChannelID(fundingTxid: try! Hash32(parameters.fundingOutPoint.txid.bytes),
+                  outputIndex: UInt16(truncatingIfNeeded: parameters.fundingOutPoint.index))
+    }
+
+    func commitments(remoteSignature compact: CompactSignature) throws(ChannelError) -> Commitments {
         guard let signature = try? Signature(compact: compact.bytes),
-              CommitmentSigning.verify(signature, on: commitments.local.transaction.transaction, inputIndex: 0, by: parameters.remoteBasepoints.funding)
+              CommitmentSigning.verify(signature, on: localCommitment.transaction, inputIndex: 0, by: parameters.remoteBasepoints.funding)
         else { throw .invalidSignature("the first commitment") }
-        commitments.local.remoteSignature = signature
+        // Until the peer's `channel_ready` brings its second point, no commitment can be signed
+        // (the channel is not `normal`); the first point stands in.
+        return Commitments(
+            parameters: parameters, channelID: channelID,
+            local: LocalCommitment(number: 0, spec: localSpec, transaction: localCommitment,
+                                   remoteSignature: signature, remoteHTLCSignatures: []),
+            remote: remote, remoteNext: .ready(nextPoint: remote.perCommitmentPoint))
     }
 }

@@ -5,48 +5,18 @@ import ChanLedger
 extension Commitments {
     /// The peer's commitment `number` for `spec`, with the per-commitment point it gave us.
     func remoteCommitment(number: UInt64, spec: CommitmentSpec, point: PublicKey) throws(ChannelError) -> CommitmentTransaction {
-        do {
-            let keys = try CommitmentKeys.derive(owner: parameters.remoteBasepoints, counterparty: parameters.localBasepoints, perCommitmentPoint: point)
-            return try CommitmentBuilder.build(
-                commitmentNumber: number, fundingOutPoint: parameters.fundingOutPoint, fundingAmount: parameters.capacity,
-                ownerIsOpener: !parameters.weAreOpener, spec: spec, keys: keys,
-                ownerDustLimit: parameters.remoteConfig.dustLimit, toSelfDelay: parameters.localConfig.toSelfDelay)
-        } catch {
-            throw .protocolViolation("cannot build the peer's commitment \(number): \(error)")
-        }
+        try parameters.remoteCommitment(number: number, spec: spec, point: point)
     }
 
     /// Our commitment `number` for `spec`.
     func localCommitment(number: UInt64, spec: CommitmentSpec, keys channelKeys: ChannelKeys) throws(ChannelError) -> CommitmentTransaction {
-        do {
-            let point = try channelKeys.perCommitmentPoint(commitmentNumber: number)
-            let keys = try CommitmentKeys.derive(owner: parameters.localBasepoints, counterparty: parameters.remoteBasepoints, perCommitmentPoint: point)
-            return try CommitmentBuilder.build(
-                commitmentNumber: number, fundingOutPoint: parameters.fundingOutPoint, fundingAmount: parameters.capacity,
-                ownerIsOpener: parameters.weAreOpener, spec: spec, keys: keys,
-                ownerDustLimit: parameters.localConfig.dustLimit, toSelfDelay: parameters.remoteConfig.toSelfDelay)
-        } catch {
-            throw .protocolViolation("cannot build our commitment \(number): \(error)")
-        }
+        try parameters.localCommitment(number: number, spec: spec, keys: channelKeys)
     }
 
     /// Our signatures on the peer's commitment and on its HTLC transactions.
     func signRemoteCommitment(_ commitment: CommitmentTransaction, feeratePerKw: UInt32,
                               keys channelKeys: ChannelKeys) throws(ChannelError) -> (Signature, [Signature]) {
-        do {
-            let signature = try CommitmentSigning.sign(commitment.transaction, inputIndex: 0, with: channelKeys.funding)
-            let htlcKey = try KeyDerivation.privateKey(basepointSecret: channelKeys.htlcBasepointSecret,
-                                                       perCommitmentPoint: commitment.keys.perCommitmentPoint)
-            let htlcTransactions = HTLCTransactions.build(for: commitment, feeratePerKw: feeratePerKw,
-                                                          toSelfDelay: parameters.localConfig.toSelfDelay)
-            var htlcSignatures: [Signature] = []
-            for htlcTransaction in htlcTransactions {
-                htlcSignatures.append(try CommitmentSigning.sign(htlcTransaction.transaction, inputIndex: 0, with: htlcKey))
-            }
-            return (signature, htlcSignatures)
-        } catch {
-            throw .invalidSignature("signing failed: \(error)")
-        }
+        try parameters.signRemoteCommitment(commitment, feeratePerKw: feeratePerKw, keys: channelKeys)
     }
 
     /// Signs the peer's next commitment with every update it does not hold yet.
@@ -165,5 +135,49 @@ extension Commitments {
         localChanges.proposed = []
         remoteChanges.proposed = []
         return dropped
+    }
+}
+
+/// Building and signing commitments needs only what the channel fixed at open.
+extension ChannelParameters {
+    func remoteCommitment(number: UInt64, spec: CommitmentSpec, point: PublicKey) throws(ChannelError) -> CommitmentTransaction {
+        do {
+            let keys = try CommitmentKeys.derive(owner: remoteBasepoints, counterparty: localBasepoints, perCommitmentPoint: point)
+            return try CommitmentBuilder.build(
+                commitmentNumber: number, fundingOutPoint: fundingOutPoint, fundingAmount: capacity,
+                ownerIsOpener: !weAreOpener, spec: spec, keys: keys,
+                ownerDustLimit: remoteConfig.dustLimit, toSelfDelay: localConfig.toSelfDelay)
+        } catch {
+            throw .protocolViolation("cannot build the peer's commitment \(number): \(error)")
+        }
+    }
+
+    func localCommitment(number: UInt64, spec: CommitmentSpec, keys channelKeys: ChannelKeys) throws(ChannelError) -> CommitmentTransaction {
+        do {
+            let point = try channelKeys.perCommitmentPoint(commitmentNumber: number)
+            let keys = try CommitmentKeys.derive(owner: localBasepoints, counterparty: remoteBasepoints, perCommitmentPoint: point)
+            return try CommitmentBuilder.build(
+                commitmentNumber: number, fundingOutPoint: fundingOutPoint, fundingAmount: capacity,
+                ownerIsOpener: weAreOpener, spec: spec, keys: keys,
+                ownerDustLimit: localConfig.dustLimit, toSelfDelay: remoteConfig.toSelfDelay)
+        } catch {
+            throw .protocolViolation("cannot build our commitment \(number): \(error)")
+        }
+    }
+
+    func signRemoteCommitment(_ commitment: CommitmentTransaction, feeratePerKw: UInt32,
+                              keys channelKeys: ChannelKeys) throws(ChannelError) -> (Signature, [Signature]) {
+        do {
+            let signature = try CommitmentSigning.sign(commitment.transaction, inputIndex: 0, with: channelKeys.funding)
+            let htlcKey = try KeyDerivation.privateKey(basepointSecret: channelKeys.htlcBasepointSecret,
+                                                       perCommitmentPoint: commitment.keys.perCommitmentPoint)
+            var htlcSignatures: [Signature] = []
+            for htlcTransaction in HTLCTransactions.build(for: commitment, feeratePerKw: feeratePerKw, toSelfDelay: localConfig.toSelfDelay) {
+                htlcSignatures.append(try CommitmentSigning.sign(htlcTransaction.transaction, inputIndex: 0, with: htlcKey))
+            }
+            return (signature, htlcSignatures)
+        } catch {
+            throw .invalidSignature("signing failed: \(error)")
+        }
     }
 }

@@ -254,6 +254,13 @@ public struct Commitments: Hashable, Sendable {
         return fulfill
     }
 
+    /// Remembers the preimage of an incoming HTLC of our commitment, for an on-chain claim.
+    mutating func recordPreimage(_ preimage: Preimage, forIncomingHTLC id: UInt64) throws(ChannelError) {
+        guard let htlc = local.spec.htlcs.first(where: { $0.id == id && $0.direction == .received }) else { throw .unknownHTLC(id) }
+        guard preimage.hash == htlc.paymentHash else { throw .wrongPreimage(id) }
+        preimages[htlc.paymentHash] = preimage
+    }
+
     mutating func sendFail(id: UInt64, reason: [UInt8]) throws(ChannelError) -> UpdateFailHTLC {
         _ = try checkIncomingSettleable(id)
         let fail = UpdateFailHTLC(channelID: channelID, id: id, reason: reason)
