@@ -98,6 +98,26 @@ import Testing
         }
     }
 
+    /// With a zero dust limit and feerate, BOLT 3 would keep any HTLC; the ledger has no empty
+    /// outputs, so an HTLC worth less than one satoshi is trimmed, and so is an empty balance.
+    @Test func nothingBelowOneSatoshiGetsAnOutput() throws {
+        func htlc(_ msat: UInt64) throws -> CommitmentHTLC {
+            CommitmentHTLC(id: 1, direction: .received, amount: MilliSatoshi(msat), paymentHash: try testPreimage(1).hash, cltvExpiry: 10)
+        }
+        #expect(CommitmentFees.isTrimmed(try htlc(999), dustLimit: .zero, feeratePerKw: 0))
+        #expect(!CommitmentFees.isTrimmed(try htlc(1000), dustLimit: .zero, feeratePerKw: 0))
+
+        let channel = try TestChannel()
+        let spec = CommitmentSpec(htlcs: [try htlc(999)], toLocal: .zero, toRemote: MilliSatoshi(999_999_999_001), feeratePerKw: 0)
+        let commitment = try CommitmentBuilder.build(
+            commitmentNumber: 0, fundingOutPoint: channel.fundingOutPoint, fundingAmount: Satoshi(1_000_000_000),
+            ownerIsOpener: false, spec: spec, keys: channel.bobKeys(commitmentNumber: 0), ownerDustLimit: .zero, toSelfDelay: 6)
+        #expect(commitment.transaction.outputs.map(\.amount) == [Satoshi(999_999_999)])
+        #expect(commitment.toLocalOutput == nil)
+        #expect(commitment.trimmedHTLCs.count == 1)
+        #expect(commitment.fee == Satoshi(1))
+    }
+
     @Test func toLocalAndToRemoteAtTheDustLimit() throws {
         let channel = try TestChannel()
         let dustLimit = Satoshi(546)
