@@ -47,12 +47,14 @@ public enum CommitmentFees {
 
     /// True when the HTLC gets no output: its amount in whole satoshis is below the dust limit
     /// plus the fee of its second-stage transaction (timeout if offered, success if received),
-    /// because that transaction's output would be dust.
+    /// because that transaction's output would be dust. An HTLC under one satoshi is trimmed
+    /// whatever the dust limit: the ledger has no empty outputs.
     public static func isTrimmed(_ htlc: CommitmentHTLC, dustLimit: Satoshi, feeratePerKw: UInt32) -> Bool {
+        let amount = htlc.amount.flooredSatoshi
         let fee = secondStageFee(for: htlc, feeratePerKw: feeratePerKw)
         // A threshold that overflows cannot be reached by any amount.
         guard let threshold = try? dustLimit.adding(fee) else { return true }
-        return htlc.amount.flooredSatoshi < threshold
+        return amount < threshold || amount == .zero
     }
 
     /// The HTLCs of `spec` that get an output on a commitment whose owner's dust limit is

@@ -30,6 +30,8 @@ public enum CommitmentSigning {
 
     /// The owner's HTLC-timeout: both HTLC keys sign (`offeredTimeout`); the counterparty's
     /// signature came with `commitment_signed`. Valid from height `cltv_expiry` (its locktime).
+    /// Signatures are not checked here (use `verify` / `verifyHTLCSignatures`); given a `.success`
+    /// transaction the witness would not match the output it spends.
     public static func finalizeHTLCTimeout(_ htlcTransaction: HTLCTransaction, ownerSignature: Signature, counterpartySignature: Signature) -> Transaction {
         var signed = htlcTransaction.transaction
         signed.inputs[0].witness = .offeredTimeout(localSignature: ownerSignature, remoteSignature: counterpartySignature)
@@ -37,7 +39,7 @@ public enum CommitmentSigning {
     }
 
     /// The owner's HTLC-success: both HTLC keys sign and the preimage opens the hash lock
-    /// (`receivedPreimage`).
+    /// (`receivedPreimage`). Expects a `.success` transaction; signatures are not checked here.
     public static func finalizeHTLCSuccess(_ htlcTransaction: HTLCTransaction, ownerSignature: Signature, counterpartySignature: Signature, preimage: Preimage) -> Transaction {
         var signed = htlcTransaction.transaction
         signed.inputs[0].witness = .receivedPreimage(localSignature: ownerSignature, remoteSignature: counterpartySignature, preimage: preimage)
