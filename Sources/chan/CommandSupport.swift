@@ -1,0 +1,18 @@
+import ChanLedger
+import ChanStore
+
+/// What the ledger and wallet commands share: opening the stores of the chosen home and node.
+extension GlobalOptions {
+    /// The ledger of the home; `home_not_found` or `ledger_not_found` otherwise.
+    func openLedger() throws -> LedgerDatabase { try LedgerDatabase.open(home: resolvedHome) }
+
+    /// The node named by `-n` / `CHAN_NODE`; `home_not_found` or `node_not_found` otherwise.
+    func openNode() throws -> LocalNode { try LocalNode.open(home: resolvedHome, name: try requireNode()) }
+}
+
+/// JSON `null` for absent optionals, so every object has the same fields every time.
+extension KeyedEncodingContainer {
+    mutating func encodeOrNull<T: Encodable>(_ value: T?, forKey key: Key) throws {
+        if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
+    }
+}
