@@ -22,7 +22,13 @@ enum ChanMain {
         } catch let error as ExitCode {
             exit(error.rawValue)
         } catch {
-            if Chan.exitCode(for: error) == .success { Chan.exit(withError: error) }
+            let status = Chan.exitCode(for: error)
+            if status == .success { Chan.exit(withError: error) }
+            if status != .validationFailure {
+                // Not a usage error and not one of ours: report it rather than blame the user.
+                Output.error(code: "internal_error", message: Chan.message(for: error))
+                exit(1)
+            }
             if let negative = arguments.first(where: isNegativeNumber) {
                 // The parser reads "-5" as an unknown option; say what is really wrong.
                 Output.error(code: "invalid_amount", message: "'\(negative)' is negative: amounts and counts must be positive")
