@@ -10,9 +10,16 @@ extension GlobalOptions {
     func openNode() throws -> LocalNode { try LocalNode.open(home: resolvedHome, name: try requireNode()) }
 }
 
-/// JSON `null` for absent optionals, so every object has the same fields every time.
-extension KeyedEncodingContainer {
-    mutating func encodeOrNull<T: Encodable>(_ value: T?, forKey key: Key) throws {
-        if let value { try encode(value, forKey: key) } else { try encodeNil(forKey: key) }
+/// An optional that encodes as JSON `null` when absent (synthesized `Encodable` leaves the key
+/// out), so every object has the same fields every time.
+@propertyWrapper
+struct Nullable<Value: Encodable>: Encodable {
+    var wrappedValue: Value?
+
+    init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        if let wrappedValue { try container.encode(wrappedValue) } else { try container.encodeNil() }
     }
 }

@@ -24,30 +24,14 @@ struct LedgerTxCommand: ParsableCommand {
 struct TransactionJSON: Encodable {
     struct Input: Encodable {
         let outpoint: String
-        let witness: String?
-
-        enum CodingKeys: String, CodingKey { case outpoint, witness }
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(outpoint, forKey: .outpoint)
-            try container.encodeOrNull(witness, forKey: .witness)
-        }
+        @Nullable var witness: String?
     }
 
     struct Output: Encodable {
         let index: Int
         let amountSat: Satoshi
         let condition: String
-        let address: String?
-
-        enum CodingKeys: String, CodingKey { case index, amountSat, condition, address }
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(index, forKey: .index)
-            try container.encode(amountSat, forKey: .amountSat)
-            try container.encode(condition, forKey: .condition)
-            try container.encodeOrNull(address, forKey: .address)
-        }
+        @Nullable var address: String?
     }
 
     let txid: String
@@ -58,9 +42,9 @@ struct TransactionJSON: Encodable {
     let inputs: [Input]
     let outputs: [Output]
     let status: String
-    let blockHeight: UInt32?
+    @Nullable var blockHeight: UInt32?
     let confirmations: UInt32
-    let feeSat: Satoshi?
+    @Nullable var feeSat: Satoshi?
 
     init(_ lookup: TransactionLookup) {
         let transaction = lookup.transaction
@@ -80,24 +64,5 @@ struct TransactionJSON: Encodable {
         }
         confirmations = lookup.confirmations
         feeSat = lookup.fee
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case txid, kind, version, locktime, sizeBytes, inputs, outputs, status, blockHeight, confirmations, feeSat
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(txid, forKey: .txid)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(version, forKey: .version)
-        try container.encode(locktime, forKey: .locktime)
-        try container.encode(sizeBytes, forKey: .sizeBytes)
-        try container.encode(inputs, forKey: .inputs)
-        try container.encode(outputs, forKey: .outputs)
-        try container.encode(status, forKey: .status)
-        try container.encodeOrNull(blockHeight, forKey: .blockHeight)
-        try container.encode(confirmations, forKey: .confirmations)
-        try container.encodeOrNull(feeSat, forKey: .feeSat)
     }
 }

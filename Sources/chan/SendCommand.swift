@@ -36,20 +36,8 @@ struct SendCommand: ParsableCommand {
             let amountSat: Satoshi
             let feeSat: Satoshi
             let changeSat: Satoshi
-            let changeAddress: String?
+            @Nullable var changeAddress: String?
             let status: String
-
-            enum CodingKeys: String, CodingKey { case txid, address, amountSat, feeSat, changeSat, changeAddress, status }
-            func encode(to encoder: any Encoder) throws {
-                var container = encoder.container(keyedBy: CodingKeys.self)
-                try container.encode(txid, forKey: .txid)
-                try container.encode(address, forKey: .address)
-                try container.encode(amountSat, forKey: .amountSat)
-                try container.encode(feeSat, forKey: .feeSat)
-                try container.encode(changeSat, forKey: .changeSat)
-                try container.encodeOrNull(changeAddress, forKey: .changeAddress)
-                try container.encode(status, forKey: .status)
-            }
         }
         try Output.json(Result(
             txid: sent.txid.hex, address: destination.string, amountSat: sent.amount, feeSat: sent.fee,
