@@ -22,8 +22,19 @@ enum ChanMain {
         } catch let error as ExitCode {
             exit(error.rawValue)
         } catch {
-            if Chan.exitCode(for: error) == .success { Chan.exit(withError: error) }
-            Output.error(code: "usage", message: Chan.message(for: error))
+            let status = Chan.exitCode(for: error)
+            if status == .success { Chan.exit(withError: error) }
+            if status != .validationFailure {
+                // Not a usage error and not one of ours: report it rather than blame the user.
+                Output.error(code: "internal_error", message: Chan.message(for: error))
+                exit(1)
+            }
+            if let negative = arguments.first(where: isNegativeNumber) {
+                // The parser reads "-5" as an unknown option; say what is really wrong.
+                Output.error(code: "invalid_amount", message: "'\(negative)' is negative: amounts and counts must be positive")
+            } else {
+                Output.error(code: "usage", message: Chan.message(for: error))
+            }
             exit(64)
         }
     }
@@ -44,4 +55,12 @@ struct Chan: ParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
+}
+
+/// `-5`, `-0.5btc`: what a user meant as a negative number, not an option.
+private func isNegativeNumber(_ argument: String) -> Bool {
+    let rest = argument.utf8.dropFirst()
+    guard argument.hasPrefix("-"), let first = rest.first else { return false }
+    let isDigit = { (byte: UInt8) in byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+    return isDigit(first) || (first == UInt8(ascii: ".") && rest.dropFirst().first.map(isDigit) == true)
 }

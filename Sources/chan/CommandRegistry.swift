@@ -2,5 +2,12 @@ import ArgumentParser
 
 /// The subcommands of `chan`, one file each. Add new families here.
 enum CommandRegistry {
-    static let all: [ParsableCommand.Type] = []
+    static let all: [ParsableCommand.Type] = [
+        LedgerCommand.self,
+        MineCommand.self,
+        NodeCommand.self,
+        AddressCommand.self,
+        BalanceCommand.self,
+        SendCommand.self,
+    ]
 }

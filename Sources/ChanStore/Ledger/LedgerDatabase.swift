@@ -60,6 +60,7 @@ public final class LedgerDatabase: Sendable {
     }
 
     /// Runs `body` on the ledger in one IMMEDIATE transaction, committed if `body` returns.
+    @discardableResult
     public func write<T>(_ body: (inout Ledger<SQLiteLedgerStore>) throws -> T) throws -> T {
         try DatabaseFile.mapErrors {
             var result: T?

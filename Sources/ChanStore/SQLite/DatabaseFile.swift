@@ -44,16 +44,12 @@ enum DatabaseFile {
         return queue
     }
 
-    /// Runs `body`, turning SQLite's errors into `StoreError.database`; coded errors pass through.
+    /// Runs `body`, turning SQLite's errors into `StoreError.database`; other errors pass through.
     static func mapErrors<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let error as CodedError {
-            throw error
         } catch let error as DatabaseError {
             throw StoreError.database(error.message ?? "\(error.resultCode)")
-        } catch {
-            throw StoreError.database("\(error)")
         }
     }
 }

@@ -1,0 +1,35 @@
+import ArgumentParser
+import ChanLedger
+
+struct LedgerAuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit",
+        abstract: "Check the ledger's invariant: unspent outputs add up to the minted total; the mempool is consistent.",
+        discussion: "Prints the totals it compared and any problems; exits 1 (with an audit_failed error) when not ok."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        let report = try global.openLedger().read { try $0.audit() }
+        struct Result: Encodable {
+            let ok: Bool
+            let height: UInt32
+            let mintedSat: Satoshi
+            let unspentSat: Satoshi
+            let utxoCount: Int
+            let mempoolSize: Int
+            let mempoolFeeSat: Satoshi
+            let mempoolMintedSat: Satoshi
+            let problems: [String]
+        }
+        try Output.json(Result(
+            ok: report.ok, height: report.height, mintedSat: report.mintedTotal, unspentSat: report.unspentTotal,
+            utxoCount: report.utxoCount, mempoolSize: report.mempoolSize, mempoolFeeSat: report.mempoolFees,
+            mempoolMintedSat: report.mempoolMinted, problems: report.problems))
+        if !report.ok {
+            Output.error(code: "audit_failed", message: report.problems.joined(separator: "; "))
+            throw ExitCode(1)
+        }
+    }
+}

@@ -1,0 +1,23 @@
+import ArgumentParser
+import ChanStore
+
+struct NodeCreateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "Create a node: a fresh seed, its node key, a free TCP port.",
+        discussion: "NAME is 1 to 32 of a-z, 0-9, _ and -. Fails with node_exists if the node is there."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "The node's local name.")
+    var name: String
+
+    @Option(help: "The alias other nodes see (default: NAME).")
+    var alias: String?
+
+    func run() throws {
+        let config = try LocalNode.create(home: global.resolvedHome, name: name, alias: alias)
+        try Output.json(NodeJSON(name: config.name, alias: config.alias, nodeId: config.nodeId, port: config.port))
+    }
+}
