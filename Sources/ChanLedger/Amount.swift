@@ -5,6 +5,7 @@ public enum AmountError: CodedError, Equatable {
     case overflow
     case underflow
     case notWholeSatoshis(MilliSatoshi)
+    case notPositive
     case invalid(String)
 
     public var code: String {
@@ -12,6 +13,7 @@ public enum AmountError: CodedError, Equatable {
         case .overflow: "amount_overflow"
         case .underflow: "amount_underflow"
         case .notWholeSatoshis: "amount_not_whole_sat"
+        case .notPositive: "invalid_amount"
         case .invalid: "invalid_amount"
         }
     }
@@ -21,6 +23,7 @@ public enum AmountError: CodedError, Equatable {
         case .overflow: "the amount is too large"
         case .underflow: "the result would be negative"
         case .notWholeSatoshis(let amount): "\(amount.value) msat is not a whole number of satoshis"
+        case .notPositive: "the amount must be greater than zero"
         case .invalid(let text): "'\(text)' is not an amount (use an integer of sat, or a sat, msat or btc suffix)"
         }
     }
@@ -169,7 +172,7 @@ extension Satoshi {
     /// Parses a command-line amount that must be a whole, positive number of satoshis.
     public static func parsePositive(_ text: String) throws(AmountError) -> Satoshi {
         let amount = try MilliSatoshi.parse(text).exactSatoshi
-        guard amount > .zero else { throw .invalid(text) }
+        guard amount > .zero else { throw .notPositive }
         guard amount <= .maxMoney else { throw .overflow }
         return amount
     }

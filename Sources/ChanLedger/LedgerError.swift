@@ -140,7 +140,7 @@ extension AmountError {
     /// Sums of ledger amounts that overflow are ledger errors: nothing that large can exist.
     var asLedgerError: LedgerError {
         switch self {
-        case .overflow, .underflow, .notWholeSatoshis, .invalid: .amountOverflow
+        case .overflow, .underflow, .notWholeSatoshis, .notPositive, .invalid: .amountOverflow
         }
     }
 }
