@@ -137,10 +137,10 @@ private let onion = try! OnionRoutingPacket([UInt8](repeating: 0, count: 1366))
 
         let audit = try parties.ledger.audit()
         #expect(audit.ok, "\(audit.problems)")
-        let bobFunds = try parties.ledger.store.unspentOutputs(paying: [.key(bobWallet.publicKey)]).map(\.output.amount.value).reduce(0, +)
+        let bobFunds = parties.ledger.store.unspentOutputs(paying: [.key(bobWallet.publicKey)]).map(\.output.amount.value).reduce(0, +)
         #expect(bobFunds == 200_000)
         // Alice keeps her change and her balance less the commitment-free closing fee she paid.
-        let aliceFunds = try parties.ledger.store.unspentOutputs(paying: [.key(aliceWallet.publicKey)]).map(\.output.amount.value).reduce(0, +)
+        let aliceFunds = parties.ledger.store.unspentOutputs(paying: [.key(aliceWallet.publicKey)]).map(\.output.amount.value).reduce(0, +)
         let closingFee = UInt64(2500) * 672 / 1000
         #expect(aliceFunds == (10_000_000 - 1_000_000 - 1000) + 800_000 - closingFee)
     }
@@ -184,9 +184,9 @@ private let onion = try! OnionRoutingPacket([UInt8](repeating: 0, count: 1366))
         // Bob learned the preimage of his HTLC to alice from her on-chain claim.
         #expect(parties.resolutions[1].contains(.outgoingFulfilled(id: 0, paymentHash: toAlice.hash, preimage: toAlice)))
         // Every satoshi of the channel ended with a wallet or as fees: nothing left on channel conditions.
-        let walletTotal = try parties.ledger.store.unspentOutputs(paying: [.key(aliceWallet.publicKey), .key(bobWallet.publicKey)])
+        let walletTotal = parties.ledger.store.unspentOutputs(paying: [.key(aliceWallet.publicKey), .key(bobWallet.publicKey)])
             .map(\.output.amount.value).reduce(0, +)
-        let leftover = try parties.ledger.store.allUnspentOutputs().filter {
+        let leftover = parties.ledger.store.allUnspentOutputs().filter {
             if case .key = $0.output.condition { false } else { true }
         }
         #expect(leftover.isEmpty, "unclaimed: \(leftover.map(\.output.condition.kind))")
