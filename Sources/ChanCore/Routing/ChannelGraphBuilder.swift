@@ -154,7 +154,7 @@ public struct ChannelGraphBuilder: Sendable {
     // MARK: Freezing
 
     /// Lays the graph out: nodes by id, channels by short channel id, edges by target node
-    /// (then short channel id), so two files of the same network give identical graphs.
+    /// (enabled first, then by short channel id), so two files of the same network give identical graphs.
     public func build() -> ChannelGraph {
         var columns = GraphStorage.Columns()
         columns.format = format
@@ -186,24 +186,38 @@ public struct ChannelGraphBuilder: Sendable {
         }
 
         // CSR by target node: count, prefix-sum, then place sides in channel order so each
-        // node's incoming edges end up sorted by short channel id.
+        // node's incoming edges end up sorted by short channel id, enabled ones first (the
+        // search stops at `incomingEnabledEnd` and never reads a disabled side).
         let nodeCount = nodeIds.count
         var start = [Int32](repeating: 0, count: nodeCount + 1)
+        var enabledCount = [Int32](repeating: 0, count: nodeCount)
         for side in directionOfSide where side >= 0 {
-            start[Int(nodeRank[Int(directions[Int(side)].target)]) + 1] += 1
+            let direction = directions[Int(side)]
+            let target = Int(nodeRank[Int(direction.target)])
+            start[target + 1] += 1
+            if !direction.disabled { enabledCount[target] += 1 }
         }
         for node in 0..<nodeCount { start[node + 1] += start[node] }
         let edgeCount = Int(start[nodeCount])
-        var next = Array(start.dropLast())
+        var nextEnabled = Array(start.dropLast())
+        var nextDisabled = (0..<nodeCount).map { start[$0] + enabledCount[$0] }
         var edgeOfSide = [Int32](repeating: -1, count: directionOfSide.count)
         var placed = [Int32](repeating: -1, count: edgeCount)  // edge -> side
         for (side, direction) in directionOfSide.enumerated() where direction >= 0 {
-            let target = Int(nodeRank[Int(directions[Int(direction)].target)])
-            let edge = next[target]
-            next[target] += 1
+            let pending = directions[Int(direction)]
+            let target = Int(nodeRank[Int(pending.target)])
+            let edge: Int32
+            if pending.disabled {
+                edge = nextDisabled[target]
+                nextDisabled[target] += 1
+            } else {
+                edge = nextEnabled[target]
+                nextEnabled[target] += 1
+            }
             edgeOfSide[side] = edge
             placed[Int(edge)] = Int32(side)
         }
+        columns.incomingEnabledEnd = nextEnabled
         columns.incomingStart = start
         columns.channelEdge = edgeOfSide
 

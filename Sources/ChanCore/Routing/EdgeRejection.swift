@@ -38,6 +38,12 @@ struct RejectionTally {
         if examples[index].count < Self.examplesKept { examples[index].append(Int32(edge)) }
     }
 
+    mutating func note(_ reason: EdgeRejection, _ edges: Range<Int>) {
+        let index = Self.index(reason)
+        counts[index] &+= edges.count
+        for edge in edges where examples[index].count < Self.examplesKept { examples[index].append(Int32(edge)) }
+    }
+
     mutating func reset() {
         for index in counts.indices where counts[index] != 0 {
             counts[index] = 0

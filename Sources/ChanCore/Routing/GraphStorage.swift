@@ -8,6 +8,9 @@ final class GraphStorage: @unchecked Sendable {
     let aliases: [String]
     /// CSR offsets: the incoming edges of node n are `incomingStart[n] ..< incomingStart[n + 1]`.
     let incomingStart: UnsafeMutableBufferPointer<Int32>
+    /// Where each node's enabled incoming edges end; its disabled ones follow up to the next
+    /// node's start.
+    let incomingEnabledEnd: UnsafeMutableBufferPointer<Int32>
 
     // Channels, sorted by short channel id.
     let channelScid: UnsafeMutableBufferPointer<UInt64>
@@ -17,7 +20,8 @@ final class GraphStorage: @unchecked Sendable {
     /// Edge of each direction (`2 * channel + direction`), or -1 when that end has no policy.
     let channelEdge: UnsafeMutableBufferPointer<Int32>
 
-    // Edges (directions with a policy), sorted by target node then short channel id:
+    // Edges (directions with a policy), sorted by target node, enabled first, then short
+    // channel id:
     // struct-of-arrays so the search streams only the fields it tests.
     let edgeSource: UnsafeMutableBufferPointer<Int32>
     let edgeTarget: UnsafeMutableBufferPointer<Int32>
@@ -40,6 +44,7 @@ final class GraphStorage: @unchecked Sendable {
         var nodeIds: [NodeId] = []
         var aliases: [String] = []
         var incomingStart: [Int32] = []
+        var incomingEnabledEnd: [Int32] = []
         var channelScid: [UInt64] = []
         var channelCapacitySat: [UInt64] = []
         var channelNode1: [Int32] = []
@@ -65,6 +70,7 @@ final class GraphStorage: @unchecked Sendable {
         nodeIds = Self.freeze(columns.nodeIds)
         aliases = columns.aliases
         incomingStart = Self.freeze(columns.incomingStart)
+        incomingEnabledEnd = Self.freeze(columns.incomingEnabledEnd)
         channelScid = Self.freeze(columns.channelScid)
         channelCapacitySat = Self.freeze(columns.channelCapacitySat)
         channelNode1 = Self.freeze(columns.channelNode1)
@@ -89,6 +95,7 @@ final class GraphStorage: @unchecked Sendable {
     deinit {
         nodeIds.deallocate()
         incomingStart.deallocate()
+        incomingEnabledEnd.deallocate()
         channelScid.deallocate()
         channelCapacitySat.deallocate()
         channelNode1.deallocate()

@@ -30,6 +30,11 @@ public struct MissionControl: Sendable, Equatable {
     public struct LiquidityBounds: Sendable, Equatable {
         public let lower: MilliSatoshi
         public let upper: MilliSatoshi
+
+        public init(lower: MilliSatoshi, upper: MilliSatoshi) {
+            self.lower = lower
+            self.upper = upper
+        }
     }
 
     private struct Record: Sendable, Equatable {

@@ -86,8 +86,10 @@ extension Pathfinder {
                 }
             }
             guard let route else {
-                shard = size / 2
-                if shard < minPart { return nil }
+                // Halve, but try the minimum part size itself before giving up; a remainder
+                // below two minimum parts cannot be split further.
+                if size <= minPart || (size == remaining && remaining < 2 * minPart) { return nil }
+                shard = max(min(shard, size) / 2, minPart)
                 continue
             }
             for hop in route.hops { overlay.addUsage(hop.edge.rawValue, hop.amount.value) }

@@ -71,10 +71,20 @@ public final class Pathfinder {
     /// the route until the next search.
     func search(_ p: SearchParameters) -> Bool {
         beginGeneration()
+        // Work on local copies of the heap and tally: mutating a class's stored properties
+        // in the loop would cost a dynamic exclusivity check per access.
+        var heap = SearchHeap(capacity: 0)
+        var tally = RejectionTally()
+        swap(&heap, &self.heap)
+        swap(&tally, &self.tally)
         heap.removeAll()
         tally.reset()
         var statistics = SearchStatistics()
-        defer { lastSearch = statistics }
+        defer {
+            swap(&heap, &self.heap)
+            swap(&tally, &self.tally)
+            lastSearch = statistics
+        }
 
         let storage = graph.storage
         let labels = self.labels
@@ -108,14 +118,16 @@ public final class Pathfinder {
 
             let hops = Int(label.hops) + 1
             let firstEdge = Int(storage.incomingStart[v])
+            let enabledEnd = Int(storage.incomingEnabledEnd[v])
             let endEdge = Int(storage.incomingStart[v + 1])
             if hops > maxHops {
-                for edge in firstEdge..<endEdge { tally.note(.maxHops, edge) }
+                tally.note(.maxHops, firstEdge..<endEdge)
                 continue
             }
+            if checkDisabled && enabledEnd < endEdge { tally.note(.disabled, enabledEnd..<endEdge) }
             let amount = label.amountMsat
 
-            for edge in firstEdge..<endEdge {
+            for edge in firstEdge..<(checkDisabled ? enabledEnd : endEdge) {
                 let u = Int(storage.edgeSource[edge])
                 let previous = labels[u]
                 let hasLabel = previous.generation == generation
@@ -123,7 +135,6 @@ public final class Pathfinder {
                 statistics.relaxedEdges += 1
 
                 // Hard limits of the side.
-                if checkDisabled && storage.edgeDisabled[edge] { tally.note(.disabled, edge); continue }
                 if checkHtlcMinimum && amount < storage.edgeHtlcMinimumMsat[edge] { tally.note(.htlcMinimum, edge); continue }
                 let capacity = storage.edgeCapacityMsat[edge]
                 if checkAmountLimits {
