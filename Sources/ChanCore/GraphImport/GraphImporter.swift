@@ -43,6 +43,7 @@ public enum GraphImporter {
 
     /// Reads a node id written as 66 hex digits.
     static func nodeId(_ scanner: inout JSONScanner, field: StaticString) throws(GraphImportError) -> NodeId {
+        scanner.skipWhitespace()
         let offset = scanner.position
         let text = try scanner.rawString()
         guard let id = NodeId(hexDigits: text) else {
@@ -53,6 +54,7 @@ public enum GraphImporter {
 
     /// Reads a short channel id written `BLOCKxTXxOUTPUT`.
     static func shortChannelId(_ scanner: inout JSONScanner, field: StaticString) throws(GraphImportError) -> UInt64 {
+        scanner.skipWhitespace()
         let offset = scanner.position
         let text = try scanner.rawString()
         var parts: (UInt64, UInt64, UInt64) = (0, 0, 0)
@@ -81,6 +83,7 @@ public enum GraphImporter {
     }
 
     static func uint32(_ scanner: inout JSONScanner, field: StaticString) throws(GraphImportError) -> UInt32 {
+        scanner.skipWhitespace()
         let offset = scanner.position
         let value = try scanner.unsignedInteger(field: field)
         guard value <= UInt64(UInt32.max) else {
@@ -90,6 +93,7 @@ public enum GraphImporter {
     }
 
     static func uint16(_ scanner: inout JSONScanner, field: StaticString) throws(GraphImportError) -> UInt16 {
+        scanner.skipWhitespace()
         let offset = scanner.position
         let value = try scanner.unsignedInteger(field: field)
         guard value <= UInt64(UInt16.max) else {
