@@ -54,7 +54,7 @@ struct BenchPathfindCommand: ParsableCommand {
         for query in queries {
             let start = clock.now
             let route = pathfinder.route(query)
-            single.add(clock.now - start, hops: route?.hops.count, parts: route == nil ? nil : 1)
+            single.add(clock.now - start, hops: route.map { Double($0.hops.count) }, parts: 1)
         }
         var multiPart: Measurements?
         if mpp {
@@ -62,10 +62,11 @@ struct BenchPathfindCommand: ParsableCommand {
             for query in queries {
                 let start = clock.now
                 let payment = pathfinder.multiPartRoute(query)
+                // Hops of a multi-part payment: the mean over its parts.
                 measured.add(
                     clock.now - start,
-                    hops: payment.map { $0.parts.reduce(0) { $0 + $1.hops.count } / $0.parts.count },
-                    parts: payment?.parts.count)
+                    hops: payment.map { Double($0.parts.reduce(0) { $0 + $1.hops.count }) / Double($0.parts.count) },
+                    parts: payment?.parts.count ?? 0)
             }
             multiPart = measured
         }
@@ -114,15 +115,16 @@ struct BenchPathfindCommand: ParsableCommand {
     struct Measurements {
         private var times: [Double] = []
         private var found = 0
-        private var hops = 0
+        private var hops = 0.0
         private var parts = 0
 
-        mutating func add(_ elapsed: Duration, hops routeHops: Int?, parts routeParts: Int?) {
+        /// One query: its time, and for a found route its hops and parts.
+        mutating func add(_ elapsed: Duration, hops routeHops: Double?, parts routeParts: Int) {
             times.append(Self.milliseconds(elapsed))
             if let routeHops {
                 found += 1
                 hops += routeHops
-                parts += routeParts ?? 1
+                parts += routeParts
             }
         }
 
@@ -137,7 +139,7 @@ struct BenchPathfindCommand: ParsableCommand {
                 p50Ms: percentile(0.50), p90Ms: percentile(0.90), p99Ms: percentile(0.99),
                 meanMs: Self.round(times.reduce(0, +) / Double(max(times.count, 1))),
                 maxMs: Self.round(sorted.last ?? 0),
-                meanHops: Self.round(Double(hops) / Double(max(found, 1))),
+                meanHops: Self.round(hops / Double(max(found, 1))),
                 meanParts: includeParts ? Self.round(Double(parts) / Double(max(found, 1))) : nil)
         }
 

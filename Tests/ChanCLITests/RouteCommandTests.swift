@@ -51,13 +51,13 @@ struct RouteCommandTests {
         ])
         #expect(capped.status == 1)
         #expect(capped.error["code"] as? String == "no_route")
-        #expect((capped.error["message"] as? String)?.contains("needs 38 blocks, above the limit of 37") == true)
+        #expect((capped.error["message"] as? String)?.contains("(via 0x0x12345, 0x18x54941) needs 38 blocks, above the limit of 37") == true)
 
         let cheap = try ChanProcess.run([
             "route", "--graph", spec, "--from", alice, "--to", carol, "--amount", "4999999msat", "--max-fee", "10198msat",
         ])
         #expect(cheap.status == 1)
-        #expect((cheap.error["message"] as? String)?.contains("costs 10199 msat in fees, above the maximum of 10198 msat") == true)
+        #expect((cheap.error["message"] as? String)?.contains("(via 0x0x12345, 0x18x54941) costs 10199 msat in fees, above the maximum of 10198 msat") == true)
 
         let final = try ChanProcess.run([
             "route", "--graph", spec, "--from", alice, "--to", carol, "--amount", "4999999msat", "--final-cltv", "40",

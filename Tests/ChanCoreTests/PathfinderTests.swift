@@ -182,7 +182,7 @@ struct PathfinderTests {
             try pathfinder.findRoute(query(graph, from: 1, to: 4, msat: 1_000_000, options: options))
         }
         #expect(error.code == "no_route")
-        #expect(noRouteReasons(error) == [.cltvLimit(needed: 518, limit: 37)])
+        #expect(noRouteReasons(error) == [.cltvLimit(needed: 518, limit: 37, via: [scid("1x0x0"), scid("2x0x0")])])
     }
 
     @Test func maxFeeForcesACheaperRouteOrFails() throws {
@@ -199,7 +199,8 @@ struct PathfinderTests {
         }
         // Either limit alone stands in the way: without the CLTV limit the 100 msat route fits.
         #expect(noRouteReasons(error) == [
-            .cltvLimit(needed: 518, limit: 100), .maxFee(needed: MilliSatoshi(5000), limit: MilliSatoshi(4999)),
+            .cltvLimit(needed: 518, limit: 100, via: [scid("1x0x0"), scid("2x0x0")]),
+            .maxFee(needed: MilliSatoshi(5000), limit: MilliSatoshi(4999), via: [scid("3x0x0"), scid("4x0x0")]),
         ])
 
         options.cltvLimit = 2016
@@ -207,7 +208,7 @@ struct PathfinderTests {
         let cheapest = try #require(throws: RoutingError.self) {
             try pathfinder.findRoute(query(graph, from: 1, to: 4, msat: 1_000_000, options: options))
         }
-        #expect(noRouteReasons(cheapest) == [.maxFee(needed: MilliSatoshi(100), limit: MilliSatoshi(99))])
+        #expect(noRouteReasons(cheapest) == [.maxFee(needed: MilliSatoshi(100), limit: MilliSatoshi(99), via: [scid("1x0x0"), scid("2x0x0")])])
     }
 
     @Test func probabilityPrefersCapacityWhileNoProbabilityPrefersFees() throws {
@@ -296,7 +297,7 @@ struct PathfinderTests {
         let error = try #require(throws: RoutingError.self) {
             try Pathfinder(graph: graph).findRoute(query(graph, from: 1, to: 6, msat: 1000, options: options))
         }
-        #expect(noRouteReasons(error) == [.maxHops(needed: 5, limit: 4)])
+        #expect(noRouteReasons(error) == [.maxHops(needed: 5, limit: 4, via: ["1x1x0", "2x1x0", "3x1x0", "4x1x0", "5x1x0"].map(scid))])
     }
 
     @Test func explainListsTheBestRouteAvoidingEachHop() throws {

@@ -28,10 +28,11 @@ public enum GraphImporter {
             } else if JSONScanner.key(key, is: "nodes") {
                 recognized = true
                 try lnd.readNodes(&scanner, into: &builder)
+                builder.format = lnd.dialect ?? .lndTestGraph
             } else if JSONScanner.key(key, is: "edges") {
                 recognized = true
                 try lnd.readEdges(&scanner, into: &builder)
-                builder.format = lnd.sawDescribeGraphEdge ? .lndDescribeGraph : .lndTestGraph
+                builder.format = lnd.dialect ?? .lndTestGraph
             } else {
                 try scanner.skipValue()
             }

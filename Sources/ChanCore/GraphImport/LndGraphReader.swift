@@ -9,7 +9,8 @@
 ///   (bit 0: 0 when node_1 forwards, 1 when node_2 does; bit 1: disabled), `expiry`,
 ///   `fee_base_msat`, `fee_rate` (millionths), `min_htlc` / `max_htlc` (msat), `capacity` (sat).
 struct LndGraphReader {
-    private(set) var sawDescribeGraphEdge = false
+    /// Which dialect the fields seen so far belong to (nil: no telling yet).
+    private(set) var dialect: GraphFormat?
 
     mutating func readNodes(_ scanner: inout JSONScanner, into builder: inout ChannelGraphBuilder) throws(GraphImportError) {
         try scanner.beginArray()
@@ -22,8 +23,10 @@ struct LndGraphReader {
             var firstKey = true
             while let key = try scanner.nextKey(first: &firstKey) {
                 if JSONScanner.key(key, is: "pub_key") {
+                    dialect = dialect ?? .lndDescribeGraph
                     id = try GraphImporter.nodeId(&scanner, field: "pub_key")
                 } else if JSONScanner.key(key, is: "pubkey") {
+                    dialect = dialect ?? .lndTestGraph
                     id = try GraphImporter.nodeId(&scanner, field: "pubkey")
                 } else if JSONScanner.key(key, is: "alias") {
                     alias = scanner.null() ? nil : try scanner.string()
@@ -128,7 +131,7 @@ struct LndGraphReader {
         let slot2 = builder.intern(node2)
 
         if describeGraphDialect {
-            sawDescribeGraphEdge = true
+            dialect = .lndDescribeGraph
             // A channel whose ends both lack a policy still counts as a channel.
             _ = builder.channel(scid, slot1, slot2, capacitySat: capacitySat)
             for (policy, source, target) in [(policy1, slot1, slot2), (policy2, slot2, slot1)] {
@@ -143,6 +146,7 @@ struct LndGraphReader {
                     disabled: policy.disabled)
             }
         } else {
+            dialect = .lndTestGraph
             guard let expiry else { throw .missingField(name: "expiry", offset: end) }
             guard let feeBase else { throw .missingField(name: "fee_base_msat", offset: end) }
             guard let feeRate else { throw .missingField(name: "fee_rate", offset: end) }

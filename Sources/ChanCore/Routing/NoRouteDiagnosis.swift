@@ -54,16 +54,17 @@ extension Pathfinder {
             relaxed.relaxations = relaxation
             guard search(relaxed) else { continue }
             let route = buildRoute(relaxed)
+            let via = route.hops.map(\.shortChannelId)
             switch relaxation {
             case .ignoreHtlcMinimum:
                 let below = route.hops.filter { graph.policy($0.edge).htlcMinimum > $0.amount }
                 reasons.append(.htlcMinimum(below.prefix(5).map { EdgeDescription(graph, $0.edge) }))
             case .ignoreCltvLimit:
-                reasons.append(.cltvLimit(needed: route.totalCltv, limit: options.cltvLimit))
+                reasons.append(.cltvLimit(needed: route.totalCltv, limit: options.cltvLimit, via: via))
             case .ignoreMaxFee:
-                reasons.append(.maxFee(needed: route.fee, limit: options.maxFee ?? .zero))
+                reasons.append(.maxFee(needed: route.fee, limit: options.maxFee ?? .zero, via: via))
             case .ignoreHopLimit:
-                reasons.append(.maxHops(needed: route.hops.count, limit: options.maxHops))
+                reasons.append(.maxHops(needed: route.hops.count, limit: options.maxHops, via: via))
             default:
                 let short = route.hops.filter { hop in
                     let slot = overlay.slot(Int(hop.edge.rawValue))

@@ -18,7 +18,11 @@ public struct NoRouteExplanation: Sendable, Equatable, Encodable {
     public var message: String {
         let head = "no route from \(payer.hex) to \(payee.hex) for \(amount.value) msat"
         guard !reasons.isEmpty else { return head }
-        return head + ": " + reasons.map(\.sentence).joined(separator: "; ")
+        var text = head + ": " + reasons.map(\.sentence).joined(separator: "; ")
+        if reasons == [.limitsTogether], !rejections.isEmpty {
+            text += " (left out: " + rejections.map { "\($0.count) \($0.reason.rawValue)" }.joined(separator: ", ") + ")"
+        }
+        return text
     }
 }
 
@@ -38,12 +42,12 @@ public enum NoRouteReason: Sendable, Equatable {
     case amountAbovePayeeInbound(maximum: MilliSatoshi)
     /// The amount is below the htlc_minimum_msat of the sides that would be needed.
     case htlcMinimum([EdgeDescription])
-    /// Without the CLTV limit the cheapest route locks `needed` blocks.
-    case cltvLimit(needed: UInt32, limit: UInt32)
-    /// Without the fee limit the cheapest route costs `needed` in fees.
-    case maxFee(needed: MilliSatoshi, limit: MilliSatoshi)
-    /// Without the hop limit the cheapest route has `needed` hops.
-    case maxHops(needed: Int, limit: Int)
+    /// Without the CLTV limit the cheapest route (over the channels `via`) locks `needed` blocks.
+    case cltvLimit(needed: UInt32, limit: UInt32, via: [ShortChannelId])
+    /// Without the fee limit the cheapest route (over the channels `via`) costs `needed` in fees.
+    case maxFee(needed: MilliSatoshi, limit: MilliSatoshi, via: [ShortChannelId])
+    /// Without the hop limit the cheapest route (over the channels `via`) has `needed` hops.
+    case maxHops(needed: Int, limit: Int, via: [ShortChannelId])
     /// Mission control's learned liquidity rules out every path.
     case learnedLiquidity([EdgeDescription])
     /// Splitting into at most `maxParts` parts of at least `minPart` found no complete plan.
@@ -86,12 +90,12 @@ public enum NoRouteReason: Sendable, Equatable {
             "the payee's enabled channels can receive at most \(maximum.value) msat in total"
         case .htlcMinimum(let edges):
             "the amount is below htlc_minimum_msat on " + edges.map { "\($0.label) (\($0.htlcMinimum.value) msat)" }.joined(separator: ", ")
-        case .cltvLimit(let needed, let limit):
-            "the cheapest route without the CLTV limit needs \(needed) blocks, above the limit of \(limit)"
-        case .maxFee(let needed, let limit):
-            "the cheapest route without the fee limit costs \(needed.value) msat in fees, above the maximum of \(limit.value) msat"
-        case .maxHops(let needed, let limit):
-            "the cheapest route without the hop limit has \(needed) hops, above the limit of \(limit)"
+        case .cltvLimit(let needed, let limit, let via):
+            "the cheapest route without the CLTV limit (\(Self.list(via))) needs \(needed) blocks, above the limit of \(limit)"
+        case .maxFee(let needed, let limit, let via):
+            "the cheapest route without the fee limit (\(Self.list(via))) costs \(needed.value) msat in fees, above the maximum of \(limit.value) msat"
+        case .maxHops(let needed, let limit, let via):
+            "the cheapest route without the hop limit (\(Self.list(via))) has \(needed) hops, above the limit of \(limit)"
         case .learnedLiquidity(let edges):
             "earlier failures showed too little liquidity on " + edges.map(\.label).joined(separator: ", ")
         case .splitFailed(let maxParts, let minPart):
@@ -100,11 +104,15 @@ public enum NoRouteReason: Sendable, Equatable {
             "each limit can be met alone, but no path meets them all at once"
         }
     }
+
+    private static func list(_ channels: [ShortChannelId]) -> String {
+        "via " + channels.map(\.description).joined(separator: ", ")
+    }
 }
 
 extension NoRouteReason: Encodable {
     enum CodingKeys: String, CodingKey {
-        case code, message, edges, bottleneck
+        case code, message, edges, bottleneck, via
         case maximumMsat, neededMsat, limitMsat, needed, limit, maxParts, minPartMsat
     }
 
@@ -122,15 +130,18 @@ extension NoRouteReason: Encodable {
             try container.encodeIfPresent(bottleneck, forKey: .bottleneck)
         case .amountAbovePayeeInbound(let maximum):
             try container.encode(maximum.value, forKey: .maximumMsat)
-        case .cltvLimit(let needed, let limit):
+        case .cltvLimit(let needed, let limit, let via):
             try container.encode(needed, forKey: .needed)
             try container.encode(limit, forKey: .limit)
-        case .maxFee(let needed, let limit):
+            try container.encode(via, forKey: .via)
+        case .maxFee(let needed, let limit, let via):
             try container.encode(needed.value, forKey: .neededMsat)
             try container.encode(limit.value, forKey: .limitMsat)
-        case .maxHops(let needed, let limit):
+            try container.encode(via, forKey: .via)
+        case .maxHops(let needed, let limit, let via):
             try container.encode(needed, forKey: .needed)
             try container.encode(limit, forKey: .limit)
+            try container.encode(via, forKey: .via)
         case .splitFailed(let maxParts, let minPart):
             try container.encode(maxParts, forKey: .maxParts)
             try container.encode(minPart.value, forKey: .minPartMsat)
