@@ -6,7 +6,8 @@ import ChanLedger
 /// payment is planned as 2, 4, 8, 16 equal parts: each part is routed in turn with the
 /// amounts of the parts before it counted on the channel sides they use (a side carrying two
 /// parts must hold both, and its success probability is conditioned on the earlier parts),
-/// and a part that finds no route is halved, down to the minimum part size. Plans are
+/// and a part that finds no route is halved, down to the minimum part size (when not even
+/// a minimum-size part finds a route, no plan is tried at all). Plans are
 /// compared by fees + CLTV risk + the sum of attempt costs / the probability that all parts
 /// arrive; planning stops as soon as more parts stop helping.
 extension Pathfinder {
@@ -47,6 +48,9 @@ extension Pathfinder {
 
         let minPart = min(options.minPartAmount.value, amount)
         guard options.maxParts >= 2, minPart > 0, amount >= 2 * minPart else { return best }
+        // If not even the smallest part finds a route, no plan will: say so after one search
+        // instead of halving every plan down to it.
+        if best == nil && !search(SearchParameters(query, amount: minPart)) { return nil }
         var targetParts = 2
         while targetParts <= options.maxParts {
             let plan = planParts(query, targetParts: targetParts, minPart: minPart, smallestFailure: &smallestFailure)
