@@ -55,6 +55,7 @@ struct BenchPathfindCommand: ParsableCommand {
             let start = clock.now
             let route = pathfinder.route(query)
             single.add(clock.now - start, hops: route.map { Double($0.hops.count) }, parts: 1)
+            single.settledNodes += pathfinder.lastSearch.settledNodes
         }
         var multiPart: Measurements?
         if mpp {
@@ -104,9 +105,11 @@ struct BenchPathfindCommand: ParsableCommand {
         let maxMs: Double
         let meanHops: Double
         let meanParts: Double?
+        /// Nodes the search settled per query (single-path only).
+        let meanSettledNodes: Double?
 
         enum CodingKeys: String, CodingKey {
-            case tried, found, meanHops, meanParts
+            case tried, found, meanHops, meanParts, meanSettledNodes
             // convertToSnakeCase would print p50Ms as "p50_ms" too, but spell them out.
             case p50Ms = "p50_ms", p90Ms = "p90_ms", p99Ms = "p99_ms", meanMs = "mean_ms", maxMs = "max_ms"
         }
@@ -117,6 +120,7 @@ struct BenchPathfindCommand: ParsableCommand {
         private var found = 0
         private var hops = 0.0
         private var parts = 0
+        var settledNodes = 0
 
         /// One query: its time, and for a found route its hops and parts.
         mutating func add(_ elapsed: Duration, hops routeHops: Double?, parts routeParts: Int) {
@@ -140,7 +144,8 @@ struct BenchPathfindCommand: ParsableCommand {
                 meanMs: Self.round(times.reduce(0, +) / Double(max(times.count, 1))),
                 maxMs: Self.round(sorted.last ?? 0),
                 meanHops: Self.round(hops / Double(max(found, 1))),
-                meanParts: includeParts ? Self.round(Double(parts) / Double(max(found, 1))) : nil)
+                meanParts: includeParts ? Self.round(Double(parts) / Double(max(found, 1))) : nil,
+                meanSettledNodes: includeParts ? nil : Self.round(Double(settledNodes) / Double(max(times.count, 1))))
         }
 
         static func milliseconds(_ duration: Duration) -> Double {

@@ -28,6 +28,8 @@ public enum EdgeRejection: String, CaseIterable, Sendable, Codable {
 /// (the search runs from the payee, so the first ones are those nearest to it).
 struct RejectionTally {
     static let examplesKept = 3
+    /// Shared storage to swap in while a search works on the real tally (no allocation).
+    static let placeholder = RejectionTally()
     private(set) var counts = [Int](repeating: 0, count: EdgeRejection.allCases.count)
     private(set) var examples = [[Int32]](repeating: [], count: EdgeRejection.allCases.count)
 

@@ -74,7 +74,7 @@ public final class Pathfinder {
         // Work on local copies of the heap and tally: mutating a class's stored properties
         // in the loop would cost a dynamic exclusivity check per access.
         var heap = SearchHeap(capacity: 0)
-        var tally = RejectionTally()
+        var tally = RejectionTally.placeholder
         swap(&heap, &self.heap)
         swap(&tally, &self.tally)
         heap.removeAll()
