@@ -95,8 +95,6 @@ public final class Pathfinder {
         let checkCltvLimit = !p.relaxations.contains(.ignoreCltvLimit)
         let checkMaxFee = !p.relaxations.contains(.ignoreMaxFee) && p.maxFeeMsat != .max
         let checkHtlcMinimum = !p.relaxations.contains(.ignoreHtlcMinimum)
-        let checkDisabled = !p.relaxations.contains(.ignoreDisabled)
-        let checkAmountLimits = !p.relaxations.contains(.ignoreAmountLimits)
         let useLearned = !p.relaxations.contains(.ignoreLearnedLiquidity)
         let maxHops = p.relaxations.contains(.ignoreHopLimit) ? Int(UInt16.max) : p.maxHops
         let useOverlay = !overlay.isEmpty
@@ -124,10 +122,10 @@ public final class Pathfinder {
                 tally.note(.maxHops, firstEdge..<endEdge)
                 continue
             }
-            if checkDisabled && enabledEnd < endEdge { tally.note(.disabled, enabledEnd..<endEdge) }
+            if enabledEnd < endEdge { tally.note(.disabled, enabledEnd..<endEdge) }
             let amount = label.amountMsat
 
-            for edge in firstEdge..<(checkDisabled ? enabledEnd : endEdge) {
+            for edge in firstEdge..<enabledEnd {
                 let u = Int(storage.edgeSource[edge])
                 let previous = labels[u]
                 let hasLabel = previous.generation == generation
@@ -137,10 +135,8 @@ public final class Pathfinder {
                 // Hard limits of the side.
                 if checkHtlcMinimum && amount < storage.edgeHtlcMinimumMsat[edge] { tally.note(.htlcMinimum, edge); continue }
                 let capacity = storage.edgeCapacityMsat[edge]
-                if checkAmountLimits {
-                    if amount > storage.edgeHtlcMaximumMsat[edge] { tally.note(.htlcMaximum, edge); continue }
-                    if amount > capacity { tally.note(.capacity, edge); continue }
-                }
+                if amount > storage.edgeHtlcMaximumMsat[edge] { tally.note(.htlcMaximum, edge); continue }
+                if amount > capacity { tally.note(.capacity, edge); continue }
 
                 // Success probability, from capacity or from what the overlay knows.
                 var probability = 1.0
@@ -149,14 +145,14 @@ public final class Pathfinder {
                     let known = overlay.entry(slot)
                     if known.excluded { tally.note(.excluded, edge); continue }
                     let (needed, overflow) = known.usedMsat.addingReportingOverflow(amount)
-                    if checkAmountLimits && (overflow || needed > capacity) { tally.note(.capacity, edge); continue }
+                    if overflow || needed > capacity { tally.note(.capacity, edge); continue }
                     if useProbability {
                         let upper = useLearned ? min(known.upperMsat, capacity) : capacity
                         let lower = max(useLearned ? known.lowerMsat : 0, known.usedMsat)
-                        if checkAmountLimits && needed > upper { tally.note(.liquidity, edge); continue }
+                        if needed > upper { tally.note(.liquidity, edge); continue }
                         probability = SuccessProbability.uniform(amountMsat: needed, lowerMsat: lower, upperMsat: upper)
                     }
-                } else if useProbability && amount <= capacity {
+                } else if useProbability {
                     probability = Double(capacity - amount + 1) / Double(capacity + 1)
                 }
 

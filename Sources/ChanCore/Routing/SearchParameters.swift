@@ -36,9 +36,6 @@ struct SearchRelaxations: OptionSet {
     static let ignoreHtlcMinimum = SearchRelaxations(rawValue: 1 << 2)
     static let ignoreHopLimit = SearchRelaxations(rawValue: 1 << 3)
     static let ignoreLearnedLiquidity = SearchRelaxations(rawValue: 1 << 4)
-    static let ignoreDisabled = SearchRelaxations(rawValue: 1 << 5)
-    /// htlc_maximum_msat, capacity and in-flight parts.
-    static let ignoreAmountLimits = SearchRelaxations(rawValue: 1 << 6)
 }
 
 /// The best way found so far from a node to the payee.
