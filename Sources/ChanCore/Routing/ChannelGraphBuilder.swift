@@ -47,8 +47,8 @@ public struct ChannelGraphBuilder: Sendable {
         defaultPayerSlot = intern(id)
     }
 
-    /// Adds a channel (and its nodes) without policies. False, and no channel added, when the id is already
-    /// used by a channel between other nodes or the two ends are the same node.
+    /// Adds a channel (and its nodes) without policies. False, and no channel added, when the
+    /// id is already used by a channel between other nodes or the two ends are the same node.
     @discardableResult
     public mutating func addChannel(_ id: ShortChannelId, between a: NodeId, and b: NodeId, capacity: Satoshi) -> Bool {
         channel(id.rawValue, intern(a), intern(b), capacitySat: capacity.value) != nil
