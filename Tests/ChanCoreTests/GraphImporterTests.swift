@@ -229,4 +229,35 @@ struct GraphImporterTests {
         #expect(GraphImportError.unrecognizedFormat.code == "graph_unknown_format")
         #expect(GraphImportError.syntax(offset: 0, expected: "x").code == "graph_corrupt")
     }
+
+    @Test func damagedBytesAreRejectedWithoutCrashing() throws {
+        let path = sharedDirectory() + "/data/graphs/lnd_spec_example.json"
+        let original = try loadShared("lnd_spec_example.json")
+        #expect(original.edgeCount == 8)
+        var bytes: [UInt8] = []
+        if let file = fopen(path, "rb") {
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            let count = fread(&chunk, 1, chunk.count, file)
+            bytes = Array(chunk[0..<count])
+            fclose(file)
+        }
+        #expect(bytes.count > 1000)
+        // Every truncation either parses (trailing whitespace only) or throws.
+        var rejected = 0
+        for length in 0..<bytes.count where (try? GraphImporter.parse(Array(bytes[0..<length]))) == nil {
+            rejected += 1
+        }
+        // Only the cuts inside the trailing whitespace keep the closing brace.
+        let trailingWhitespace = bytes.reversed().prefix { $0 == 0x20 || $0 == 0x0a || $0 == 0x0d || $0 == 0x09 }.count
+        #expect(rejected == bytes.count - trailingWhitespace)
+        // Random byte flips: any outcome but a crash.
+        var random = SplitMix64(seed: 42)
+        for _ in 0..<2000 {
+            var damaged = bytes
+            for _ in 0..<3 {
+                damaged[Int(random.next() % UInt64(damaged.count))] = UInt8(truncatingIfNeeded: random.next())
+            }
+            _ = try? GraphImporter.parse(damaged)
+        }
+    }
 }
