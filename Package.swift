@@ -23,6 +23,11 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(name: "ChanCrypto", dependencies: ["CSecp256k1", "COpenSSL"]),
         .target(name: "ChanLedger", dependencies: ["ChanCrypto"]),
         .target(
@@ -32,7 +37,7 @@ let package = Package(
         .target(
             name: "ChanStore",
             dependencies: [
-                "ChanCore", "ChanLedger", "ChanCrypto",
+                "ChanCore", "ChanLedger", "ChanCrypto", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

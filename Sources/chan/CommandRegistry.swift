@@ -9,5 +9,8 @@ enum CommandRegistry {
         AddressCommand.self,
         BalanceCommand.self,
         SendCommand.self,
+        GraphCommand.self,
+        RouteCommand.self,
+        BenchCommand.self,
     ]
 }

@@ -136,3 +136,32 @@ enum JSON: Decodable, Equatable {
     var array: [JSON]? { if case .array(let value) = self { value } else { nil } }
     var isNull: Bool { self == .null }
 }
+
+extension ChanProcess {
+    /// Runs a command that needs no state of its own (graph files, the simulator) in a fresh,
+    /// empty home.
+    static func run(_ arguments: [String]) throws -> Outcome {
+        let home = try TempHome()
+        return try home.chan.run(arguments)
+    }
+
+    /// `<repo>/../shared/data/graphs/NAME` (CI has shared/ beside the clone).
+    static func graph(_ name: String) -> String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("shared/data/graphs/\(name)").path
+    }
+}
+
+extension ChanProcess.Outcome {
+    /// stdout as a Foundation JSON object, for tests that read nested values with `as?`.
+    var object: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(stdout.utf8))) as? [String: Any] ?? [:]
+    }
+
+    /// The `error` object printed on stderr.
+    var error: [String: Any] {
+        let object = (try? JSONSerialization.jsonObject(with: Data(stderr.utf8))) as? [String: Any]
+        return object?["error"] as? [String: Any] ?? [:]
+    }
+}

@@ -28,9 +28,9 @@ public struct LocalNode: Sendable {
         guard !FileSystem.exists(final) else { throw StoreError.nodeExists(name) }
         let seed = try seed ?? SecureRandom.bytes(KeyChain.seedLength)
         let keys = try KeyChain(seed: seed)
-        let nodeID = try keys.nodeKey().publicKey.hex
+        let nodeId = try keys.nodeKey().publicKey.hex
         let port = try freePort(avoiding: Set(try list(home: home).map(\.port)))
-        let config = NodeConfig(name: name, alias: alias ?? name, nodeId: nodeID, port: port)
+        let config = NodeConfig(name: name, alias: alias ?? name, nodeId: nodeId, port: port)
 
         try FileSystem.makeDirectories(home.nodesPath, mode: 0o700)
         let staging = home.nodesPath + "/.\(name).creating.\(getpid())"

@@ -1,0 +1,19 @@
+import ArgumentParser
+import ChanCore
+import ChanStore
+
+/// `chan graph stats --graph FILE`
+struct GraphStatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stats",
+        abstract: "Count nodes, channels, enabled directions, the largest connected part and total capacity."
+    )
+
+    @Option(name: .long, help: "The graph file (.json or .json.gz).")
+    var graph: String
+
+    func run() throws {
+        let loaded = try GraphFile.load(path: graph)
+        try Output.json(GraphStatistics(loaded))
+    }
+}

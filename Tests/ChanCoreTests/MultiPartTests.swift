@@ -1,0 +1,133 @@
+import ChanCore
+import ChanLedger
+import Testing
+
+@Suite("Multi-part payments")
+struct MultiPartTests {
+    /// Total msat each channel side carries over all parts.
+    private func loads(_ payment: MultiPartRoute) -> [String: UInt64] {
+        var loads: [String: UInt64] = [:]
+        for part in payment.parts {
+            for hop in part.hops { loads["\(hop.shortChannelID)/\(hop.direction.rawValue)", default: 0] += hop.amount.value }
+        }
+        return loads
+    }
+
+    /// 1 -> 2 -> 4 (node 2 charges 1000) and 1 -> 3 -> 4 (node 3 charges 2000), 60k sat each.
+    private func twoPaths() -> ChannelGraph {
+        var graph = TestGraph()
+        graph.channel("1x0x0", 1, 2, capacitySat: 60_000)
+        graph.channel("2x0x0", 2, 4, capacitySat: 60_000, forward: policy(base: 1000))
+        graph.channel("3x0x0", 1, 3, capacitySat: 60_000)
+        graph.channel("4x0x0", 3, 4, capacitySat: 60_000, forward: policy(base: 2000))
+        return graph.build()
+    }
+
+    @Test func splitsWhenNoSinglePathCanCarryTheAmount() throws {
+        let graph = twoPaths()
+        let pathfinder = Pathfinder(graph: graph)
+        #expect(throws: RoutingError.self) { try pathfinder.findRoute(query(graph, from: 1, to: 4, msat: 100_000_000, options: certain)) }
+
+        let payment = try pathfinder.findMultiPartRoute(query(graph, from: 1, to: 4, msat: 100_000_000, options: certain))
+        #expect(payment.parts.map(\.channels) == [["1x0x0", "2x0x0"], ["3x0x0", "4x0x0"]])
+        #expect(payment.parts.map(\.amount.value) == [50_000_000, 50_000_000])
+        #expect(payment.parts.map(\.fee.value) == [1000, 2000])
+        #expect(payment.amount == MilliSatoshi(100_000_000))
+        #expect(payment.totalAmount == MilliSatoshi(100_003_000))
+        #expect(payment.fee == MilliSatoshi(3000))
+        #expect(payment.totalCltv == 58)
+        #expect(payment.probability == 1)
+    }
+
+    @Test func splitWithProbabilitiesKeepsEveryChannelWithinCapacity() throws {
+        let graph = twoPaths()
+        let payment = try Pathfinder(graph: graph).findMultiPartRoute(query(graph, from: 1, to: 4, msat: 100_000_000))
+        #expect(payment.parts.count >= 2 && payment.parts.count <= 16)
+        #expect(payment.amount == MilliSatoshi(100_000_000))
+        #expect(payment.parts.allSatisfy { $0.amount >= MilliSatoshi(10_000_000) })
+        #expect(loads(payment).values.allSatisfy { $0 <= 60_000_000 })
+        #expect(payment.probability == payment.parts.reduce(1.0) { $0 * $1.probability })
+        #expect(payment.probability > 0)
+    }
+
+    @Test func partsSharingAChannelMustFitItTogether() throws {
+        var graph = TestGraph()
+        // Node 1's only way out holds 150k sat but takes at most 60k sat per HTLC; node 2 reaches
+        // node 4 over two parallel 60k sat channels.
+        graph.channel("1x0x0", 1, 2, capacitySat: 150_000, forward: policy(max: 60_000_000))
+        graph.channel("2x0x0", 2, 4, capacitySat: 60_000, forward: policy(base: 1000))
+        graph.channel("3x0x0", 2, 4, capacitySat: 60_000, forward: policy(base: 1000))
+        let built = graph.build()
+        let payment = try Pathfinder(graph: built).findMultiPartRoute(query(built, from: 1, to: 4, msat: 100_000_000, options: certain))
+        #expect(payment.parts.map(\.channels) == [["1x0x0", "2x0x0"], ["1x0x0", "3x0x0"]])
+        #expect(loads(payment)["1x0x0/0"] == 100_002_000)
+        #expect(payment.fee == MilliSatoshi(2000))
+    }
+
+    @Test func aSharedChannelTooSmallForBothPartsSendsOneElsewhere() throws {
+        var graph = TestGraph()
+        // Via node 2 is cheap, but 1 -> 2 holds 80k sat: two 50k sat parts cannot both use it.
+        graph.channel("1x0x0", 1, 2, capacitySat: 80_000, forward: policy(max: 60_000_000))
+        graph.channel("2x0x0", 2, 4, capacitySat: 60_000, forward: policy(base: 1000))
+        graph.channel("3x0x0", 2, 4, capacitySat: 60_000, forward: policy(base: 1000))
+        graph.channel("4x0x0", 1, 3, capacitySat: 60_000)
+        graph.channel("5x0x0", 3, 4, capacitySat: 60_000, forward: policy(base: 5000))
+        let built = graph.build()
+        let payment = try Pathfinder(graph: built).findMultiPartRoute(query(built, from: 1, to: 4, msat: 100_000_000, options: certain))
+        #expect(payment.parts.map(\.channels) == [["1x0x0", "2x0x0"], ["4x0x0", "5x0x0"]])
+        #expect(payment.fee == MilliSatoshi(6000))
+        #expect(loads(payment)["1x0x0/0"] == 50_001_000)
+    }
+
+    @Test func aLikelySinglePathIsNotSplit() throws {
+        var graph = TestGraph()
+        graph.channel("1x0x0", 1, 2, capacitySat: 100_000_000)
+        graph.channel("2x0x0", 2, 3, capacitySat: 100_000_000, forward: policy(base: 10))
+        let built = graph.build()
+        let payment = try Pathfinder(graph: built).findMultiPartRoute(query(built, from: 1, to: 3, msat: 100_000_000))
+        #expect(payment.parts.count == 1)
+        #expect(payment.parts[0].channels == ["1x0x0", "2x0x0"])
+        #expect(payment.fee == MilliSatoshi(10))
+    }
+
+    @Test func impossibleSplitsAreExplained() throws {
+        var graph = TestGraph()
+        graph.channel("1x0x0", 1, 2, capacitySat: 1_000_000)
+        graph.channel("2x0x0", 2, 4, capacitySat: 20_000)
+        graph.channel("3x0x0", 2, 4, capacitySat: 20_000)
+        graph.channel("4x0x0", 5, 6)
+        let built = graph.build()
+        let pathfinder = Pathfinder(graph: built)
+        let tooMuch = try #require(throws: RoutingError.self) {
+            try pathfinder.findMultiPartRoute(query(built, from: 1, to: 4, msat: 100_000_000))
+        }
+        #expect(noRouteReasons(tooMuch) == [
+            .amountAbovePayeeInbound(maximum: MilliSatoshi(40_000_000)),
+            .splitFailed(maxParts: 16, minPart: MilliSatoshi(10_000_000)),
+        ])
+
+        let island = try #require(throws: RoutingError.self) {
+            try pathfinder.findMultiPartRoute(query(built, from: 1, to: 6, msat: 100_000_000))
+        }
+        #expect(noRouteReasons(island) == [.splitFailed(maxParts: 16, minPart: MilliSatoshi(10_000_000)), .notConnected])
+    }
+
+    @Test func partsNeverExceedTheLimitOrGoBelowTheMinimum() throws {
+        var graph = TestGraph()
+        // Twenty 10k sat channels from 2 to 3: 150k sat would need 15 parts of 10k sat, but
+        // parts are at least 20k sat here, so none fits.
+        graph.channel("1x0x0", 1, 2, capacitySat: 10_000_000)
+        for index in 0..<20 { graph.channel("2x\(index)x0", 2, 3, capacitySat: 10_000) }
+        let built = graph.build()
+        var options = certain
+        options.minPartAmount = MilliSatoshi(20_000_000)
+        #expect(throws: RoutingError.self) {
+            try Pathfinder(graph: built).findMultiPartRoute(query(built, from: 1, to: 3, msat: 150_000_000, options: options))
+        }
+        options.minPartAmount = MilliSatoshi(10_000_000)
+        let payment = try Pathfinder(graph: built).findMultiPartRoute(query(built, from: 1, to: 3, msat: 150_000_000, options: options))
+        #expect(payment.parts.count == 15)
+        #expect(payment.parts.allSatisfy { $0.amount == MilliSatoshi(10_000_000) })
+        #expect(Set(payment.parts.map { $0.channels[1] }).count == 15)
+    }
+}
