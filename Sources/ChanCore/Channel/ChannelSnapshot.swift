@@ -86,6 +86,39 @@ public struct ChannelSnapshot: Hashable, Sendable, Codable {
         case onChainResolution = "on_chain_resolution"
     }
 
+    /// Encodes every key, `null` included: a script can rely on each field being present.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(channelID, forKey: .channelID)
+        try container.encode(shortChannelID, forKey: .shortChannelID)
+        try container.encode(peerID, forKey: .peerID)
+        try container.encode(state, forKey: .state)
+        try container.encode(stateChanges, forKey: .stateChanges)
+        try container.encode(opener, forKey: .opener)
+        try container.encode(connected, forKey: .connected)
+        try container.encode(fundingOutpoint, forKey: .fundingOutpoint)
+        try container.encode(fundingDepth, forKey: .fundingDepth)
+        try container.encode(capacitySat, forKey: .capacitySat)
+        try container.encode(toLocalMsat, forKey: .toLocalMsat)
+        try container.encode(toRemoteMsat, forKey: .toRemoteMsat)
+        try container.encode(spendableMsat, forKey: .spendableMsat)
+        try container.encode(spendableBreakdown, forKey: .spendableBreakdown)
+        try container.encode(receivableMsat, forKey: .receivableMsat)
+        try container.encode(receivableBreakdown, forKey: .receivableBreakdown)
+        try container.encode(dustLimitSat, forKey: .dustLimitSat)
+        try container.encode(toSelfDelay, forKey: .toSelfDelay)
+        try container.encode(feeratePerKw, forKey: .feeratePerKw)
+        try container.encode(localConfig, forKey: .localConfig)
+        try container.encode(remoteConfig, forKey: .remoteConfig)
+        try container.encode(htlcs, forKey: .htlcs)
+        try container.encode(localCommitmentNumber, forKey: .localCommitmentNumber)
+        try container.encode(remoteCommitmentNumber, forKey: .remoteCommitmentNumber)
+        try container.encode(awaitingRevocation, forKey: .awaitingRevocation)
+        try container.encode(revokedStatesHeld, forKey: .revokedStatesHeld)
+        try container.encode(closingTxid, forKey: .closingTxid)
+        try container.encode(onChainResolution, forKey: .onChainResolution)
+    }
+
     /// Why `spendable_msat` is what it is. When `limited_by` is `insufficient_balance`,
     /// `spendable = balance - reserve - commit_fee` unless one more msat would make the HTLC
     /// big enough to get its own output (and so raise the fee): then it stops just below.
