@@ -157,7 +157,11 @@ public struct Channel: Sendable, Equatable {
 
     /// Updates and signatures need an established channel; new HTLCs also need no shutdown.
     func requireOperational(allowNewHTLCs: Bool, fromPeer: Bool = false) throws(ChannelError) {
-        guard commitments != nil, isConnected || fromPeer else { throw .invalidState("the peer is not connected") }
+        // Without commitments (still opening) the state is the reason, not the connection.
+        guard commitments != nil else {
+            throw fromPeer ? .protocolViolation("update in state \(phase.rawValue)") : .invalidState(phase.rawValue)
+        }
+        guard isConnected || fromPeer else { throw .invalidState("the peer is not connected") }
         switch phase {
         case .normal:
             return
