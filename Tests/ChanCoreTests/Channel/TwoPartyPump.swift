@@ -14,6 +14,8 @@ struct TwoPartyPump {
     /// The wallet keys each side's final balance and claims are paid to.
     var wallets: [PrivateKey]
     var inbox: [[WireMessage]] = [[], []]
+    /// Every message each side received, in order (for replays).
+    var delivered: [[WireMessage]] = [[], []]
     var resolutions: [[HTLCResolution]] = [[], []]
     var broadcasts: [Transaction] = []
     var fundingTransaction: Transaction?
@@ -43,6 +45,7 @@ struct TwoPartyPump {
     @discardableResult
     mutating func deliverNext(to side: Int) throws -> [ChannelEffect] {
         let message = inbox[side].removeFirst()
+        delivered[side].append(message)
         let effects = try channels[side].handle(.message(message), now: now)
         try perform(effects, from: side)
         return effects
