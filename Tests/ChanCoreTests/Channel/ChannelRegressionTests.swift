@@ -116,3 +116,25 @@ private let alice = TwoPartyPump.alice, bob = TwoPartyPump.bob
         #expect(pump.ledger.store.mempoolTransactions().isEmpty)
     }
 }
+
+@Suite struct ChannelSecrecyTests {
+    /// `"\(channel)"`, `dump(channel)` or a failing test's report printed the channel's private
+    /// keys and shachain seed, as Swift prints every stored property by default.
+    @Test func printingAChannelPrintsNoSecret() throws {
+        let pump = try TwoPartyPump.open()
+        let channel = pump.channels[alice]
+        var dumped = ""
+        dump(channel, to: &dumped)
+        let keys = channel.keys
+        let secrets = [keys.funding, keys.revocationBasepointSecret, keys.paymentBasepointSecret,
+                       keys.delayedPaymentBasepointSecret, keys.htlcBasepointSecret].map(\.secretBytes) + [keys.shachainSeed]
+        for text in [String(describing: channel), String(reflecting: channel), dumped, "\(keys)"] {
+            for secret in secrets {
+                #expect(!text.contains("\(secret)") && !text.contains(Hex.encode(secret)), "a secret is printed")
+                // dump() prints arrays one element per line: look for a run of the first bytes.
+                #expect(!text.contains(secret.prefix(4).map { "  - \($0)\n" }.joined()), "a secret is dumped")
+            }
+        }
+        #expect("\(keys)".contains(keys.funding.publicKey.hex))
+    }
+}
