@@ -42,6 +42,7 @@ public struct ChannelSnapshot: Hashable, Sendable, Codable {
     public var localConfig: Config
     /// What the peer asks of us; null until it answered the opening.
     public var remoteConfig: Config?
+    /// Every pending HTLC (none once the channel is closed).
     public var htlcs: [HTLC]
     public var localCommitmentNumber: UInt64
     public var remoteCommitmentNumber: UInt64
@@ -271,7 +272,12 @@ extension ChannelSnapshot {
         remoteConfig = remote.map(Config.init)
         dustLimitSat = channel.localConfig.dustLimit.value
         toSelfDelay = remote?.toSelfDelay ?? 0
-        htlcs = commitments.map { ChannelSnapshot.htlcs(of: $0, pendingReplay: channel.pendingReplay) } ?? []
+        // Once closed, every HTLC is resolved (off chain or on the ledger): none is listed.
+        if let commitments, channel.phase != .closed {
+            htlcs = ChannelSnapshot.htlcs(of: commitments, pendingReplay: channel.pendingReplay)
+        } else {
+            htlcs = []
+        }
 
         if let commitments {
             toLocalMsat = commitments.local.spec.toLocal.value
@@ -364,14 +370,14 @@ extension ChannelSnapshot {
 
 // MARK: - Spendable and receivable
 
-/// The largest HTLC one side may add now, and what refuses one msat more.
-struct AddLimit {
-    var amount: MilliSatoshi
-    /// What adding `amount + 1` msat (or the smallest allowed amount, when `amount` is 0) meets.
-    var refusal: ChannelError
-}
-
 extension Channel {
+    /// The largest HTLC one side may add now, and what refuses one msat more.
+    struct AddLimit {
+        var amount: MilliSatoshi
+        /// What adding `amount + 1` msat (or the smallest allowed amount, when `amount` is 0) meets.
+        var refusal: ChannelError
+    }
+
     /// An HTLC of `amount` as `addHTLC` would check it right now, on a copy: nil if accepted.
     /// Mirrors `execute(.addHTLC)`; the tests check it against `handle` itself.
     func refusalOfOutgoingHTLC(_ amount: MilliSatoshi) -> ChannelError? {

@@ -11,13 +11,13 @@ private let schema: JSONSchemaSubset = {
     let url = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("docs/channel-snapshot.schema.json")
-    return JSONSchemaSubset(root: try! JSONValue.parse(try! Data(contentsOf: url)))
+    return JSONSchemaSubset(root: try! SchemaJSON.parse(try! Data(contentsOf: url)))
 }()
 
 /// Encodes a snapshot as the CLI does, checks it against the schema and that the keys do not
 /// depend on the encoder's key strategy; returns the JSON.
 @discardableResult
-private func checkedJSON(_ channel: Channel, sourceLocation: SourceLocation = #_sourceLocation) throws -> JSONValue {
+private func checkedJSON(_ channel: Channel, sourceLocation: SourceLocation = #_sourceLocation) throws -> SchemaJSON {
     let snapshot = channel.snapshot
     let cli = JSONEncoder()
     cli.keyEncodingStrategy = .convertToSnakeCase
@@ -26,7 +26,7 @@ private func checkedJSON(_ channel: Channel, sourceLocation: SourceLocation = #_
     plain.outputFormatting = [.sortedKeys]
     let data = try cli.encode(snapshot)
     #expect(data == (try plain.encode(snapshot)), "the keys depend on the key strategy", sourceLocation: sourceLocation)
-    let json = try JSONValue.parse(data)
+    let json = try SchemaJSON.parse(data)
     let violations = schema.violations(of: json)
     #expect(violations.isEmpty, "\(violations.joined(separator: "\n"))", sourceLocation: sourceLocation)
     #expect(try JSONDecoder().decode(ChannelSnapshot.self, from: data) == snapshot, sourceLocation: sourceLocation)
@@ -175,6 +175,7 @@ func expectExactLimits(_ channel: Channel, sourceLocation: SourceLocation = #_so
         let commitment = pump.channels[alice].commitments!.local.transaction.transaction.txid.hex
         #expect(json["closing_txid"] == .string(commitment))
 
+        #expect(pump.channels[alice].snapshot.htlcs.map(\.state) == [.committed])
         try pump.mine()
         json = try checkedJSON(pump.channels[alice])
         #expect(json["on_chain_resolution"]?["kind"] == .string("local_commitment"))
@@ -189,6 +190,7 @@ func expectExactLimits(_ channel: Channel, sourceLocation: SourceLocation = #_so
             json = try checkedJSON(channel)
             #expect(json["state"] == .string("closed"))
             #expect(json["on_chain_resolution"]?["pending_outputs"] == .number(0, integral: true))
+            #expect(json["htlcs"] == .array([]))
         }
     }
 
@@ -374,7 +376,7 @@ func expectExactLimits(_ channel: Channel, sourceLocation: SourceLocation = #_so
     @Test func theCheckerCatchesWhatTheSchemaForbids() throws {
         let pump = try TwoPartyPump.open()
         let data = try JSONEncoder().encode(pump.channels[alice].snapshot)
-        guard case .object(var members) = try JSONValue.parse(data) else { Issue.record("not an object"); return }
+        guard case .object(var members) = try SchemaJSON.parse(data) else { Issue.record("not an object"); return }
         #expect(schema.violations(of: .object(members)).isEmpty)
         members["state"] = .string("dancing")
         members["capacity_sat"] = .number(1.5, integral: false)

@@ -1,13 +1,13 @@
 import Foundation
 
 /// A JSON value, decoded strictly enough to tell booleans, integers and other numbers apart.
-indirect enum JSONValue: Decodable, Equatable {
+indirect enum SchemaJSON: Decodable, Equatable {
     case null
     case bool(Bool)
     case number(Double, integral: Bool)
     case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
+    case array([SchemaJSON])
+    case object([String: SchemaJSON])
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -23,16 +23,16 @@ indirect enum JSONValue: Decodable, Equatable {
             self = .number(value, integral: value == value.rounded())
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
+        } else if let value = try? container.decode([SchemaJSON].self) {
             self = .array(value)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            self = .object(try container.decode([String: SchemaJSON].self))
         }
     }
 
-    static func parse(_ data: Data) throws -> JSONValue { try JSONDecoder().decode(JSONValue.self, from: data) }
+    static func parse(_ data: Data) throws -> SchemaJSON { try JSONDecoder().decode(SchemaJSON.self, from: data) }
 
-    subscript(key: String) -> JSONValue? {
+    subscript(key: String) -> SchemaJSON? {
         if case .object(let members) = self { members[key] } else { nil }
     }
 
@@ -46,18 +46,18 @@ indirect enum JSONValue: Decodable, Equatable {
 /// `additionalProperties: false`, `items`, `pattern`, `minimum`, `maximum`. Any other keyword
 /// (annotations aside) is reported, so a schema never relies on one this checker ignores.
 struct JSONSchemaSubset {
-    let root: JSONValue
+    let root: SchemaJSON
 
     private static let annotations: Set<String> = ["$schema", "$id", "$defs", "title", "description"]
     private static let keywords: Set<String> = ["type", "enum", "anyOf", "$ref", "required", "properties",
                                                 "additionalProperties", "items", "pattern", "minimum", "maximum"]
 
     /// Every violation, each with the path of the offending value; empty when the instance conforms.
-    func violations(of instance: JSONValue) -> [String] {
+    func violations(of instance: SchemaJSON) -> [String] {
         violations(of: instance, against: root, at: "$")
     }
 
-    private func violations(of instance: JSONValue, against schema: JSONValue, at path: String) -> [String] {
+    private func violations(of instance: SchemaJSON, against schema: SchemaJSON, at path: String) -> [String] {
         guard case .object(let rules) = schema else { return ["\(path): the schema is not an object"] }
         var found: [String] = []
         for keyword in rules.keys where !Self.keywords.contains(keyword) && !Self.annotations.contains(keyword) {
@@ -95,7 +95,7 @@ struct JSONSchemaSubset {
                     found.append("\(path): required \(name) is missing")
                 }
             }
-            let properties: [String: JSONValue] = if case .object(let properties) = rules["properties"] { properties } else { [:] }
+            let properties: [String: SchemaJSON] = if case .object(let properties) = rules["properties"] { properties } else { [:] }
             for (name, value) in members.sorted(by: { $0.key < $1.key }) {
                 if let property = properties[name] {
                     found += violations(of: value, against: property, at: "\(path).\(name)")
@@ -126,7 +126,7 @@ struct JSONSchemaSubset {
         return found
     }
 
-    private static func matches(_ instance: JSONValue, type: String) -> Bool {
+    private static func matches(_ instance: SchemaJSON, type: String) -> Bool {
         switch (type, instance) {
         case ("null", .null), ("boolean", .bool), ("number", .number), ("string", .string), ("array", .array), ("object", .object):
             true
@@ -137,7 +137,7 @@ struct JSONSchemaSubset {
         }
     }
 
-    private static func describe(_ instance: JSONValue) -> String {
+    private static func describe(_ instance: SchemaJSON) -> String {
         switch instance {
         case .null: "null"
         case .bool(let value): "\(value)"
