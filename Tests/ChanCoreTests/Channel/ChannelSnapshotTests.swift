@@ -37,6 +37,7 @@ private func checkedJSON(_ channel: Channel, sourceLocation: SourceLocation = #_
 /// accepted (by `handle`, on a copy), one msat more is refused, for the reason `limited_by` names.
 func expectExactLimits(_ channel: Channel, sourceLocation: SourceLocation = #_sourceLocation) {
     let snapshot = channel.snapshot
+    #expect(throws: Never.self, sourceLocation: sourceLocation) { try checkedJSON(channel, sourceLocation: sourceLocation) }
     let hash = PaymentHash(preimage: try! TwoPartyPump.preimage("probe"))
     let expiry = channel.currentHeight + 40
     func add(_ msat: UInt64) throws(ChannelError) {
