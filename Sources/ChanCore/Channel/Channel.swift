@@ -75,6 +75,17 @@ public struct Channel: Sendable, Equatable {
             // Too late to settle off chain: keep the preimage so the HTLC is claimed on chain.
             try commitments!.recordPreimage(preimage, forIncomingHTLC: id)
             return [.persist]
+        case .fulfillHTLC(let id, let preimage) where !isConnected && (phase == .normal || phase == .shuttingDown):
+            // The peer is away. Refusing lost the preimage: the channel would not claim the HTLC
+            // on chain before its expiry (`enforceHTLCDeadlines` needs the preimage), and the peer
+            // could time it out. Keep the preimage and propose the fulfil when the peer is back,
+            // as for one a disconnect discarded.
+            guard !pendingReplay.contains(where: { $0.settledHTLCID == id }) else { throw .htlcAlreadySettled(id) }
+            var check = commitments!
+            let fulfill = try check.sendFulfill(id: id, preimage: preimage)
+            try commitments!.recordPreimage(preimage, forIncomingHTLC: id)
+            pendingReplay.append(.fulfill(fulfill))
+            return [.persist]
         case .fulfillHTLC(let id, let preimage):
             try requireOperational(allowNewHTLCs: false)
             return [.send(.updateFulfillHTLC(try commitments!.sendFulfill(id: id, preimage: preimage)))]
@@ -146,8 +157,10 @@ public struct Channel: Sendable, Equatable {
         case .error:
             // BOLT 1: an error from the peer fails the channel.
             guard commitments != nil, phase != .closed, phase != .forceClosing, phase != .closing else {
-                if phase == .opening { transition(to: .closed, cause: "the peer sent an error while opening", now: now) }
-                return []
+                guard phase == .opening else { return [] }
+                // Nothing is on the ledger yet: forget the channel, and say so like every change of state.
+                transition(to: .closed, cause: "the peer sent an error while opening", now: now)
+                return transitionEffects(from: .opening)
             }
             return forceClose(cause: "the peer sent an error", now: now)
         case .warning, .initMessage, .ping, .pong, .openChannel, .unknown:
@@ -157,14 +170,21 @@ public struct Channel: Sendable, Equatable {
 
     /// Updates and signatures need an established channel; new HTLCs also need no shutdown.
     func requireOperational(allowNewHTLCs: Bool, fromPeer: Bool = false) throws(ChannelError) {
-        guard commitments != nil, isConnected || fromPeer else { throw .invalidState("the peer is not connected") }
+        // Without commitments (still opening) the state is the reason, not the connection.
+        guard commitments != nil else {
+            throw fromPeer ? .protocolViolation("update in state \(phase.rawValue)") : .invalidState(phase.rawValue)
+        }
+        guard isConnected || fromPeer else { throw .invalidState("the peer is not connected") }
         switch phase {
         case .normal:
             return
         case .shuttingDown:
-            if allowNewHTLCs {
-                throw fromPeer ? .protocolViolation("update_add_htlc after shutdown") : .invalidState("the channel is shutting down")
-            }
+            guard allowNewHTLCs else { return }
+            guard fromPeer else { throw .invalidState("the channel is shutting down") }
+            // BOLT 2 forbids adds after the *sender's* shutdown. One the peer sent before our own
+            // shutdown reached it is legitimate (the node fails it back); refusing it made the
+            // peer resend it, signed, on every reconnect, and the close never finished.
+            if shutdown.remoteDestination != nil { throw .protocolViolation("update_add_htlc after shutdown") }
         case .opening, .awaitingFunding, .closing, .forceClosing, .closed:
             throw fromPeer ? .protocolViolation("update in state \(phase.rawValue)") : .invalidState(phase.rawValue)
         }

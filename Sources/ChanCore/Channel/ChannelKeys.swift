@@ -79,3 +79,12 @@ public struct ChannelKeys: Sendable, Equatable {
         try PerCommitmentSecret.point(for: perCommitmentSecret(commitmentNumber: n))
     }
 }
+
+/// `ChannelKeys` is part of every `Channel` value, and Swift's default description prints a
+/// struct's stored properties: `"\(channel)"` in a log line, `dump(channel)` or a failing
+/// test's report printed every private key and the shachain seed. Secrets never reach logs.
+extension ChannelKeys: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "ChannelKeys(funding: \(funding.publicKey), secrets redacted)" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: [], displayStyle: .struct) }
+}

@@ -204,7 +204,12 @@ public struct Commitments: Hashable, Sendable {
         let pending = local.spec.htlcs + latestRemote.spec.flipped.htlcs.filter { htlc in
             !local.spec.htlcs.contains { $0.id == htlc.id && $0.direction == htlc.direction }
         }
-        let candidates = pending.map(\.amount) + [amountAdded]
+        // Adds not signed yet, ours and the peer's, enter the next commitments too. (Counting
+        // only signed HTLCs let a batch of adds before one `commitment_signed` exceed the cap.)
+        let unsigned = (localChanges.proposed + remoteChanges.proposed).compactMap { update in
+            if case .add(let add) = update { add.amount } else { nil }
+        }
+        let candidates = pending.map(\.amount) + unsigned + [amountAdded]
         for amount in candidates {
             let probe = CommitmentHTLC(id: 0, direction: .offered, amount: amount,
                                        paymentHash: try! PaymentHash(bytes: [UInt8](repeating: 0, count: 32)), cltvExpiry: 0)
