@@ -2,8 +2,8 @@ import CSecp256k1
 
 /// A secp256k1 secret key: 32 bytes, non-zero and below the curve order.
 ///
-/// Deliberately neither `Codable` nor `CustomStringConvertible`, so a secret cannot end up in
-/// JSON or a log line by accident; `secretBytes` is the one explicit way out (for the seed file).
+/// Deliberately not `Codable`, and printed redacted, so a secret cannot end up in JSON or a
+/// log line by accident; `secretBytes` is the one explicit way out (for the seed file).
 public struct PrivateKey: Sendable, Equatable {
     public let secretBytes: [UInt8]
 
@@ -86,4 +86,11 @@ public struct PrivateKey: Sendable, Equatable {
         }
         return try PrivateKey(secretBytes: key)
     }
+}
+
+/// String interpolation, `print`, `dump` and test-failure reports show no secret.
+extension PrivateKey: CustomStringConvertible, CustomDebugStringConvertible, CustomReflectable {
+    public var description: String { "PrivateKey(redacted)" }
+    public var debugDescription: String { description }
+    public var customMirror: Mirror { Mirror(self, children: [:]) }
 }

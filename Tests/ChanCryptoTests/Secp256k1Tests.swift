@@ -105,3 +105,16 @@ func negateModN(_ s: [UInt8]) -> [UInt8] {
     }
     return result
 }
+
+@Suite struct SecretPrintingTests {
+    @Test func privateKeysPrintRedacted() throws {
+        let key = try PrivateKey(secretBytes: [UInt8](repeating: 0x42, count: 32))
+        var dumped = ""
+        dump(key, to: &dumped)
+        for text in ["\(key)", String(reflecting: key), dumped] {
+            #expect(!text.contains("42, 66") && !text.contains("4242"), "\(text)")
+            #expect(!text.contains("66, 66"))
+        }
+        #expect("\(key)" == "PrivateKey(redacted)")
+    }
+}

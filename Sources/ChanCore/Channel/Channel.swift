@@ -215,6 +215,13 @@ public struct Channel: Sendable, Equatable {
             var effects: [ChannelEffect] = [.send(.error(ErrorMessage(channelID: channelID, data: text)))]
             effects += forceClose(cause: "peer error: \(error.message)", now: now)
             return effects
+        case .peerHasNewerState:
+            // BOLT 2: our latest commitment may already be revoked, and broadcasting it would hand
+            // the peer a penalty. Ask the peer to close instead and sweep our `to_remote`, which
+            // pays our static payment key on any commitment of the peer (OnChainResolution).
+            let old = phase
+            transition(to: .forceClosing, cause: "peer error: \(error.message)", now: now)
+            return [.persist, .send(.error(ErrorMessage(channelID: channelID, data: text)))] + transitionEffects(from: old)
         case .invalidState, .insufficientBalance, .belowHTLCMinimum, .tooManyHTLCs, .maxInFlightExceeded,
              .dustExposureExceeded, .expiryTooSoon, .expiryTooFar, .unknownHTLC, .htlcAlreadySettled,
              .wrongPreimage, .unexpectedHTLCID, .nothingToSign, .feeUpdateNotAllowed, .protocolViolation,

@@ -17,6 +17,7 @@ public enum ChannelError: CodedError, Equatable {
     case unexpectedHTLCID(expected: UInt64, actual: UInt64)
     case invalidSignature(String)
     case invalidRevocation(String)
+    case peerHasNewerState(String)
     case nothingToSign
     case feeUpdateNotAllowed(String)
     case protocolViolation(String)
@@ -38,6 +39,7 @@ public enum ChannelError: CodedError, Equatable {
         case .unexpectedHTLCID: "unexpected_htlc_id"
         case .invalidSignature: "invalid_commitment_signature"
         case .invalidRevocation: "invalid_revocation"
+        case .peerHasNewerState: "peer_has_newer_state"
         case .nothingToSign: "nothing_to_sign"
         case .feeUpdateNotAllowed: "fee_update_not_allowed"
         case .protocolViolation: "protocol_violation"
@@ -61,6 +63,7 @@ public enum ChannelError: CodedError, Equatable {
         case .unexpectedHTLCID(let expected, let actual): "HTLC id \(actual) received where \(expected) was next"
         case .invalidSignature(let what): "a signature does not verify: \(what)"
         case .invalidRevocation(let what): "the revocation is not valid: \(what)"
+        case .peerHasNewerState(let what): "the peer knows a newer channel state than ours (we lost data): \(what)"
         case .nothingToSign: "there are no changes to sign"
         case .feeUpdateNotAllowed(let why): "fee update refused: \(why)"
         case .protocolViolation(let what): "the peer broke the protocol: \(what)"

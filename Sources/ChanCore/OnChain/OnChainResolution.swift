@@ -9,6 +9,9 @@ public struct OnChainResolution: Hashable, Sendable {
         case localCommitment = "local_commitment"
         case remoteCommitment = "remote_commitment"
         case revokedCommitment = "revoked_commitment"
+        /// A commitment of the peer newer than any we know: we lost data. Only our `to_remote`
+        /// is recognisable (it pays our static payment basepoint).
+        case unknownRemoteCommitment = "unknown_remote_commitment"
     }
 
     /// How we may claim one output, and what its spending tells us.
@@ -49,8 +52,8 @@ public struct OnChainResolution: Hashable, Sendable {
     public var watchedOutPoints: Set<OutPoint> { Set(pending.keys) }
     public var pendingOutputCount: Int { pending.count }
 
-    /// Recognises `transaction`, which spent the funding output, as one of the channel's
-    /// commitments; nil if it is none of them.
+    /// Recognises `transaction`, which spent the funding output and is not the mutual close, as
+    /// one of the channel's commitments (or, failing that, as a newer commitment of the peer).
     public init?(spending transaction: Transaction, height: UInt32, commitments: Commitments,
                  keys: ChannelKeys, destination: OutputCondition) {
         let txid = transaction.txid
@@ -80,7 +83,14 @@ public struct OnChainResolution: Hashable, Sendable {
                 }
             }
         } else {
-            return nil
+            kind = .unknownRemoteCommitment
+            for spendable in outputs {
+                guard case .key(let key) = spendable.output.condition, key == commitments.parameters.localBasepoints.payment else { continue }
+                pending[spendable.outPoint] = PendingOutput(output: spendable.output, confirmedHeight: height, claim: .paymentKey)
+            }
+            // Which of our HTLCs it carries is unknown, so none is reported failed: the peer
+            // may still claim some with their preimages.
+            return
         }
         reportOutgoingMissing(from: transaction, commitments: commitments)
     }

@@ -138,3 +138,45 @@ private let alice = TwoPartyPump.alice, bob = TwoPartyPump.bob
         #expect("\(keys)".contains(keys.funding.publicKey.hex))
     }
 }
+
+/// A side restored from an old backup must not broadcast its stale commitment (it may be
+/// revoked: the peer would take everything); it asks the peer to close and sweeps its
+/// `to_remote` from the peer's commitment, which it has never seen.
+@Suite struct DataLossReconnectTests {
+    @Test func staleSideWaitsForThePeerAndRecoversItsBalance() throws {
+        var pump = try TwoPartyPump.open()
+        try pump.pay(TwoPartyPump.alice, msat: 100_000_000, preimage: try TwoPartyPump.preimage("first"))
+        let staleBob = pump.channels[TwoPartyPump.bob]
+        try pump.pay(TwoPartyPump.alice, msat: 150_000_000, preimage: try TwoPartyPump.preimage("second"))
+        try pump.pay(TwoPartyPump.alice, msat: 50_000_000, preimage: try TwoPartyPump.preimage("third"))
+
+        // Bob loses his data: he comes back with the state of two payments ago.
+        pump.channels[TwoPartyPump.bob] = staleBob
+        for side in [TwoPartyPump.alice, TwoPartyPump.bob] {
+            try pump.perform(try pump.channels[side].handle(.disconnected, now: pump.now), from: side)
+        }
+        pump.inbox = [[], []]
+        let broadcastsBefore = pump.broadcasts.count
+        for side in [TwoPartyPump.alice, TwoPartyPump.bob] {
+            try pump.perform(try pump.channels[side].handle(.reconnected, now: pump.now), from: side)
+        }
+        try pump.deliverAll()
+
+        // Bob broadcast nothing and waits; alice, who holds the newest state, closed with it.
+        #expect(pump.channels[TwoPartyPump.bob].phase == .forceClosing)
+        #expect(pump.channels[TwoPartyPump.alice].phase == .forceClosing)
+        let newBroadcasts = pump.broadcasts[broadcastsBefore...]
+        let bobFunding = pump.channels[TwoPartyPump.bob].commitments!.parameters.fundingOutPoint
+        let commitmentBroadcasts = newBroadcasts.filter { $0.inputs.contains { $0.previousOutput == bobFunding } }
+        #expect(commitmentBroadcasts.count == 1)
+        #expect(commitmentBroadcasts.first?.txid == pump.channels[TwoPartyPump.alice].commitments!.local.transaction.txid)
+
+        try pump.mineUntilClosed()
+        #expect(pump.channels.map(\.phase) == [.closed, .closed])
+        #expect(pump.channels[TwoPartyPump.bob].onChain?.kind == .unknownRemoteCommitment)
+        #expect(try pump.ledger.audit().ok)
+        // Bob recovers all 300,000 sat he was paid, less the fee of his one-input sweep.
+        let sweepFee = CommitmentFees.fee(feeratePerKw: 2500, weight: ClaimWeights.transaction(witnessWeights: [ClaimWeights.keyWitness]))
+        #expect(pump.walletBalance(TwoPartyPump.bob) == 300_000 - sweepFee.value)
+    }
+}
