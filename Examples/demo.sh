@@ -45,4 +45,16 @@ say "The audit: unspent outputs add up to everything ever minted"
 run chan ledger audit
 [ "$(chan ledger audit | jq .ok)" = true ] || { echo "audit failed" >&2; exit 1; }
 [ "$(chan -n bob balance | jq .confirmed_sat)" = 20000000 ] || { echo "bob's balance is wrong" >&2; exit 1; }
+GRAPHS="$(cd "$(dirname "$0")/../../shared/data/graphs" 2>/dev/null && pwd || true)"
+if [ -n "$GRAPHS" ] && [ -f "$GRAPHS/mainnet-2026-02-03.listchannels.json.gz" ]; then
+  graph="$GRAPHS/mainnet-2026-02-03.listchannels.json.gz"
+  say "Routing offline on the real Lightning mainnet graph of 2026-02-03"
+  run chan graph stats --graph "$graph"
+  say "50,000 sat from a small node to Wallet of Satoshi: fees and CLTV add up hop by hop"
+  chan route --graph "$graph" --amount 50000 \
+    --from 03c7bfdc9eea4e469f1fa75adde830b7901db0068f2ed4cfbc7b72ab1d447c3f8c \
+    --to 035e4ff418fc8b5554c5d9eea66396c227bd429a3251c8cbc711002ba215bfc226 \
+    | jq '{fee_msat, total_cltv, probability, hops: [.hops[] | {node_id: .node_id[0:16], short_channel_id, amount_msat, fee_msat}]}'
+fi
+
 say "Done. Explore further with: CHAN_HOME=$CHAN_HOME chan --help"
