@@ -122,7 +122,16 @@ extension Commitments {
         localChanges.acked += localChanges.signed
         localChanges.signed = []
         remoteChanges.signed = []
+        forgetFulfilmentsOfRemovedHTLCs()
         return resolutions
+    }
+
+    /// An HTLC gone from both commitments can be fulfilled no more: its id leaves `reportedFulfilments`.
+    private mutating func forgetFulfilmentsOfRemovedHTLCs() {
+        guard !reportedFulfilments.isEmpty else { return }
+        var pending = Set(local.spec.htlcs.lazy.filter { $0.direction == .offered }.map(\.id))
+        pending.formUnion(remote.spec.htlcs.lazy.filter { $0.direction == .received }.map(\.id))
+        reportedFulfilments.formIntersection(pending)
     }
 
     /// BOLT 2: on disconnection, updates not covered by a `commitment_signed` are forgotten by

@@ -88,6 +88,10 @@ public struct Commitments: Hashable, Sendable {
     public internal(set) var revokedRemoteCommitments: [TxID: UInt64] = [:]
     /// Preimages we learned or revealed, by payment hash: needed to claim HTLCs on chain.
     public internal(set) var preimages: [PaymentHash: Preimage] = [:]
+    /// Our HTLCs already reported fulfilled. The peer proposes a fulfil again after a
+    /// reconnect discarded it unsigned (and may claim the HTLC on chain): the node must hear
+    /// of each payment once. Kept while the HTLC is in a commitment (ids are never reused then).
+    public internal(set) var reportedFulfilments: Set<UInt64> = []
 
     /// The latest commitment we signed for the peer (the next one while awaiting revocation).
     public var latestRemote: RemoteCommitment {
@@ -277,13 +281,15 @@ public struct Commitments: Hashable, Sendable {
         return fail
     }
 
-    /// The peer fulfils our HTLC: the preimage is final proof of payment at once.
-    mutating func receiveFulfill(_ fulfill: UpdateFulfillHTLC) throws(ChannelError) -> HTLCResolution {
+    /// The peer fulfils our HTLC: the preimage is final proof of payment at once. Nil when
+    /// this HTLC was already reported fulfilled (the peer proposes it again after a reconnect).
+    mutating func receiveFulfill(_ fulfill: UpdateFulfillHTLC) throws(ChannelError) -> HTLCResolution? {
         let htlc = try checkOutgoingSettleable(fulfill.id)
         let preimage = try! Preimage(bytes: fulfill.paymentPreimage.bytes)
         guard preimage.hash == htlc.paymentHash else { throw .wrongPreimage(fulfill.id) }
         remoteChanges.proposed.append(.fulfill(fulfill))
         preimages[htlc.paymentHash] = preimage
+        guard reportedFulfilments.insert(htlc.id).inserted else { return nil }
         return .outgoingFulfilled(id: htlc.id, paymentHash: htlc.paymentHash, preimage: preimage)
     }
 
