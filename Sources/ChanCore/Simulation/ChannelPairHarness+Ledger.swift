@@ -120,7 +120,10 @@ extension ChannelPairHarness {
             mine()
         }
         guard channels.allSatisfy({ $0.phase == .closed }) else {
-            let pending = channels.map { "\($0.phase.rawValue) with \($0.onChain?.pendingOutputCount ?? 0) outputs unresolved" }
+            let pending = channels.map { channel in
+                let outputs = channel.onChain?.pending.values.map { "\($0.output.amount.value) sat \($0.output.condition.kind)" } ?? []
+                return "\(channel.phase.rawValue) with \(outputs.count) outputs unresolved \(outputs)"
+            }
             violations.record("not closed after \(maxBlocks) blocks: alice \(pending[0]), bob \(pending[1])")
             return false
         }
