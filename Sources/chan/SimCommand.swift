@@ -97,6 +97,7 @@ struct SimPairResult: Encodable {
     let htlcsFailed: Int
     let commandsRefused: Int
     let commitmentsExchanged: Int
+    let htlcSignaturesExchanged: Int
     let disconnects: Int
     let messagesDelivered: Int
     let messagesDropped: Int
@@ -121,6 +122,7 @@ struct SimPairResult: Encodable {
         htlcsFailed = statistics.htlcsFailed
         commandsRefused = statistics.commandsRefused
         commitmentsExchanged = statistics.commitmentsExchanged
+        htlcSignaturesExchanged = statistics.htlcSignaturesExchanged
         disconnects = statistics.disconnects
         messagesDelivered = statistics.messagesDelivered
         messagesDropped = statistics.messagesDropped

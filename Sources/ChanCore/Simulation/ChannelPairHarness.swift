@@ -59,13 +59,12 @@ public struct ChannelPairHarness {
     /// Starts a payment from `side` of `amount`, expiring `expiryDelta` blocks above the tip.
     @discardableResult
     public mutating func addHTLC(from side: PairSide, amount: MilliSatoshi, expiryDelta: UInt32) -> Bool {
-        var book = payments
-        let preimage = book.freshPreimage()
-        let onion = try! OnionRoutingPacket([UInt8](repeating: 0, count: OnionRoutingPacket.byteCount))
+        // A refused add wastes a preimage serial, which is harmless (copying the book to undo
+        // it would cost a copy of every payment).
+        let preimage = payments.freshPreimage()
         let command = ChannelCommand.addHTLC(amount: amount, paymentHash: preimage.hash,
-                                             cltvExpiry: channel(side).currentHeight + expiryDelta, onion: onion)
+                                             cltvExpiry: channel(side).currentHeight + expiryDelta, onion: ChannelPairHarness.onion)
         guard let effects = commandEffects(side, command) else { return false }
-        payments = book
         for case .send(.updateAddHTLC(let add)) in effects {
             violations.record(payments.started(add, by: side, preimage: preimage), context: "payments")
             statistics.htlcsAdded += 1
@@ -73,6 +72,9 @@ public struct ChannelPairHarness {
         perform(effects, from: side)
         return true
     }
+
+    /// Every HTLC carries the same blank onion: the pair has no route to decode.
+    static let onion = try! OnionRoutingPacket([UInt8](repeating: 0, count: OnionRoutingPacket.byteCount))
 
     /// `receiver` fulfils its committed incoming HTLC `id` with the payment's preimage (off
     /// chain, or kept for an on-chain claim if its channel is force closing).
@@ -127,8 +129,9 @@ public struct ChannelPairHarness {
         statistics.messagesDelivered += 1
         trace.record("\(side) <- \(message.simulationDescription)")
         let effects = event(side, .message(message))
-        if case .commitmentSigned = message, effects.contains(where: { if case .send(.revokeAndAck) = $0 { true } else { false } }) {
+        if case .commitmentSigned(let signed) = message, effects.contains(where: { if case .send(.revokeAndAck) = $0 { true } else { false } }) {
             statistics.commitmentsExchanged += 1
+            statistics.htlcSignaturesExchanged += signed.htlcSignatures.count
         }
         perform(effects, from: side)
         checkCommitCycleIfQuiescent()

@@ -2,10 +2,11 @@ import ChanLedger
 
 /// An independent check of a built commitment transaction against its spec, recomputing BOLT 3
 /// by hand instead of calling the builder: trimming (`amount_sat < dust_limit + second-stage
-/// fee`), the base fee (`feerate * (724 + 172 * untrimmed) / 1000`, paid by the opener), output
+/// fee`), the base fee (`feerate * (724 + 172 * untrimmed) / 1000`, paid by the opener, or as
+/// much of it as the opener has), output
 /// amounts (msat floored to sat) and where every millisatoshi of the capacity went:
 ///
-///     capacity_msat == 1000 * (outputs + base fee + balances omitted as dust)
+///     capacity_msat == 1000 * (outputs + fee paid + balances omitted as dust)
 ///                      + trimmed HTLCs in msat + the msat remainders floored off each output
 public enum CommitmentAccounting {
     static let baseWeight: UInt64 = 724
@@ -45,15 +46,17 @@ public enum CommitmentAccounting {
             problems.append("trimmed \(commitment.trimmedHTLCs.map(\.id)), expected \(trimmed.map(\.id))")
         }
 
-        // Balances floored to sat; the opener's pays the base fee.
+        // Balances floored to sat; the opener's pays the base fee, or all it has if that is
+        // less (BOLT 3: proposals that crossed can leave the opener short).
         var toLocal = spec.toLocal.value / 1000
         var toRemote = spec.toRemote.value / 1000
+        let feePaid: UInt64
         if ownerIsOpener {
-            guard toLocal >= baseFee else { return problems + ["the opener's \(toLocal) sat cannot pay the fee of \(baseFee) sat"] }
-            toLocal -= baseFee
+            feePaid = min(baseFee, toLocal)
+            toLocal -= feePaid
         } else {
-            guard toRemote >= baseFee else { return problems + ["the opener's \(toRemote) sat cannot pay the fee of \(baseFee) sat"] }
-            toRemote -= baseFee
+            feePaid = min(baseFee, toRemote)
+            toRemote -= feePaid
         }
         let producesToLocal = toLocal >= dust && toLocal > 0
         let producesToRemote = toRemote >= dust && toRemote > 0
@@ -83,7 +86,7 @@ public enum CommitmentAccounting {
         let omittedSat = (producesToLocal ? 0 : toLocal) + (producesToRemote ? 0 : toRemote)
         let trimmedMsat = trimmed.reduce(0) { $0 + $1.amount.value }
         let remainders = spec.toLocal.value % 1000 + spec.toRemote.value % 1000 + untrimmed.reduce(0) { $0 + $1.amount.value % 1000 }
-        let accounted = 1000 * (outputsSat + baseFee + omittedSat) + trimmedMsat + remainders
+        let accounted = 1000 * (outputsSat + feePaid + omittedSat) + trimmedMsat + remainders
         if accounted != capacityMsat {
             problems.append("outputs, fee, dust and remainders add up to \(accounted) msat, capacity is \(capacityMsat) msat")
         }

@@ -39,7 +39,7 @@ public enum PairInvariants {
         if a.local.spec.toLocal.value != expectedAlice || a.local.spec.toRemote.value != expectedBob {
             problems.append("balances alice \(a.local.spec.toLocal.value) bob \(a.local.spec.toRemote.value) msat, the payments say \(expectedAlice) and \(expectedBob) msat")
         }
-        let pending = Set(payments.unresolved.map(\.paymentHash))
+        let pending = Set(payments.pending.keys)
         let inCommitment = Set(a.local.spec.htlcs.map(\.paymentHash))
         if pending != inCommitment {
             problems.append("\(pending.count) payments pending but \(inCommitment.count) HTLCs in the commitment (\(pending.symmetricDifference(inCommitment).count) differ)")

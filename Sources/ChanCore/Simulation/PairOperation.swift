@@ -18,28 +18,35 @@ public enum PairOperation: Hashable, Sendable {
     public static let expiryMargin: UInt32 = Channel.fulfilledHTLCSafetyMargin + 4
 
     /// A random operation that makes sense now (it may still be refused: a refusal is fine).
-    /// Weights: adds 36, fulfils 16, fails 8 + 2 malformed, fee updates 4, signs 16, blocks 3.
+    /// Weights: adds 32, settlements 6 per committed incoming HTLC (so that about five stay
+    /// pending, as on a busy channel, with bursts), fee updates 4, signs 8, blocks 3. Signs
+    /// are rarer than updates, so commitments often batch several (as nodes do); the channels
+    /// also sign on their own when they answer a signature or a revocation.
     public static func random(in harness: ChannelPairHarness, using random: inout SimulationRandom) -> PairOperation {
         let side: PairSide = random.chance(0.5) ? .alice : .bob
-        switch random.weightedIndex([36, 16, 8, 2, 4, 16, 3]) ?? 5 {
+        let settleable = PairSide.allCases.map { harness.payments.settleableIDs(at: $0) }
+        let settleWeight = UInt64(6 * (settleable[0].count + settleable[1].count))
+        switch random.weightedIndex([32, settleWeight, 4, 8, 3]) ?? 3 {
         case 0:
             return .addHTLC(from: side, amount: randomAmount(capacity: harness.configuration.capacity, using: &random),
                             expiryDelta: UInt32(random.uint64(in: UInt64(expiryDeltas.lowerBound)...UInt64(expiryDeltas.upperBound))))
-        case 1, 2, 3:
-            // Settle at a side that has something to settle, if either has.
-            let candidates = [side, side.other].filter { !harness.payments.settleableIDs(at: $0).isEmpty }
-            guard let receiver = candidates.first, let id = random.element(of: harness.payments.settleableIDs(at: receiver)) else {
-                return .sign(side)
+        case 1:
+            let index = Int(random.below(UInt64(settleable[0].count + settleable[1].count)))
+            let (receiver, id) = index < settleable[0].count
+                ? (PairSide.alice, settleable[0][index]) : (PairSide.bob, settleable[1][index - settleable[0].count])
+            switch random.weightedIndex([70, 24, 6]) ?? 0 {
+            case 0: return .fulfil(at: receiver, id: id)
+            case 1: return .fail(at: receiver, id: id)
+            default: return .failMalformed(at: receiver, id: id)
             }
-            return random.chance(0.7) ? .fulfil(at: receiver, id: id) : random.chance(0.8) ? .fail(at: receiver, id: id) : .failMalformed(at: receiver, id: id)
-        case 4:
+        case 2:
             // Mostly the opener (the only one allowed); sometimes bob, to be refused.
             let current = harness.channel(.alice).commitments?.latestRemote.spec.feeratePerKw ?? 2500
             let feerate = random.chance(0.7)
                 ? random.uint64(in: UInt64(max(253, current / 2))...UInt64(current) * 3 / 2)
                 : random.uint64(in: 253...15_000)
             return .updateFee(by: random.chance(0.9) ? .alice : .bob, feeratePerKw: UInt32(feerate))
-        case 6:
+        case 4:
             return harness.mayMineSafely ? .mineBlock : .sign(side)
         default:
             return .sign(side)

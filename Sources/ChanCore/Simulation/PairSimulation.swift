@@ -59,7 +59,7 @@ public enum PairSimulation {
         /// Delivers a random number of messages, each direction in order, directions interleaved
         /// at random; a message may wait across several operations (a delay).
         mutating func deliverSome() {
-            while !harness.link.isEmpty, random.chance(0.6) || harness.link.inFlightCount > 12 {
+            while !harness.link.isEmpty, random.chance(0.5) || harness.link.inFlightCount > 12 {
                 stepConnection()
                 harness.deliverRandom(using: &random)
             }
@@ -106,7 +106,7 @@ public enum PairSimulation {
             harness.forceClose(closer)
             harness.disconnect()
             var revealed = Set<PaymentHash>()
-            for payment in harness.payments.unresolved.sorted(by: { $0.paymentHash.bytes.lexicographicallyPrecedes($1.paymentHash.bytes) })
+            for payment in harness.payments.pending.values.sorted(by: { $0.paymentHash.bytes.lexicographicallyPrecedes($1.paymentHash.bytes) })
             where random.chance(0.5) {
                 revealed.insert(payment.paymentHash)
             }
@@ -143,7 +143,7 @@ public enum PairSimulation {
 extension ChannelPairHarness {
     /// Every payment ended exactly once, except the cheater's (its channel gave up on them).
     public mutating func checkEveryPaymentEnded() {
-        let unresolved = payments.unresolved.filter { !cheated.contains($0.sender) }
+        let unresolved = payments.pending.values.filter { !cheated.contains($0.sender) }
         for payment in unresolved.prefix(3) {
             violations.record("\(payment.sender)'s HTLC \(payment.htlcID) of \(payment.amount.value) msat never ended")
         }

@@ -11,6 +11,8 @@ public struct PairStatistics: Hashable, Sendable {
     public var commandsRefused = 0
     /// `commitment_signed` messages a channel accepted.
     public var commitmentsExchanged = 0
+    /// HTLC signatures those carried (each one signed by one side and verified by the other).
+    public var htlcSignaturesExchanged = 0
     public var disconnects = 0
     public var messagesDelivered = 0
     /// Messages lost in flight when the connection dropped.
