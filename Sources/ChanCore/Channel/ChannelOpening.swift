@@ -222,8 +222,14 @@ extension Channel {
     }
 
     mutating func channelReadyReceived(_ ready: ChannelReady, now: UInt64) throws(ChannelError) -> [ChannelEffect] {
-        guard commitments != nil, phase == .awaitingFunding || phase == .normal else { throw .protocolViolation("unexpected channel_ready") }
         let point = try Channel.point(ready.secondPerCommitmentPoint, "second_per_commitment_point")
+        // BOLT 2 retransmits channel_ready after a reconnect while no commitment was signed
+        // since, whatever the channel's phase now (a close may have started meanwhile).
+        if commitments != nil, channelReadyReceived, phase != .opening {
+            guard opening.remoteSecondPoint == point else { throw .protocolViolation("channel_ready changed its point") }
+            return []
+        }
+        guard commitments != nil, phase == .awaitingFunding || phase == .normal else { throw .protocolViolation("unexpected channel_ready") }
         if channelReadyReceived {
             // A retransmission after a reconnect must repeat the same point.
             guard opening.remoteSecondPoint == point else { throw .protocolViolation("channel_ready changed its point") }

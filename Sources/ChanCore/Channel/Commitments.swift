@@ -134,13 +134,15 @@ public struct Commitments: Hashable, Sendable {
             ownerUpdates: remoteChanges.acked, counterpartyUpdates: localChanges.proposed + [.add(add)])
         try checkHTLCLimits(in: remoteView, direction: .received, config: remoteConfig)
         try checkAffordable(remoteView, ownerIsOpener: !parameters.weAreOpener, ownerDustLimit: remoteConfig.dustLimit,
-                            adderIsOwner: false, adderReserve: remoteConfig.channelReserve, checkOpener: true)
+                            adderIsOwner: false, adderReserve: remoteConfig.channelReserve, checkOpener: true,
+                            adderFee: .withSpikeBuffer)
         // Our own commitment must stay affordable too once the peer acknowledges the add.
         // (`local.spec` already holds the peer's acked and signed updates, none of ours pending.)
         let localView = try local.spec.applying(
             ownerUpdates: localChanges.all + [.add(add)], counterpartyUpdates: remoteChanges.proposed)
         try checkAffordable(localView, ownerIsOpener: parameters.weAreOpener, ownerDustLimit: parameters.localConfig.dustLimit,
-                            adderIsOwner: true, adderReserve: remoteConfig.channelReserve, checkOpener: true)
+                            adderIsOwner: true, adderReserve: remoteConfig.channelReserve, checkOpener: true,
+                            adderFee: .withSpikeBuffer)
         try checkDustExposure(amountAdded: amount, feeratePerKw: remoteView.feeratePerKw)
 
         localChanges.proposed.append(.add(add))
@@ -161,8 +163,14 @@ public struct Commitments: Hashable, Sendable {
         let localView = try local.spec.applying(
             ownerUpdates: localChanges.acked, counterpartyUpdates: remoteChanges.proposed + [.add(add)])
         try checkHTLCLimits(in: localView, direction: .received, config: localConfig)
+        // The peer's reserve is checked, but not its fee: the peer checked the fee against the
+        // updates it knew of, and ours crossing its add can leave it short with nobody at
+        // fault. Refusing would refuse the add again each time it is sent after a reconnect
+        // (a signed add must be), forever. The commitment stays buildable (BOLT 3 takes a fee
+        // the opener cannot pay out of its own output), so only the opener bears the shortfall.
         try checkAffordable(localView, ownerIsOpener: parameters.weAreOpener, ownerDustLimit: localConfig.dustLimit,
-                            adderIsOwner: false, adderReserve: localConfig.channelReserve, checkOpener: false)
+                            adderIsOwner: false, adderReserve: localConfig.channelReserve, checkOpener: false,
+                            adderFee: .notChecked)
         remoteChanges.proposed.append(.add(add))
         remoteNextHTLCID += 1
     }
@@ -178,19 +186,43 @@ public struct Commitments: Hashable, Sendable {
         guard inFlight <= config.maxHTLCValueInFlight else { throw .maxInFlightExceeded(limit: config.maxHTLCValueInFlight.value) }
     }
 
+    /// What an opener that adds an update must afford besides its reserve.
+    enum AdderFee {
+        /// Nothing (the update is the peer's, checked by the peer; see `receiveAdd`).
+        case notChecked
+        /// The commitment fee at the spec's feerate.
+        case current
+        /// BOLT 2's recommended "fee spike buffer": the fee at twice the feerate with one more
+        /// HTLC output, so that the peer's adds crossing ours rarely leave us short.
+        case withSpikeBuffer
+    }
+
     /// The side whose update this is (`adder`) must keep `adderReserve` plus, if it opened the
-    /// channel, the commitment fee. With `checkOpener`, an opener that is not the adder must
-    /// still afford the fee (we do not make the peer's commitment unaffordable for it). Only
-    /// the adder owes its reserve: a side starting below its reserve is not at fault.
+    /// channel, the commitment fee as `adderFee` says. With `checkOpener`, an opener that is not
+    /// the adder must still afford the fee (we do not make the peer's commitment unaffordable
+    /// for it). Only the adder owes its reserve: a side starting below its reserve is not at fault.
     private func checkAffordable(_ spec: CommitmentSpec, ownerIsOpener: Bool, ownerDustLimit: Satoshi,
-                                 adderIsOwner: Bool, adderReserve: Satoshi, checkOpener: Bool) throws(ChannelError) {
+                                 adderIsOwner: Bool, adderReserve: Satoshi, checkOpener: Bool,
+                                 adderFee: AdderFee = .current) throws(ChannelError) {
         let untrimmed = CommitmentFees.untrimmedHTLCs(spec, dustLimit: ownerDustLimit).count
         let fee = CommitmentFees.commitmentFee(feeratePerKw: spec.feeratePerKw, untrimmedHTLCCount: untrimmed)
         let adderIsOpener = adderIsOwner == ownerIsOpener
         let adderBalance = adderIsOwner ? spec.toLocal : spec.toRemote
         let openerBalance = ownerIsOpener ? spec.toLocal : spec.toRemote
-        guard let feeMsat = try? fee.msat, let reserveMsat = try? adderReserve.msat,
-              let adderNeeds = try? reserveMsat.adding(adderIsOpener ? feeMsat : .zero)
+        let adderFeeAmount: Satoshi
+        switch adderFee {
+        case .notChecked:
+            adderFeeAmount = .zero
+        case .current:
+            adderFeeAmount = fee
+        case .withSpikeBuffer:
+            var doubled = spec
+            doubled.feeratePerKw = spec.feeratePerKw.multipliedReportingOverflow(by: 2).overflow ? .max : spec.feeratePerKw * 2
+            let untrimmedWhenDoubled = CommitmentFees.untrimmedHTLCs(doubled, dustLimit: ownerDustLimit).count
+            adderFeeAmount = CommitmentFees.commitmentFee(feeratePerKw: doubled.feeratePerKw, untrimmedHTLCCount: untrimmedWhenDoubled + 1)
+        }
+        guard let feeMsat = try? fee.msat, let reserveMsat = try? adderReserve.msat, let adderFeeMsat = try? adderFeeAmount.msat,
+              let adderNeeds = try? reserveMsat.adding(adderIsOpener ? adderFeeMsat : .zero)
         else { throw .insufficientBalance("amount overflow") }
         guard adderBalance >= adderNeeds else {
             throw .insufficientBalance("\(adderBalance.value) msat left, \(adderNeeds.value) msat needed for reserve and fee")
@@ -312,8 +344,11 @@ public struct Commitments: Hashable, Sendable {
             ownerUpdates: remoteChanges.acked, counterpartyUpdates: localChanges.proposed + [.fee(update)])
         try checkAffordable(remoteView, ownerIsOpener: false, ownerDustLimit: parameters.remoteConfig.dustLimit,
                             adderIsOwner: false, adderReserve: parameters.remoteConfig.channelReserve, checkOpener: false)
-        // Fee updates replace each other: only the latest proposal stays.
-        localChanges.proposed.removeAll { if case .fee = $0 { return true } else { return false } }
+        // Earlier fee proposals stay (the last one wins when applied): after a reconnect the
+        // signed updates are sent again, and they must arrive in the order the peer first saw
+        // them. Moving a replaced fee update behind later adds changes the feerate at which
+        // the peer checks those adds, and with it which HTLCs are trimmed: an add the peer
+        // accepted could be refused on retransmission, again after every reconnect.
         localChanges.proposed.append(.fee(update))
         return update
     }
@@ -324,8 +359,11 @@ public struct Commitments: Hashable, Sendable {
         remoteChanges.proposed.removeAll { if case .fee = $0 { return true } else { return false } }
         let localView = try local.spec.applying(
             ownerUpdates: localChanges.acked, counterpartyUpdates: remoteChanges.proposed + [.fee(update)])
+        // As for adds (see `receiveAdd`): the opener checked the fee against what it knew; our
+        // updates crossing it must not make us refuse it again on every retransmission.
         try checkAffordable(localView, ownerIsOpener: false, ownerDustLimit: parameters.localConfig.dustLimit,
-                            adderIsOwner: false, adderReserve: parameters.localConfig.channelReserve, checkOpener: false)
+                            adderIsOwner: false, adderReserve: parameters.localConfig.channelReserve, checkOpener: false,
+                            adderFee: .notChecked)
         remoteChanges.proposed.append(.fee(update))
     }
 

@@ -225,9 +225,13 @@ public struct ChannelPairHarness {
     /// Honest peers never warn each other nor fail the channel.
     private mutating func noteSent(_ message: WireMessage, by side: PairSide) {
         if case .warning(let warning) = message {
-            violations.record("\(side) sent a warning: \(String(decoding: warning.data, as: UTF8.self))")
+            let text = "\(side) sent a warning: \(String(decoding: warning.data, as: UTF8.self))"
+            trace.record(text)
+            violations.record(text)
         } else if case .error(let error) = message {
-            violations.record("\(side) sent an error: \(String(decoding: error.data, as: UTF8.self))")
+            let text = "\(side) sent an error: \(String(decoding: error.data, as: UTF8.self))"
+            trace.record(text)
+            violations.record(text)
         }
     }
 
