@@ -76,6 +76,6 @@ import Testing
     }
 
     private func transactions(in ledger: Ledger<InMemoryLedgerStore>, from height: UInt32) throws -> [Transaction] {
-        try (height...ledger.tip().height).flatMap { try ledger.store.transactions(atHeight: $0) }
+        try (height...ledger.tip().height).flatMap { ledger.store.transactions(atHeight: $0) }
     }
 }
