@@ -17,6 +17,14 @@ extension ChannelPairHarness {
         channels.allSatisfy { $0.phase == .normal || $0.phase == .shuttingDown }
     }
 
+    /// The commitment `side` just accepted, checked on its own (BOLT 3 accounting, totals).
+    mutating func checkNewCommitment(of side: PairSide) {
+        let channel = channel(side)
+        guard let commitments = channel.commitments else { return }
+        violations.record(PairInvariants.commitmentProblems(side: side, channel: channel, commitments: commitments),
+                          context: "new commitment")
+    }
+
     /// Runs the commit-cycle invariants when a commit cycle just completed.
     mutating func checkCommitCycleIfQuiescent() {
         guard link.isUp, isOperational, isQuiescent, statistics.commitmentsExchanged != checkedAtCommitments else { return }

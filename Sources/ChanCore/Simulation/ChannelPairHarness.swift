@@ -132,6 +132,7 @@ public struct ChannelPairHarness {
         if case .commitmentSigned(let signed) = message, effects.contains(where: { if case .send(.revokeAndAck) = $0 { true } else { false } }) {
             statistics.commitmentsExchanged += 1
             statistics.htlcSignaturesExchanged += signed.htlcSignatures.count
+            checkNewCommitment(of: side)
         }
         perform(effects, from: side)
         checkCommitCycleIfQuiescent()

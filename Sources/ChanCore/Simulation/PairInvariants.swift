@@ -47,7 +47,10 @@ public enum PairInvariants {
         return problems
     }
 
-    private static func commitmentProblems(side: PairSide, channel: Channel, commitments: Commitments) -> [String] {
+    /// One side's own: every commitment it holds distributes exactly the capacity, and its
+    /// current one is the BOLT 3 transaction of its spec with a signature per HTLC output.
+    /// Holds after every `commitment_signed`, quiescent or not.
+    static func commitmentProblems(side: PairSide, channel: Channel, commitments: Commitments) -> [String] {
         var problems: [String] = []
         let capacity = commitments.parameters.capacity
         let named = [("local", commitments.local.spec), ("remote", commitments.remote.spec), ("next remote", commitments.latestRemote.spec)]
