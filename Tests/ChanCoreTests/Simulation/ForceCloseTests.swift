@@ -67,6 +67,24 @@ import Testing
         #expect(harness.violations.messages.contains { $0.contains("alice force closed on its own: outgoing HTLC 0 expired") })
     }
 
+    @Test func aFulfilledIncomingHTLCNearItsExpiryIsClaimedOnChain() throws {
+        var harness = try ChannelPairHarness.standard()
+        harness.mustAdd(from: .alice, sat: 80_000, expiryDelta: 30)
+        harness.mustSettle()
+        harness.fulfil(at: .bob, id: harness.payments.settleableIDs(at: .bob)[0])
+        harness.disconnect() // the fulfil never reaches alice
+        harness.mine(blocks: 30 - Int(Channel.fulfilledHTLCSafetyMargin))
+        #expect(harness.channel(.bob).phase == .forceClosing)
+        #expect(harness.violations.messages.contains { $0.contains("bob force closed on its own: fulfilled incoming HTLC 0 nears its expiry") })
+        harness.mineUntilClosed(maxBlocks: 100)
+        // Bob's HTLC-success revealed the preimage on chain: alice's payment is fulfilled, once.
+        #expect(harness.statistics.htlcsSettled == 1 && harness.statistics.htlcsFailed == 0)
+        harness.checkEveryPaymentEnded()
+        harness.checkFundsAfterClose()
+        #expect(harness.violations.count == 1, "\(harness.violations.messages)")
+        #expect(harness.closedChannelFunds.bobGain > 100_000 + 70_000)
+    }
+
     private func confirmationHeight(of txid: TxID, in ledger: Ledger<InMemoryLedgerStore>) throws -> UInt32 {
         guard case .confirmed(let height) = try ledger.lookup(txid).status else {
             Issue.record("\(txid) is not confirmed")
