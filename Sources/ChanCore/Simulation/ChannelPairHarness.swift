@@ -22,6 +22,9 @@ public struct ChannelPairHarness {
     public internal(set) var clock: SimulatedClock
     /// The last events, when enabled (for explaining a violation).
     public var trace = SimulationTrace()
+    /// Send every message through the wire codec (encode, decode, compare), as a connection
+    /// would; what arrives is the decoded message.
+    public var encodesMessages = true
     public let wallets: PairWallets
     /// Signed copies of the cheater's own commitments, by commitment number (see `breach`).
     public internal(set) var archivedCommitments: [UInt64: Transaction] = [:]
@@ -204,7 +207,7 @@ public struct ChannelPairHarness {
             switch effect {
             case .send(let message):
                 noteSent(message, by: side)
-                link.send(message, to: side.other)
+                link.send(encodesMessages ? overTheWire(message, from: side) : message, to: side.other)
             case .persist:
                 break // the simulation keeps the state in memory, always "durable"
             case .broadcast(let transaction):
@@ -220,6 +223,18 @@ public struct ChannelPairHarness {
             case .disconnect:
                 disconnect()
             }
+        }
+    }
+
+    /// `message` as the peer's decoder sees it; a message that does not survive the codec is a violation.
+    private mutating func overTheWire(_ message: WireMessage, from side: PairSide) -> WireMessage {
+        do {
+            let decoded = try WireMessage.decode(try message.encode())
+            if decoded != message { violations.record("\(side)'s \(message.name) changed through the wire codec") }
+            return decoded
+        } catch {
+            violations.record("\(side)'s \(message.name) does not go through the wire codec: \(error)")
+            return message
         }
     }
 
