@@ -12,5 +12,6 @@ enum CommandRegistry {
         GraphCommand.self,
         RouteCommand.self,
         BenchCommand.self,
+        SimCommand.self,
     ]
 }

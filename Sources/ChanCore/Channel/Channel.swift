@@ -24,6 +24,11 @@ public struct Channel: Sendable, Equatable {
     public internal(set) var channelReadySent = false
     public internal(set) var channelReadyReceived = false
     public internal(set) var isConnected = true
+    /// Reconnected, but the peer's `channel_reestablish` has not arrived yet. BOLT 2: until it
+    /// does, nothing else may be sent for the channel (a new update sent before the
+    /// retransmissions would land in the peer's commitment ahead of them, and the retransmitted
+    /// signature would no longer verify).
+    public internal(set) var awaitingReestablish = false
     public internal(set) var currentHeight: UInt32
     public internal(set) var shutdown = ShutdownNegotiation()
     /// Our fulfils, fails and fee updates lost to a disconnect, proposed again on reconnect.
@@ -119,12 +124,13 @@ public struct Channel: Sendable, Equatable {
         case .fundingSigned(let signed): return try fundingSignedReceived(signed, now: now)
         case .channelReady(let ready): return try channelReadyReceived(ready, now: now)
         case .updateAddHTLC(let add):
-            try requireOperational(allowNewHTLCs: true, fromPeer: true)
+            // While shutting down, an add the peer sent before its own shutdown is still legitimate.
+            try requireOperational(allowNewHTLCs: !shutdown.allowsPeerAdd(id: add.id), fromPeer: true)
             try commitments!.receiveAdd(add, currentHeight: currentHeight)
             return []
         case .updateFulfillHTLC(let fulfill):
             try requireOperational(allowNewHTLCs: false, fromPeer: true)
-            return [.htlc(try commitments!.receiveFulfill(fulfill))]
+            return try commitments!.receiveFulfill(fulfill).map { [.htlc($0)] } ?? []
         case .updateFailHTLC(let fail):
             try requireOperational(allowNewHTLCs: false, fromPeer: true)
             try commitments!.receiveFail(.fail(fail))
@@ -175,16 +181,16 @@ public struct Channel: Sendable, Equatable {
             throw fromPeer ? .protocolViolation("update in state \(phase.rawValue)") : .invalidState(phase.rawValue)
         }
         guard isConnected || fromPeer else { throw .invalidState("the peer is not connected") }
+        guard !awaitingReestablish || fromPeer else { throw .invalidState("waiting for the peer's channel_reestablish") }
         switch phase {
         case .normal:
             return
         case .shuttingDown:
-            guard allowNewHTLCs else { return }
-            guard fromPeer else { throw .invalidState("the channel is shutting down") }
-            // BOLT 2 forbids adds after the *sender's* shutdown. One the peer sent before our own
-            // shutdown reached it is legitimate (the node fails it back); refusing it made the
-            // peer resend it, signed, on every reconnect, and the close never finished.
-            if shutdown.remoteDestination != nil { throw .protocolViolation("update_add_htlc after shutdown") }
+            // A peer's add sent before its own shutdown arrives with `allowNewHTLCs: false`
+            // (see `ShutdownNegotiation.allowsPeerAdd`); any other add is refused.
+            if allowNewHTLCs {
+                throw fromPeer ? .protocolViolation("update_add_htlc after shutdown") : .invalidState("the channel is shutting down")
+            }
         case .opening, .awaitingFunding, .closing, .forceClosing, .closed:
             throw fromPeer ? .protocolViolation("update in state \(phase.rawValue)") : .invalidState(phase.rawValue)
         }
@@ -198,7 +204,7 @@ public struct Channel: Sendable, Equatable {
 
     /// Signs as soon as we have updates the peer lacks and no signature is outstanding.
     mutating func signIfNeeded() throws(ChannelError) -> [ChannelEffect] {
-        guard let commitments, isConnected, commitments.localHasChanges, !commitments.isAwaitingRevocation,
+        guard let commitments, isConnected, !awaitingReestablish, commitments.localHasChanges, !commitments.isAwaitingRevocation,
               phase == .normal || phase == .shuttingDown
         else { return [] }
         return try sign()
@@ -247,6 +253,8 @@ public struct Channel: Sendable, Equatable {
     private mutating func disconnect(now: UInt64) -> [ChannelEffect] {
         guard isConnected else { return [] }
         isConnected = false
+        // BOLT 2: closing fee negotiation restarts on reconnection (a closing_signed may be lost).
+        shutdown.lastProposedFee = nil
         if phase == .opening {
             let old = phase
             transition(to: .closed, cause: "disconnected before the funding was signed", now: now)
@@ -270,6 +278,7 @@ public struct Channel: Sendable, Equatable {
     private mutating func reconnect() -> [ChannelEffect] {
         isConnected = true
         guard let commitments, phase != .opening, phase != .closed else { return [] }
+        awaitingReestablish = true
         return [.send(.channelReestablish(commitments.reestablishMessage(keys: keys)))]
     }
 }

@@ -10,8 +10,19 @@ public struct ShutdownNegotiation: Hashable, Sendable {
     public var lastProposedFee: Satoshi?
     /// The agreed, fully signed closing transaction.
     public var closingTransaction: Transaction?
+    /// The peer's next HTLC id when its `shutdown` arrived. The peer sent every add before its
+    /// shutdown, so an add below this id is legitimate even now (one signed before the shutdown
+    /// and sent again after a reconnect); an add at or above it breaks the protocol.
+    public var remoteHTLCIDLimit: UInt64?
 
     public init() {}
+
+    /// Whether the peer may (still) send the add with `id`: before its shutdown arrived it
+    /// could not know of ours, and after it only adds it sent before are retransmitted.
+    func allowsPeerAdd(id: UInt64) -> Bool {
+        guard let limit = remoteHTLCIDLimit else { return true }
+        return id < limit
+    }
 }
 
 /// BOLT 2 mutual close: `shutdown`, then `closing_signed` fee negotiation once no HTLC is left.
@@ -24,6 +35,7 @@ extension Channel {
             throw .invalidState("cannot close a channel in state \(phase.rawValue)")
         }
         guard isConnected else { throw .invalidState("the peer is not connected (use --force to close alone)") }
+        guard !awaitingReestablish else { throw .invalidState("waiting for the peer's channel_reestablish") }
         guard commitments.localChanges.proposed.isEmpty else { throw .invalidState("sign the pending updates before closing") }
         let old = phase
         shutdown.localSent = true
@@ -35,12 +47,16 @@ extension Channel {
     }
 
     mutating func shutdownReceived(_ message: Shutdown, now: UInt64) throws(ChannelError) -> [ChannelEffect] {
+        // The close is agreed and broadcast: a peer that missed our last closing_signed sends
+        // its shutdown again after a reconnect; the ledger settles it now.
+        if phase == .closing { return [] }
         guard let commitments, phase == .normal || phase == .shuttingDown else { throw .protocolViolation("unexpected shutdown") }
         guard let condition = try? OutputCondition(serialized: message.scriptPubkey), case .key = condition else {
             throw .protocolViolation("the shutdown destination is not a key condition")
         }
         if let known = shutdown.remoteDestination, known != condition { throw .protocolViolation("shutdown changed its destination") }
         shutdown.remoteDestination = condition
+        if shutdown.remoteHTLCIDLimit == nil { shutdown.remoteHTLCIDLimit = commitments.remoteNextHTLCID }
         let old = phase
         transition(to: .shuttingDown, cause: "the peer sent shutdown", now: now)
         var effects: [ChannelEffect] = transitionEffects(from: old)
@@ -87,6 +103,8 @@ extension Channel {
     }
 
     mutating func closingSignedReceived(_ message: ClosingSigned, now: UInt64) throws(ChannelError) -> [ChannelEffect] {
+        // Already agreed: a proposal sent again after a reconnect changes nothing.
+        if phase == .closing { return [] }
         guard phase == .shuttingDown, isSettledForClose else { throw .protocolViolation("closing_signed before the channel is settled") }
         let transaction = try closingTransaction(fee: message.fee)
         guard let theirSignature = try? Signature(compact: message.signature.bytes),

@@ -222,13 +222,16 @@ extension Channel {
     }
 
     mutating func channelReadyReceived(_ ready: ChannelReady, now: UInt64) throws(ChannelError) -> [ChannelEffect] {
-        guard commitments != nil, phase == .awaitingFunding || phase == .normal else { throw .protocolViolation("unexpected channel_ready") }
         let point = try Channel.point(ready.secondPerCommitmentPoint, "second_per_commitment_point")
+        guard commitments != nil else { throw .protocolViolation("unexpected channel_ready") }
         if channelReadyReceived {
-            // A retransmission after a reconnect must repeat the same point.
+            // BOLT 2 retransmits channel_ready after a reconnect while no commitment was signed
+            // since, whatever the channel's phase now (a close may have started meanwhile). It
+            // must repeat the same point.
             guard opening.remoteSecondPoint == point else { throw .protocolViolation("channel_ready changed its point") }
             return []
         }
+        guard phase == .awaitingFunding || phase == .normal else { throw .protocolViolation("unexpected channel_ready") }
         channelReadyReceived = true
         opening.remoteSecondPoint = point
         commitments!.remoteNext = .ready(nextPoint: point)

@@ -28,6 +28,7 @@ extension Commitments {
 extension Channel {
     mutating func reestablishReceived(_ message: ChannelReestablish, now: UInt64) throws(ChannelError) -> [ChannelEffect] {
         guard let commitments, phase != .opening, phase != .closed else { throw .protocolViolation("unexpected channel_reestablish") }
+        awaitingReestablish = false
         var effects: [ChannelEffect] = []
         if channelReadySent, message.nextCommitmentNumber == 1, message.nextRevocationNumber == 0 {
             let point = try! keys.perCommitmentPoint(commitmentNumber: 1)

@@ -426,10 +426,11 @@ extension Channel {
             ownerUpdates: commitments.remoteChanges.acked, counterpartyUpdates: commitments.localChanges.proposed)
         let localView = try? commitments.local.spec.applying(
             ownerUpdates: commitments.localChanges.all, counterpartyUpdates: commitments.remoteChanges.proposed)
+        // The opener keeps BOLT 2's fee spike buffer on its adds, as `sendAdd` checks it.
         var fee = MilliSatoshi.zero
         if weAreOpener {
-            fee = max(Channel.commitmentFee(remoteView, adding: limit.amount, as: .received, ownerDustLimit: parameters.remoteConfig.dustLimit),
-                      Channel.commitmentFee(localView, adding: limit.amount, as: .offered, ownerDustLimit: parameters.localConfig.dustLimit))
+            fee = max(Channel.commitmentFee(remoteView, adding: limit.amount, as: .received, ownerDustLimit: parameters.remoteConfig.dustLimit, policy: .withSpikeBuffer),
+                      Channel.commitmentFee(localView, adding: limit.amount, as: .offered, ownerDustLimit: parameters.localConfig.dustLimit, policy: .withSpikeBuffer))
         }
         let breakdown = ChannelSnapshot.SpendableBreakdown(
             balanceMsat: min(remoteView?.toRemote ?? .zero, localView?.toLocal ?? .zero).value,
@@ -451,8 +452,8 @@ extension Channel {
         // Our commitment before the peer's HTLC, as `receiveAdd` builds it.
         let localView = try? commitments.local.spec.applying(
             ownerUpdates: commitments.localChanges.acked, counterpartyUpdates: commitments.remoteChanges.proposed)
-        let fee = weAreOpener ? .zero
-            : Channel.commitmentFee(localView, adding: limit.amount, as: .received, ownerDustLimit: parameters.localConfig.dustLimit)
+        // The peer's adds are not refused over its fee (`receiveAdd`): only its reserve counts.
+        let fee = MilliSatoshi.zero
         let breakdown = ChannelSnapshot.ReceivableBreakdown(
             balanceMsat: (localView?.toRemote ?? .zero).value,
             reserveMsat: Channel.msat(parameters.localConfig.channelReserve).value,
@@ -462,17 +463,15 @@ extension Channel {
         return (limit.amount, breakdown)
     }
 
-    /// The base fee of the commitment `spec` (its owner's view) with an HTLC of `amount` added
-    /// in `direction` (as the owner sees it) when the amount is positive.
+    /// The fee owed under `policy` on the commitment `spec` (its owner's view) with an HTLC of
+    /// `amount` added in `direction` (as the owner sees it) when the amount is positive.
     private static func commitmentFee(_ spec: CommitmentSpec?, adding amount: MilliSatoshi, as direction: HTLCDirection,
-                                      ownerDustLimit: Satoshi) -> MilliSatoshi {
+                                      ownerDustLimit: Satoshi, policy: Commitments.AdderFee) -> MilliSatoshi {
         guard var spec else { return .zero }
         if amount > .zero {
             spec.htlcs.append(CommitmentHTLC(id: .max, direction: direction, amount: amount, paymentHash: probeHash, cltvExpiry: 0))
         }
-        let untrimmed = CommitmentFees.untrimmedHTLCs(spec, dustLimit: ownerDustLimit).count
-        let fee = CommitmentFees.commitmentFee(feeratePerKw: spec.feeratePerKw, untrimmedHTLCCount: untrimmed)
-        return msat(fee)
+        return msat(Commitments.feeOwed(under: policy, for: spec, ownerDustLimit: ownerDustLimit))
     }
 
     /// For display only: an amount too large for msat (never a real one) shows as the maximum.

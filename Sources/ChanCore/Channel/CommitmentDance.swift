@@ -122,7 +122,26 @@ extension Commitments {
         localChanges.acked += localChanges.signed
         localChanges.signed = []
         remoteChanges.signed = []
+        forgetRemovedHTLCs()
         return resolutions
+    }
+
+    /// An HTLC gone from both commitments can be fulfilled no more, on or off chain: its id
+    /// leaves `reportedFulfilments` and its preimage leaves `preimages`. Keeping them would
+    /// grow both with every payment, and `Channel.handle` copies them on every change (it
+    /// works on a copy so that a refused event changes nothing): a quadratic cost over a
+    /// channel's life (at 60,000 simulated operations, 30% of the time went to that copy).
+    private mutating func forgetRemovedHTLCs() {
+        let htlcs = local.spec.htlcs + remote.spec.htlcs
+        if !reportedFulfilments.isEmpty {
+            var pending = Set(local.spec.htlcs.lazy.filter { $0.direction == .offered }.map(\.id))
+            pending.formUnion(remote.spec.htlcs.lazy.filter { $0.direction == .received }.map(\.id))
+            reportedFulfilments.formIntersection(pending)
+        }
+        if preimages.count > htlcs.count {
+            let hashes = Set(htlcs.map(\.paymentHash))
+            preimages = preimages.filter { hashes.contains($0.key) }
+        }
     }
 
     /// BOLT 2: on disconnection, updates not covered by a `commitment_signed` are forgotten by
@@ -139,6 +158,13 @@ extension Commitments {
 }
 
 /// Building and signing commitments needs only what the channel fixed at open.
+///
+/// Commitments are built with BOLT 3's own rule for an opener that cannot pay the whole fee
+/// (its output goes entirely to the fee) rather than refused: each side checks affordability
+/// before it proposes, but two proposals that cross (an `update_fee` and the peer's adds, or
+/// adds from both sides) can together leave the opener short with nobody at fault. Refusing
+/// to build that commitment would make it unsignable: the channel would warn and reconnect
+/// forever.
 extension ChannelParameters {
     func remoteCommitment(number: UInt64, spec: CommitmentSpec, point: PublicKey) throws(ChannelError) -> CommitmentTransaction {
         do {
@@ -146,7 +172,8 @@ extension ChannelParameters {
             return try CommitmentBuilder.build(
                 commitmentNumber: number, fundingOutPoint: fundingOutPoint, fundingAmount: capacity,
                 ownerIsOpener: !weAreOpener, spec: spec, keys: keys,
-                ownerDustLimit: remoteConfig.dustLimit, toSelfDelay: localConfig.toSelfDelay)
+                ownerDustLimit: remoteConfig.dustLimit, toSelfDelay: localConfig.toSelfDelay,
+                feeShortfall: .spendWholeOpenerBalance)
         } catch {
             throw .protocolViolation("cannot build the peer's commitment \(number): \(error)")
         }
@@ -159,7 +186,8 @@ extension ChannelParameters {
             return try CommitmentBuilder.build(
                 commitmentNumber: number, fundingOutPoint: fundingOutPoint, fundingAmount: capacity,
                 ownerIsOpener: weAreOpener, spec: spec, keys: keys,
-                ownerDustLimit: localConfig.dustLimit, toSelfDelay: remoteConfig.toSelfDelay)
+                ownerDustLimit: localConfig.dustLimit, toSelfDelay: remoteConfig.toSelfDelay,
+                feeShortfall: .spendWholeOpenerBalance)
         } catch {
             throw .protocolViolation("cannot build our commitment \(number): \(error)")
         }

@@ -88,6 +88,10 @@ public struct Commitments: Hashable, Sendable {
     public internal(set) var revokedRemoteCommitments: [TxID: UInt64] = [:]
     /// Preimages we learned or revealed, by payment hash: needed to claim HTLCs on chain.
     public internal(set) var preimages: [PaymentHash: Preimage] = [:]
+    /// Our HTLCs already reported fulfilled. The peer proposes a fulfil again after a
+    /// reconnect discarded it unsigned (and may claim the HTLC on chain): the node must hear
+    /// of each payment once. Kept while the HTLC is in a commitment (ids are never reused then).
+    public internal(set) var reportedFulfilments: Set<UInt64> = []
 
     /// The latest commitment we signed for the peer (the next one while awaiting revocation).
     public var latestRemote: RemoteCommitment {
@@ -130,13 +134,15 @@ public struct Commitments: Hashable, Sendable {
             ownerUpdates: remoteChanges.acked, counterpartyUpdates: localChanges.proposed + [.add(add)])
         try checkHTLCLimits(in: remoteView, direction: .received, config: remoteConfig)
         try checkAffordable(remoteView, ownerIsOpener: !parameters.weAreOpener, ownerDustLimit: remoteConfig.dustLimit,
-                            adderIsOwner: false, adderReserve: remoteConfig.channelReserve, checkOpener: true)
+                            adderIsOwner: false, adderReserve: remoteConfig.channelReserve, checkOpener: true,
+                            adderFee: .withSpikeBuffer)
         // Our own commitment must stay affordable too once the peer acknowledges the add.
         // (`local.spec` already holds the peer's acked and signed updates, none of ours pending.)
         let localView = try local.spec.applying(
             ownerUpdates: localChanges.all + [.add(add)], counterpartyUpdates: remoteChanges.proposed)
         try checkAffordable(localView, ownerIsOpener: parameters.weAreOpener, ownerDustLimit: parameters.localConfig.dustLimit,
-                            adderIsOwner: true, adderReserve: remoteConfig.channelReserve, checkOpener: true)
+                            adderIsOwner: true, adderReserve: remoteConfig.channelReserve, checkOpener: true,
+                            adderFee: .withSpikeBuffer)
         try checkDustExposure(amountAdded: amount, feeratePerKw: remoteView.feeratePerKw)
 
         localChanges.proposed.append(.add(add))
@@ -157,8 +163,14 @@ public struct Commitments: Hashable, Sendable {
         let localView = try local.spec.applying(
             ownerUpdates: localChanges.acked, counterpartyUpdates: remoteChanges.proposed + [.add(add)])
         try checkHTLCLimits(in: localView, direction: .received, config: localConfig)
+        // The peer's reserve is checked, but not its fee: the peer checked the fee against the
+        // updates it knew of, and ours crossing its add can leave it short with nobody at
+        // fault. Refusing would refuse the add again each time it is sent after a reconnect
+        // (a signed add must be), forever. The commitment stays buildable (BOLT 3 takes a fee
+        // the opener cannot pay out of its own output), so only the opener bears the shortfall.
         try checkAffordable(localView, ownerIsOpener: parameters.weAreOpener, ownerDustLimit: localConfig.dustLimit,
-                            adderIsOwner: false, adderReserve: localConfig.channelReserve, checkOpener: false)
+                            adderIsOwner: false, adderReserve: localConfig.channelReserve, checkOpener: false,
+                            adderFee: .notChecked)
         remoteChanges.proposed.append(.add(add))
         remoteNextHTLCID += 1
     }
@@ -174,19 +186,48 @@ public struct Commitments: Hashable, Sendable {
         guard inFlight <= config.maxHTLCValueInFlight else { throw .maxInFlightExceeded(limit: config.maxHTLCValueInFlight.value) }
     }
 
+    /// What an opener that adds an update must afford besides its reserve.
+    enum AdderFee {
+        /// Nothing (the update is the peer's, checked by the peer; see `receiveAdd`).
+        case notChecked
+        /// The commitment fee at the spec's feerate.
+        case current
+        /// BOLT 2's recommended "fee spike buffer": the fee at twice the feerate with one more
+        /// HTLC output, so that the peer's adds crossing ours rarely leave us short.
+        case withSpikeBuffer
+    }
+
+    /// The fee an opener adding to `spec` must be able to pay under `policy`.
+    static func feeOwed(under policy: AdderFee, for spec: CommitmentSpec, ownerDustLimit: Satoshi) -> Satoshi {
+        switch policy {
+        case .notChecked:
+            return .zero
+        case .current:
+            let untrimmed = CommitmentFees.untrimmedHTLCs(spec, dustLimit: ownerDustLimit).count
+            return CommitmentFees.commitmentFee(feeratePerKw: spec.feeratePerKw, untrimmedHTLCCount: untrimmed)
+        case .withSpikeBuffer:
+            var doubled = spec
+            doubled.feeratePerKw = spec.feeratePerKw.multipliedReportingOverflow(by: 2).overflow ? .max : spec.feeratePerKw * 2
+            let untrimmedWhenDoubled = CommitmentFees.untrimmedHTLCs(doubled, dustLimit: ownerDustLimit).count
+            return CommitmentFees.commitmentFee(feeratePerKw: doubled.feeratePerKw, untrimmedHTLCCount: untrimmedWhenDoubled + 1)
+        }
+    }
+
     /// The side whose update this is (`adder`) must keep `adderReserve` plus, if it opened the
-    /// channel, the commitment fee. With `checkOpener`, an opener that is not the adder must
-    /// still afford the fee (we do not make the peer's commitment unaffordable for it). Only
-    /// the adder owes its reserve: a side starting below its reserve is not at fault.
+    /// channel, the commitment fee as `adderFee` says. With `checkOpener`, an opener that is not
+    /// the adder must still afford the fee (we do not make the peer's commitment unaffordable
+    /// for it). Only the adder owes its reserve: a side starting below its reserve is not at fault.
     private func checkAffordable(_ spec: CommitmentSpec, ownerIsOpener: Bool, ownerDustLimit: Satoshi,
-                                 adderIsOwner: Bool, adderReserve: Satoshi, checkOpener: Bool) throws(ChannelError) {
+                                 adderIsOwner: Bool, adderReserve: Satoshi, checkOpener: Bool,
+                                 adderFee: AdderFee = .current) throws(ChannelError) {
         let untrimmed = CommitmentFees.untrimmedHTLCs(spec, dustLimit: ownerDustLimit).count
         let fee = CommitmentFees.commitmentFee(feeratePerKw: spec.feeratePerKw, untrimmedHTLCCount: untrimmed)
         let adderIsOpener = adderIsOwner == ownerIsOpener
         let adderBalance = adderIsOwner ? spec.toLocal : spec.toRemote
         let openerBalance = ownerIsOpener ? spec.toLocal : spec.toRemote
-        guard let feeMsat = try? fee.msat, let reserveMsat = try? adderReserve.msat,
-              let adderNeeds = try? reserveMsat.adding(adderIsOpener ? feeMsat : .zero)
+        let adderFeeAmount = Commitments.feeOwed(under: adderFee, for: spec, ownerDustLimit: ownerDustLimit)
+        guard let feeMsat = try? fee.msat, let reserveMsat = try? adderReserve.msat, let adderFeeMsat = try? adderFeeAmount.msat,
+              let adderNeeds = try? reserveMsat.adding(adderIsOpener ? adderFeeMsat : .zero)
         else { throw .insufficientBalance("amount overflow") }
         guard adderBalance >= adderNeeds else {
             throw .insufficientBalance("\(adderBalance.value) msat left, \(adderNeeds.value) msat needed for reserve and fee")
@@ -282,13 +323,15 @@ public struct Commitments: Hashable, Sendable {
         return fail
     }
 
-    /// The peer fulfils our HTLC: the preimage is final proof of payment at once.
-    mutating func receiveFulfill(_ fulfill: UpdateFulfillHTLC) throws(ChannelError) -> HTLCResolution {
+    /// The peer fulfils our HTLC: the preimage is final proof of payment at once. Nil when
+    /// this HTLC was already reported fulfilled (the peer proposes it again after a reconnect).
+    mutating func receiveFulfill(_ fulfill: UpdateFulfillHTLC) throws(ChannelError) -> HTLCResolution? {
         let htlc = try checkOutgoingSettleable(fulfill.id)
         let preimage = try! Preimage(bytes: fulfill.paymentPreimage.bytes)
         guard preimage.hash == htlc.paymentHash else { throw .wrongPreimage(fulfill.id) }
         remoteChanges.proposed.append(.fulfill(fulfill))
         preimages[htlc.paymentHash] = preimage
+        guard reportedFulfilments.insert(htlc.id).inserted else { return nil }
         return .outgoingFulfilled(id: htlc.id, paymentHash: htlc.paymentHash, preimage: preimage)
     }
 
@@ -311,8 +354,11 @@ public struct Commitments: Hashable, Sendable {
             ownerUpdates: remoteChanges.acked, counterpartyUpdates: localChanges.proposed + [.fee(update)])
         try checkAffordable(remoteView, ownerIsOpener: false, ownerDustLimit: parameters.remoteConfig.dustLimit,
                             adderIsOwner: false, adderReserve: parameters.remoteConfig.channelReserve, checkOpener: false)
-        // Fee updates replace each other: only the latest proposal stays.
-        localChanges.proposed.removeAll { if case .fee = $0 { return true } else { return false } }
+        // Earlier fee proposals stay (the last one wins when applied): after a reconnect the
+        // signed updates are sent again, and they must arrive in the order the peer first saw
+        // them. Moving a replaced fee update behind later adds changes the feerate at which
+        // the peer checks those adds, and with it which HTLCs are trimmed: an add the peer
+        // accepted could be refused on retransmission, again after every reconnect.
         localChanges.proposed.append(.fee(update))
         return update
     }
@@ -320,11 +366,20 @@ public struct Commitments: Hashable, Sendable {
     mutating func receiveFee(_ update: UpdateFee) throws(ChannelError) {
         guard !parameters.weAreOpener else { throw .protocolViolation("update_fee from the non-opener") }
         guard update.feeratePerKw >= Commitments.minimumFeerate else { throw .protocolViolation("feerate \(update.feeratePerKw) too low") }
+        // A feerate the opener could not pay even on a commitment without any HTLC is no
+        // crossing artefact but a broken or hostile peer (BOLT 2: SHOULD refuse it).
+        let baseFee = CommitmentFees.commitmentFee(feeratePerKw: update.feeratePerKw, untrimmedHTLCCount: 0)
+        guard let baseFeeMsat = try? baseFee.msat, baseFeeMsat <= local.spec.toRemote else {
+            throw .insufficientBalance("the opener cannot pay a commitment fee of \(baseFee.value) sat")
+        }
         remoteChanges.proposed.removeAll { if case .fee = $0 { return true } else { return false } }
         let localView = try local.spec.applying(
             ownerUpdates: localChanges.acked, counterpartyUpdates: remoteChanges.proposed + [.fee(update)])
+        // As for adds (see `receiveAdd`): the opener checked the fee against what it knew; our
+        // updates crossing it must not make us refuse it again on every retransmission.
         try checkAffordable(localView, ownerIsOpener: false, ownerDustLimit: parameters.localConfig.dustLimit,
-                            adderIsOwner: false, adderReserve: parameters.localConfig.channelReserve, checkOpener: false)
+                            adderIsOwner: false, adderReserve: parameters.localConfig.channelReserve, checkOpener: false,
+                            adderFee: .notChecked)
         remoteChanges.proposed.append(.fee(update))
     }
 

@@ -141,12 +141,24 @@ public struct OnChainResolution: Hashable, Sendable {
             case .delayed, .paymentKey, .ourReceivedHTLC, .theirOfferedHTLC, .revocable: break
             }
         }
+        // Every commitment that may hold one: the peer's current one too, which still holds an
+        // HTLC the peer failed if our signature removing it never reached the peer.
         let outgoing = commitments.local.spec.htlcs.filter { $0.direction == .offered }
+            + commitments.remote.spec.htlcs.filter { $0.direction == .received }.map(\.flipped)
             + commitments.latestRemote.spec.htlcs.filter { $0.direction == .received }.map(\.flipped)
-        for htlc in outgoing where !onChain.contains(htlc.id) {
+        var seen: Set<UInt64> = []
+        for htlc in outgoing where !onChain.contains(htlc.id) && seen.insert(htlc.id).inserted {
             report(.outgoingFailed(id: htlc.id, paymentHash: htlc.paymentHash, reason: Array("not in the confirmed commitment".utf8)),
                    id: htlc.id, preimages: commitments.preimages, hash: htlc.paymentHash)
         }
+    }
+
+    /// The peer claimed our HTLC with its preimage. Not reported again if the peer's fulfil
+    /// already was, off chain, before the commitment confirmed.
+    private mutating func reportFulfilled(_ htlc: CommitmentHTLC, preimage: Preimage, commitments: Commitments) {
+        guard !commitments.reportedFulfilments.contains(htlc.id) else { return }
+        report(.outgoingFulfilled(id: htlc.id, paymentHash: htlc.paymentHash, preimage: preimage),
+               id: htlc.id, preimages: [:], hash: htlc.paymentHash)
     }
 
     private mutating func report(_ resolution: HTLCResolution, id: UInt64, preimages: [PaymentHash: Preimage], hash: PaymentHash) {
@@ -178,7 +190,7 @@ public struct OnChainResolution: Hashable, Sendable {
             }
         }
         if let secret = revocationSecret, let key = try? keys.revocationKey(perCommitmentSecret: secret),
-           let penalty = try? ClaimTransactions.penalty(spending: revocable, revocationKey: key, destination: destination, feeratePerKw: feeratePerKw) {
+           let penalty = penalty(spending: revocable, revocationKey: key) {
             effects.append(.broadcast(penalty))
         }
         return effects
@@ -192,11 +204,16 @@ public struct OnChainResolution: Hashable, Sendable {
         case .delayed(let point):
             guard case .toLocal(_, _, let delay) = output.condition,
                   nextHeight >= pendingOutput.confirmedHeight + UInt32(delay) else { return nil }
-            return try ClaimTransactions.sweepDelayed(outPoint: outPoint, output: output, delayedKey: keys.delayedPaymentKey(perCommitmentPoint: point),
-                                                      destination: destination, feeratePerKw: feeratePerKw)
+            let delayedKey = try keys.delayedPaymentKey(perCommitmentPoint: point)
+            return try atAffordableFeerate { feerate throws(CommitmentError) in
+                try ClaimTransactions.sweepDelayed(outPoint: outPoint, output: output, delayedKey: delayedKey,
+                                                   destination: destination, feeratePerKw: feerate)
+            }
         case .paymentKey:
-            return try ClaimTransactions.sweepKey(outPoint: outPoint, output: output, key: keys.paymentBasepointSecret,
-                                                  destination: destination, feeratePerKw: feeratePerKw)
+            return try atAffordableFeerate { feerate throws(CommitmentError) in
+                try ClaimTransactions.sweepKey(outPoint: outPoint, output: output, key: keys.paymentBasepointSecret,
+                                               destination: destination, feeratePerKw: feerate)
+            }
         case .ourOfferedHTLC(let htlcTransaction, let remoteSignature, let point):
             guard nextHeight >= htlcTransaction.transaction.locktime else { return nil }
             let signature = try CommitmentSigning.sign(htlcTransaction.transaction, inputIndex: 0, with: keys.htlcKey(perCommitmentPoint: point))
@@ -207,14 +224,50 @@ public struct OnChainResolution: Hashable, Sendable {
             return CommitmentSigning.finalizeHTLCSuccess(htlcTransaction, ownerSignature: signature, counterpartySignature: remoteSignature, preimage: preimage)
         case .theirOfferedHTLC(let htlc, let point):
             guard let preimage = commitments.preimages[htlc.paymentHash] else { return nil }
-            return try ClaimTransactions.claimOfferedHTLCWithPreimage(outPoint: outPoint, output: output, htlcKey: keys.htlcKey(perCommitmentPoint: point),
-                                                                      preimage: preimage, destination: destination, feeratePerKw: feeratePerKw)
+            let htlcKey = try keys.htlcKey(perCommitmentPoint: point)
+            return try atAffordableFeerate { feerate throws(CommitmentError) in
+                try ClaimTransactions.claimOfferedHTLCWithPreimage(outPoint: outPoint, output: output, htlcKey: htlcKey, preimage: preimage,
+                                                                   destination: destination, feeratePerKw: feerate)
+            }
         case .theirReceivedHTLC(let htlc, let point):
             guard nextHeight >= htlc.cltvExpiry else { return nil }
-            return try ClaimTransactions.claimReceivedHTLCAfterTimeout(outPoint: outPoint, output: output, htlcKey: keys.htlcKey(perCommitmentPoint: point),
-                                                                       destination: destination, feeratePerKw: feeratePerKw)
+            let htlcKey = try keys.htlcKey(perCommitmentPoint: point)
+            return try atAffordableFeerate { feerate throws(CommitmentError) in
+                try ClaimTransactions.claimReceivedHTLCAfterTimeout(outPoint: outPoint, output: output, htlcKey: htlcKey,
+                                                                    destination: destination, feeratePerKw: feerate)
+            }
         case .revocable:
             return nil // claimed together by the penalty in `blockConnected`
+        }
+    }
+
+    /// A claim at the channel's feerate or, when that fee would leave less than the dust limit,
+    /// at the first halving of it that leaves more. The toy ledger has no minimum fee, so a
+    /// small output is worth taking; at the full feerate it could never be claimed, and the
+    /// channel would wait for it forever instead of closing.
+    private func atAffordableFeerate(_ build: (UInt32) throws(CommitmentError) -> Transaction) throws(CommitmentError) -> Transaction {
+        var feerate = feeratePerKw
+        while true {
+            do {
+                return try build(feerate)
+            } catch {
+                guard case .claimBelowDust = error, feerate > 0 else { throw error }
+                feerate /= 2
+            }
+        }
+    }
+
+    /// The penalty over `revocable` at the first affordable halving of the channel's feerate
+    /// (see `atAffordableFeerate`); nil if there is nothing to take.
+    private func penalty(spending revocable: [SpendableOutput], revocationKey: PrivateKey) -> Transaction? {
+        var feerate = feeratePerKw
+        while true {
+            if let penalty = try? ClaimTransactions.penalty(spending: revocable, revocationKey: revocationKey,
+                                                            destination: destination, feeratePerKw: feerate) {
+                return penalty
+            }
+            guard feerate > 0 else { return nil }
+            feerate /= 2
         }
     }
 
@@ -233,16 +286,14 @@ public struct OnChainResolution: Hashable, Sendable {
                 follow(outputs, height: height, claim: .delayed(perCommitmentPoint: point))
             case (.ourOfferedHTLC(let htlcTransaction, _, _), .offeredPreimage(_, let preimage)):
                 let htlc = htlcTransaction.htlc.htlc
-                report(.outgoingFulfilled(id: htlc.id, paymentHash: htlc.paymentHash, preimage: preimage),
-                       id: htlc.id, preimages: [:], hash: htlc.paymentHash)
+                reportFulfilled(htlc, preimage: preimage, commitments: commitments)
             case (.ourReceivedHTLC(_, _, let point), .receivedPreimage):
                 follow(outputs, height: height, claim: .delayed(perCommitmentPoint: point))
             case (.theirReceivedHTLC(let htlc, _), .receivedTimeout):
                 report(.outgoingFailed(id: htlc.id, paymentHash: htlc.paymentHash, reason: Array("timed out on chain".utf8)),
                        id: htlc.id, preimages: commitments.preimages, hash: htlc.paymentHash)
             case (.theirReceivedHTLC(let htlc, _), .receivedPreimage(_, _, let preimage)):
-                report(.outgoingFulfilled(id: htlc.id, paymentHash: htlc.paymentHash, preimage: preimage),
-                       id: htlc.id, preimages: [:], hash: htlc.paymentHash)
+                reportFulfilled(htlc, preimage: preimage, commitments: commitments)
             case (.revocable(let secret), .offeredTimeout), (.revocable(let secret), .receivedPreimage):
                 // The cheater moved an HTLC to its second stage: that output is revocable too.
                 follow(outputs, height: height, claim: .revocable(perCommitmentSecret: secret))

@@ -252,28 +252,33 @@ func expectExactLimits(_ channel: Channel, sourceLocation: SourceLocation = #_so
         var pump = try TwoPartyPump.open()
         let aliceSnapshot = pump.channels[alice].snapshot
         #expect(aliceSnapshot.spendableBreakdown.limitedBy == "insufficient_balance")
-        // 1,000,000 sat less the 10,000 sat reserve less the fee of a commitment with one HTLC (2500 * 896 / 1000).
-        #expect(aliceSnapshot.spendableMsat == 1_000_000_000 - 10_000_000 - 2_240_000)
+        // 1,000,000 sat less the 10,000 sat reserve less the fee spike buffer: the fee at twice
+        // the feerate with one more HTLC output than the new one (5000 * (724 + 2 * 172) / 1000).
+        #expect(aliceSnapshot.spendableMsat == 1_000_000_000 - 10_000_000 - 5_340_000)
         let breakdown = aliceSnapshot.spendableBreakdown
         #expect([breakdown.balanceMsat, breakdown.reserveMsat, breakdown.commitFeeMsat, breakdown.pendingOutgoingMsat]
-                == [1_000_000_000, 10_000_000, 2_240_000, 0])
+                == [1_000_000_000, 10_000_000, 5_340_000, 0])
         #expect(aliceSnapshot.receivableMsat == 0)
         #expect(pump.channels[bob].snapshot.spendableMsat == 0)
-        #expect(pump.channels[bob].snapshot.receivableMsat == aliceSnapshot.spendableMsat)
+        // Bob accepts whatever keeps alice above her reserve; her fee is hers to keep.
+        #expect(pump.channels[bob].snapshot.receivableMsat == 1_000_000_000 - 10_000_000)
         pump.channels.forEach { expectExactLimits($0) }
-        // Spending exactly all of it works. Then the fee of a commitment without HTLC output is
-        // 1810 sat, so alice can still add an HTLC too small for an output of its own: 430 sat.
+        // Spending exactly all of it works. Then an HTLC too small for an output of its own (even
+        // at twice the feerate) needs a buffer of 5000 * (724 + 172) / 1000 = 4480 sat: 860 sat are left.
         try pump.pay(alice, msat: aliceSnapshot.spendableMsat, preimage: try TwoPartyPump.preimage("all"))
-        #expect(pump.channels[alice].snapshot.spendableMsat == 430_000)
+        #expect(pump.channels[alice].snapshot.spendableMsat == 860_000)
         pump.channels.forEach { expectExactLimits($0); expectConserved($0) }
 
         // Right below a trimming threshold: one msat more gets its own output, raising the fee
         // beyond what alice can pay, so spendable stops at the largest trimmed amount.
-        pump = try TwoPartyPump.open(OpeningOptions(capacity: Satoshi(100_000), push: MilliSatoshi(95_000_000)))
+        // Alice has 10,000 sat and a 1,000 sat reserve. The buffer prices the commitment at twice
+        // the feerate, where an offered HTLC is trimmed below 354 + 3315 (HTLC-timeout fee at
+        // 5000 per kw) sat: trimmed, the buffer is 4480 sat; untrimmed, 5340 sat, which leaves
+        // only 3660 sat, below the threshold. So spendable stops right under it.
+        pump = try TwoPartyPump.open(OpeningOptions(capacity: Satoshi(100_000), push: MilliSatoshi(90_000_000)))
         let boundary = pump.channels[alice].snapshot
-        // Trimmed in alice's commitment below 354 + 1657 (HTLC-timeout fee at 2500 per kw) sat.
-        #expect(boundary.spendableMsat == 2_010_999)
-        #expect(boundary.spendableBreakdown.commitFeeMsat == 1_810_000)
+        #expect(boundary.spendableMsat == 3_668_999)
+        #expect(boundary.spendableBreakdown.commitFeeMsat == 4_480_000)
         pump.channels.forEach { expectExactLimits($0) }
 
         // The non-opener may add only what the opener can still pay the fee for: alice's 2000 sat

@@ -166,12 +166,14 @@ private let hash = PaymentHash(preimage: try! TwoPartyPump.preimage("hash"))
             Refusal.warning(&pump.channels[1 - side], .updateAddHTLC(pump.crafted(from: side, msat: msat)), negative)
             pump = try channel()
         }
-        // Within the balance, but into the reserve (alice, the opener, also owes the fee).
+        // Within the balance, but into the reserve. Alice, the opener, also keeps BOLT 2's fee
+        // spike buffer on her own adds (the fee at 5000 per kw with two HTLC outputs: 5340 sat);
+        // bob checks only her reserve (her fee is hers to keep: crossing updates must not loop).
         Refusal.command(&pump.channels[alice], .addHTLC(amount: MilliSatoshi(695_000_000), paymentHash: hash,
                                                          cltvExpiry: pump.channels[alice].currentHeight + 40, onion: TwoPartyPump.onion),
-                        .insufficientBalance("5000000 msat left, 12240000 msat needed for reserve and fee"))
+                        .insufficientBalance("5000000 msat left, 15340000 msat needed for reserve and fee"))
         Refusal.warning(&pump.channels[bob], .updateAddHTLC(pump.crafted(from: alice, msat: 695_000_000)),
-                        .insufficientBalance("5000000 msat left, 12240000 msat needed for reserve and fee"))
+                        .insufficientBalance("5000000 msat left, 10000000 msat needed for reserve and fee"))
         pump = try channel()
         Refusal.command(&pump.channels[bob], .addHTLC(amount: MilliSatoshi(295_000_000), paymentHash: hash,
                                                        cltvExpiry: pump.channels[bob].currentHeight + 40, onion: TwoPartyPump.onion),
@@ -373,7 +375,7 @@ private let hash = PaymentHash(preimage: try! TwoPartyPump.preimage("hash"))
         Refusal.command(&pump.channels[alice], .updateFee(feeratePerKw: 10_000_000),
                         .insufficientBalance("700000000 msat left, 7250000000 msat needed for reserve and fee"))
         Refusal.warning(&pump.channels[bob], .updateFee(UpdateFee(channelID: channelID, feeratePerKw: 10_000_000)),
-                        .insufficientBalance("700000000 msat left, 7250000000 msat needed for reserve and fee"))
+                        .insufficientBalance("the opener cannot pay a commitment fee of 7240000 sat"))
     }
 }
 
