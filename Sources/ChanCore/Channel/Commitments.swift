@@ -366,11 +366,13 @@ public struct Commitments: Hashable, Sendable {
     mutating func receiveFee(_ update: UpdateFee) throws(ChannelError) {
         guard !parameters.weAreOpener else { throw .protocolViolation("update_fee from the non-opener") }
         guard update.feeratePerKw >= Commitments.minimumFeerate else { throw .protocolViolation("feerate \(update.feeratePerKw) too low") }
-        // A feerate the opener could not pay even on a commitment without any HTLC is no
-        // crossing artefact but a broken or hostile peer (BOLT 2: SHOULD refuse it).
+        // BOLT 2: SHOULD refuse a feerate the opener cannot pay. Its balance as we see it may
+        // lag behind what it saw (our settlements cross its update, which it then retransmits
+        // after every reconnect), so only a fee above the whole capacity, which no state of the
+        // channel could pay, is refused as a broken or hostile peer.
         let baseFee = CommitmentFees.commitmentFee(feeratePerKw: update.feeratePerKw, untrimmedHTLCCount: 0)
-        guard let baseFeeMsat = try? baseFee.msat, baseFeeMsat <= local.spec.toRemote else {
-            throw .insufficientBalance("the opener cannot pay a commitment fee of \(baseFee.value) sat")
+        guard baseFee <= parameters.capacity else {
+            throw .insufficientBalance("a commitment fee of \(baseFee.value) sat exceeds the capacity of \(parameters.capacity.value) sat")
         }
         remoteChanges.proposed.removeAll { if case .fee = $0 { return true } else { return false } }
         let localView = try local.spec.applying(

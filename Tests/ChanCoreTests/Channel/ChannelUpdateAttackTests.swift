@@ -375,7 +375,7 @@ private let hash = PaymentHash(preimage: try! TwoPartyPump.preimage("hash"))
         Refusal.command(&pump.channels[alice], .updateFee(feeratePerKw: 10_000_000),
                         .insufficientBalance("700000000 msat left, 7250000000 msat needed for reserve and fee"))
         Refusal.warning(&pump.channels[bob], .updateFee(UpdateFee(channelID: channelID, feeratePerKw: 10_000_000)),
-                        .insufficientBalance("the opener cannot pay a commitment fee of 7240000 sat"))
+                        .insufficientBalance("a commitment fee of 7240000 sat exceeds the capacity of 1000000 sat"))
     }
 }
 

@@ -84,6 +84,14 @@ import Testing
         expectNoViolations(harness)
     }
 
+    /// An `update_fee` was refused because the opener's balance as the receiver saw it lagged
+    /// behind the opener's own view (settlements crossed it); retransmitted after each
+    /// reconnect, it was refused again: 5,157 warnings in this run before the fix.
+    @Test func theRunThatLoopedOnACrossedFeeUpdate() {
+        let report = PairSimulation.run(PairSimulationOptions(seed: 42, operations: 3000))
+        #expect(report.violations.isEmpty, "\(report.violations.messages)")
+    }
+
     @Test func theRunThatLoopedOnARetransmittedAdd() {
         let report = PairSimulation.run(PairSimulationOptions(seed: 1017, operations: 60, disconnectRate: 0.05))
         #expect(report.violations.isEmpty, "\(report.violations.messages)")
