@@ -45,6 +45,11 @@ say "The audit: unspent outputs add up to everything ever minted"
 run chan ledger audit
 [ "$(chan ledger audit | jq .ok)" = true ] || { echo "audit failed" >&2; exit 1; }
 [ "$(chan -n bob balance | jq .confirmed_sat)" = 20000000 ] || { echo "bob's balance is wrong" >&2; exit 1; }
+say "A channel simulated in memory on its own ledger: open, 3,000 random operations (payments both ways, fee updates, disconnects), then one side broadcasts a revoked state and the other's penalty takes it all"
+sim=$(chan sim pair --seed 7 --ops 3000 --disconnect-rate 0.02 --breach)
+echo "$sim" | jq '{operations, htlcs_added, htlcs_settled, htlcs_failed, commitments_exchanged, disconnects, penalties, final_state, invariant_violations, audit: {ok: .audit.ok, minted_sat: .audit.minted_sat, unspent_sat: .audit.unspent_sat}}'
+[ "$(jq .invariant_violations <<<"$sim")" = 0 ] && [ "$(jq .penalties <<<"$sim")" = 1 ] || { echo "the simulation failed" >&2; exit 1; }
+
 GRAPHS="$(cd "$(dirname "$0")/../../shared/data/graphs" 2>/dev/null && pwd || true)"
 if [ -n "$GRAPHS" ] && [ -f "$GRAPHS/mainnet-2026-02-03.listchannels.json.gz" ]; then
   graph="$GRAPHS/mainnet-2026-02-03.listchannels.json.gz"
