@@ -45,6 +45,7 @@ demo: build
 bench: release
 	@mkdir -p .build/bench
 	$(RELEASE_BIN) bench pathfind --graph $(GRAPHS)/mainnet-2026-02-03.listchannels.json.gz --pairs 1000 --mpp
+	time $(RELEASE_BIN) sim pair --seed 1 --ops 100000
 
 install: release
 	install -d $(PREFIX)/bin
