@@ -1,5 +1,6 @@
 # chan: build, test, demo, bench. `make demo` and `make test` work from a clean clone on a
 # fresh Debian machine with Swift: `deps` installs the system libraries when missing.
+SHELL := /bin/bash
 SWIFT ?= swift
 PREFIX ?= /usr/local
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
