@@ -12,21 +12,7 @@ struct LedgerAuditCommand: ParsableCommand {
 
     func run() throws {
         let report = try global.openLedger().read { try $0.audit() }
-        struct Result: Encodable {
-            let ok: Bool
-            let height: UInt32
-            let mintedSat: Satoshi
-            let unspentSat: Satoshi
-            let utxoCount: Int
-            let mempoolSize: Int
-            let mempoolFeeSat: Satoshi
-            let mempoolMintedSat: Satoshi
-            let problems: [String]
-        }
-        try Output.json(Result(
-            ok: report.ok, height: report.height, mintedSat: report.mintedTotal, unspentSat: report.unspentTotal,
-            utxoCount: report.utxoCount, mempoolSize: report.mempoolSize, mempoolFeeSat: report.mempoolFees,
-            mempoolMintedSat: report.mempoolMinted, problems: report.problems))
+        try Output.json(AuditReportJSON(report))
         if !report.ok {
             Output.error(code: "audit_failed", message: report.problems.joined(separator: "; "))
             throw ExitCode(1)
