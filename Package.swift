@@ -9,7 +9,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
@@ -32,7 +31,7 @@ let package = Package(
         .target(name: "ChanLedger", dependencies: ["ChanCrypto"]),
         .target(
             name: "ChanCore",
-            dependencies: ["ChanCrypto", "ChanLedger", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["ChanCrypto", "ChanLedger"]
         ),
         .target(
             name: "ChanStore",

@@ -63,11 +63,6 @@ public enum ChaCha20 {
         else { throw .backendFailure("chacha20") }
         return Array(output.prefix(data.count))
     }
-
-    /// `count` bytes of key stream.
-    public static func keyStream(key: [UInt8], nonce: [UInt8], count: Int) throws(CryptoError) -> [UInt8] {
-        try apply(key: key, nonce: nonce, to: [UInt8](repeating: 0, count: count))
-    }
 }
 
 /// Owns an EVP_CIPHER_CTX for the length of one operation.

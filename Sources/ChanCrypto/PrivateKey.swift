@@ -18,7 +18,9 @@ public struct PrivateKey: Sendable, Equatable {
     /// A fresh key from the system's secure random source.
     public static func random() throws(CryptoError) -> PrivateKey {
         while true {
-            if let key = try? PrivateKey(secretBytes: try SecureRandom.bytes(32)) { return key }
+            // A failing random source throws; only an out-of-range draw (p ~ 2^-128) retries.
+            let candidate = try SecureRandom.bytes(32)
+            if let key = try? PrivateKey(secretBytes: candidate) { return key }
         }
     }
 

@@ -34,6 +34,8 @@ public struct Channel: Sendable, Equatable {
     /// Our fulfils, fails and fee updates lost to a disconnect, proposed again on reconnect.
     public internal(set) var pendingReplay: [ChannelUpdate] = []
     public internal(set) var onChain: OnChainResolution?
+    /// We lost data: our commitment may be revoked, so we wait for the peer's (never broadcast ours).
+    public internal(set) var awaitingPeerCommitment = false
 
     /// The id of the channel: temporary until the funding outpoint is known.
     public var channelID: ChannelID { commitments?.channelID ?? temporaryChannelID }
@@ -110,9 +112,11 @@ public struct Channel: Sendable, Equatable {
         case .close:
             return try startMutualClose(now: now)
         case .forceClose:
-            guard commitments != nil, phase != .closed, phase != .forceClosing else {
+            guard commitments != nil, phase != .closed, onChain == nil, !awaitingPeerCommitment else {
                 throw .invalidState("nothing to force close in state \(phase.rawValue)")
             }
+            // Again while force closing: broadcast our commitment once more.
+            if phase == .forceClosing { return [.broadcast(signedLocalCommitment(commitments!))] }
             return forceClose(cause: "force close requested", now: now)
         }
     }
@@ -226,6 +230,7 @@ public struct Channel: Sendable, Equatable {
             // the peer a penalty. Ask the peer to close instead and sweep our `to_remote`, which
             // pays our static payment key on any commitment of the peer (OnChainResolution).
             let old = phase
+            awaitingPeerCommitment = true
             transition(to: .forceClosing, cause: "peer error: \(error.message)", now: now)
             return [.persist, .send(.error(ErrorMessage(channelID: channelID, data: text)))] + transitionEffects(from: old)
         case .invalidState, .insufficientBalance, .belowHTLCMinimum, .tooManyHTLCs, .maxInFlightExceeded,
@@ -292,6 +297,8 @@ public struct OpeningNegotiation: Hashable, Sendable {
     public var remoteConfig: ChannelConfig?
     public var remoteBasepoints: Basepoints?
     public var remoteFirstPoint: PublicKey?
+    /// The opener's funding outpoint, fixed when its wallet made the funding transaction.
+    public var fundingOutPoint: OutPoint?
     /// The peer's point for commitment 1, from its `channel_ready`.
     public var remoteSecondPoint: PublicKey?
 }

@@ -90,7 +90,10 @@ extension Channel {
         let fee = Satoshi(feerate * Channel.closingWeight / 1000)
         let openerBalance = weAreOpener ? commitments!.local.spec.toLocal.flooredSatoshi : commitments!.local.spec.toRemote.flooredSatoshi
         let maximum = min(Satoshi(fee.value * 2), openerBalance)
-        return (min(fee, maximum), ClosingSigned.FeeRange(minimum: Satoshi(fee.value / 2), maximum: maximum))
+        // An opener poorer than half the fee makes the range collapse to what it can pay
+        // (a range with minimum above maximum would trap).
+        let minimum = min(Satoshi(fee.value / 2), maximum)
+        return (min(fee, maximum), ClosingSigned.FeeRange(minimum: minimum, maximum: maximum))
     }
 
     private mutating func proposeClosing(fee: Satoshi, range: ClosingSigned.FeeRange) throws(ChannelError) -> [ChannelEffect] {

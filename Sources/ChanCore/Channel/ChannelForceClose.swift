@@ -46,6 +46,11 @@ extension Channel {
                 effects += closeIfResolved(now: now)
                 return effects
             }
+            // A refused broadcast (e.g. the funding not yet confirmed) must not strand the
+            // channel: our commitment goes out again each block until a commitment confirms.
+            if phase == .forceClosing, !awaitingPeerCommitment, let commitments {
+                return [.broadcast(signedLocalCommitment(commitments))]
+            }
             return enforceHTLCDeadlines(now: now)
         case .transactionConfirmed(let transaction, let height):
             return transactionConfirmed(transaction, height: height, now: now)

@@ -124,13 +124,12 @@ extension Channel {
             funding: accept.fundingPubkey, revocation: accept.revocationBasepoint, payment: accept.paymentBasepoint,
             delayed: accept.delayedPaymentBasepoint, htlc: accept.htlcBasepoint)
         opening.remoteFirstPoint = try Channel.point(accept.firstPerCommitmentPoint, "first_per_commitment_point")
-        let condition = OutputCondition.funding(keys.funding.publicKey, opening.remoteBasepoints!.funding)
-        return [.fundingNeeded(amount: opening.fundingAmount, condition: condition)]
+        return [.fundingNeeded(amount: opening.fundingAmount, condition: fundingCondition!)]
     }
 
     /// The opener's wallet made the funding transaction: sign the peer's first commitment.
     mutating func fundingTransactionReady(_ transaction: Transaction, outputIndex: UInt32) throws(ChannelError) -> [ChannelEffect] {
-        guard phase == .opening, weAreOpener, let remoteBasepoints = opening.remoteBasepoints, fundingTransaction == nil else {
+        guard phase == .opening, weAreOpener, let fundingCondition, fundingTransaction == nil else {
             throw .invalidState("no funding transaction is expected now")
         }
         guard Int(outputIndex) < transaction.outputs.count, outputIndex <= UInt32(UInt16.max) else {
@@ -138,12 +137,13 @@ extension Channel {
         }
         let output = transaction.outputs[Int(outputIndex)]
         guard output.amount == opening.fundingAmount,
-              output.condition == .funding(keys.funding.publicKey, remoteBasepoints.funding)
+              output.condition == fundingCondition
         else { throw .invalidParameters("the funding output does not pay the channel's amount to its 2-of-2 condition") }
         let outPoint = OutPoint(txid: transaction.txid, index: outputIndex)
         let pending = try initialCommitments(fundingOutPoint: outPoint)
         let signature = pending.ourSignatureForRemote
         fundingTransaction = transaction
+        opening.fundingOutPoint = outPoint
         let created = FundingCreated(
             temporaryChannelID: temporaryChannelID, fundingTxid: try! Hash32(transaction.txid.bytes),
             fundingOutputIndex: UInt16(outputIndex), signature: try! CompactSignature(signature.compact))
@@ -168,10 +168,9 @@ extension Channel {
 
     /// The opener checks the acceptor's signature on its first commitment, then broadcasts the funding.
     mutating func fundingSignedReceived(_ signed: FundingSigned, now: UInt64) throws(ChannelError) -> [ChannelEffect] {
-        guard phase == .opening, weAreOpener, let fundingTransaction, commitments == nil else {
+        guard phase == .opening, weAreOpener, let fundingTransaction, let outPoint = opening.fundingOutPoint, commitments == nil else {
             throw .protocolViolation("unexpected funding_signed")
         }
-        let outPoint = fundingTransaction.outPoint(Int(fundingOutputIndex(of: fundingTransaction)))
         let pending = try initialCommitments(fundingOutPoint: outPoint)
         guard signed.channelID == pending.channelID else { throw .protocolViolation("funding_signed for another channel") }
         commitments = try pending.commitments(remoteSignature: signed.signature)
@@ -180,9 +179,9 @@ extension Channel {
         return [.persist, .broadcast(fundingTransaction)] + transitionEffects(from: old)
     }
 
-    private func fundingOutputIndex(of transaction: Transaction) -> UInt32 {
-        let condition = OutputCondition.funding(keys.funding.publicKey, opening.remoteBasepoints!.funding)
-        return UInt32(transaction.outputs.firstIndex { $0.condition == condition && $0.amount == opening.fundingAmount }!)
+    /// The 2-of-2 the funding output pays, once the peer's funding key is known.
+    private var fundingCondition: OutputCondition? {
+        opening.remoteBasepoints.map { .funding(keys.funding.publicKey, $0.funding) }
     }
 
     /// Both first commitments for a funding outpoint; our own still lacks the peer's signature.

@@ -43,7 +43,10 @@ extension Channel {
             resendRevocation = true
         } else if message.nextRevocationNumber == local {
             resendRevocation = false
-        } else if message.nextRevocationNumber > local {
+        } else if message.nextRevocationNumber > local,
+                  message.yourLastPerCommitmentSecret.bytes == keys.perCommitmentSecret(commitmentNumber: message.nextRevocationNumber - 1) {
+            // Only our own secret of that commitment proves we revoked states we no longer
+            // know (BOLT 2 option_data_loss_protect); an unproven claim fails the channel.
             throw .peerHasNewerState("it expects revocation \(message.nextRevocationNumber), our commitment is \(local)")
         } else {
             throw .invalidRevocation("the peer expects revocation \(message.nextRevocationNumber), we are at commitment \(local)")
@@ -58,15 +61,10 @@ extension Channel {
                 // Our revocation left when our local commitment became current; the signature
                 // left after it only if it was sent at that same local commitment number.
                 commitFirst = sentAfterLocalNumber != local
-            } else if message.nextCommitmentNumber > next.number + 1 {
-                throw .peerHasNewerState("it expects commitment \(message.nextCommitmentNumber), we signed only up to \(next.number)")
             } else if message.nextCommitmentNumber != next.number + 1 {
                 throw .invalidRevocation("the peer expects commitment \(message.nextCommitmentNumber), we signed \(next.number)")
             }
         case .ready:
-            if message.nextCommitmentNumber > commitments.remote.number + 1 {
-                throw .peerHasNewerState("it expects commitment \(message.nextCommitmentNumber), we signed only up to \(commitments.remote.number)")
-            }
             guard message.nextCommitmentNumber == commitments.remote.number + 1 else {
                 throw .invalidRevocation("the peer expects commitment \(message.nextCommitmentNumber), we signed \(commitments.remote.number)")
             }

@@ -28,7 +28,6 @@ public struct ChannelParameters: Hashable, Sendable {
         self.maxDustExposure = maxDustExposure
     }
 
-    public var fundingCondition: OutputCondition { .funding(localBasepoints.funding, remoteBasepoints.funding) }
 }
 
 /// Our current commitment: the one we could broadcast, with the peer's signatures on it.

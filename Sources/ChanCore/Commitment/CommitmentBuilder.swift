@@ -148,10 +148,7 @@ private struct OutputCandidate {
         self.role = role
         self.amount = amount
         self.condition = condition
-        // A one-output transaction differs from another only in that output's condition
-        // (amounts are zeroed), so comparing its bytes compares the conditions' serializations.
-        conditionBytes = Transaction(inputs: [], outputs: [TxOutput(amount: .zero, condition: condition)])
-            .serialized(includingWitnesses: false)
+        conditionBytes = condition.serialized
     }
 
     private var cltvExpiry: UInt32 {

@@ -45,12 +45,6 @@ public struct ChannelGraph: Sendable {
         storage.defaultPayer >= 0 ? NodeIndex(storage.defaultPayer) : nil
     }
 
-    /// The edges that arrive at `node`, i.e. the channels that can pay it.
-    public func incomingEdges(of node: NodeIndex) -> [EdgeIndex] {
-        let index = Int(node.rawValue)
-        return (storage.incomingStart[index]..<storage.incomingStart[index + 1]).map(EdgeIndex.init)
-    }
-
     // MARK: Channels
 
     public func channel(_ channel: ChannelIndex) -> GraphChannel {

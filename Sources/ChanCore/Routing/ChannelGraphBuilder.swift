@@ -104,9 +104,11 @@ public struct ChannelGraphBuilder: Sendable {
     }
 
     /// The slot of channel `scid` between `a` and `b`, creating it; nil (and counted as
-    /// skipped) when the id is taken by another pair of nodes or both ends are one node.
+    /// skipped) when the id is taken by another pair of nodes, both ends are one node, or the
+    /// capacity exceeds all bitcoin (a corrupt file: larger values would overflow the msat and
+    /// probability arithmetic of the search).
     mutating func channel(_ scid: UInt64, _ a: Int32, _ b: Int32, capacitySat: UInt64) -> Int32? {
-        guard a != b else {
+        guard a != b, capacitySat <= Satoshi.maxMoney.value else {
             skippedEntries += 1
             return nil
         }

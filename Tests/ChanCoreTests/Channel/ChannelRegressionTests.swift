@@ -180,3 +180,40 @@ private let alice = TwoPartyPump.alice, bob = TwoPartyPump.bob
         #expect(pump.walletBalance(TwoPartyPump.bob) == 300_000 - sweepFee.value)
     }
 }
+
+/// Review findings: a peer must not freeze a channel by an unproven data-loss claim, and a
+/// force close whose broadcast the ledger refused must still reach the ledger.
+@Suite struct ForceCloseRobustnessTests {
+    @Test func anUnprovenDataLossClaimFailsTheChannelWithOurCommitment() throws {
+        var pump = try TwoPartyPump.open()
+        try pump.pay(TwoPartyPump.alice, msat: 100_000_000, preimage: try TwoPartyPump.preimage("paid"))
+        let bob = TwoPartyPump.bob
+        _ = try pump.channels[bob].handle(.disconnected, now: pump.now)
+        _ = try pump.channels[bob].handle(.reconnected, now: pump.now)
+        // "You revoked commitment 7" with a made-up secret: no proof that bob lost anything.
+        let claim = ChannelReestablish(
+            channelID: pump.channels[bob].channelID, nextCommitmentNumber: 9, nextRevocationNumber: 8,
+            yourLastPerCommitmentSecret: try Bytes32([UInt8](repeating: 0x55, count: 32)),
+            myCurrentPerCommitmentPoint: try SerializedPoint(pump.channels[bob].commitments!.remote.perCommitmentPoint.compressed))
+        let effects = try pump.channels[bob].handle(.message(.channelReestablish(claim)), now: pump.now)
+        let ownCommitment = pump.channels[bob].commitments!.local.transaction.txid
+        #expect(pump.channels[bob].phase == .forceClosing)
+        #expect(!pump.channels[bob].awaitingPeerCommitment)
+        #expect(effects.contains { if case .broadcast(let tx) = $0 { tx.txid == ownCommitment } else { false } })
+    }
+
+    @Test func aRefusedCommitmentBroadcastIsRepeatedUntilItConfirms() throws {
+        // The funding is broadcast but not mined when alice errors: bob's commitment spends an
+        // unconfirmed output, so the ledger refuses it at first.
+        var pump = try TwoPartyPump.open(until: .awaitingFunding)
+        let bob = TwoPartyPump.bob
+        let error = ErrorMessage(channelID: pump.channels[bob].channelID, text: "alice gives up")
+        try pump.perform(try pump.channels[bob].handle(.message(.error(error)), now: pump.now), from: bob)
+        #expect(pump.channels[bob].phase == .forceClosing)
+        let commitment = pump.channels[bob].commitments!.local.transaction.txid
+        #expect(throws: (any Error).self) { try pump.ledger.lookup(commitment) }
+        for _ in 0..<3 { try pump.mine() }
+        #expect(try pump.ledger.lookup(commitment).confirmations >= 1)
+        #expect(pump.channels[bob].onChain?.kind == .localCommitment)
+    }
+}
