@@ -29,8 +29,8 @@ public struct ChannelConfig: Hashable, Sendable, Codable {
     /// Defaults like lnd's: 1% reserve, 354 sat dust limit, 144-block delay.
     public static func defaults(capacity: Satoshi) -> ChannelConfig {
         ChannelConfig(
-            dustLimit: Satoshi(354),
-            channelReserve: Satoshi(max(capacity.value / 100, 354)),
+            dustLimit: LedgerRules.dustLimit,
+            channelReserve: Satoshi(max(capacity.value / 100, LedgerRules.dustLimit.value)),
             htlcMinimum: MilliSatoshi(1),
             maxHTLCValueInFlight: (try? capacity.msat) ?? .zero,
             toSelfDelay: 144,

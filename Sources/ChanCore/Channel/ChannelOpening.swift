@@ -22,6 +22,9 @@ extension Channel {
             throw .invalidParameters("the push amount exceeds the funding")
         }
         guard feeratePerKw >= Commitments.minimumFeerate else { throw .invalidParameters("feerate below \(Commitments.minimumFeerate) per kw") }
+        guard localConfig.dustLimit >= LedgerRules.dustLimit else {
+            throw .invalidParameters("our dust_limit is below the ledger's \(LedgerRules.dustLimit.value) sat")
+        }
         let negotiation = OpeningNegotiation(fundingAmount: fundingAmount, pushAmount: pushAmount, feeratePerKw: feeratePerKw,
                                              minimumDepth: defaultMinimumDepth)
         let channel = Channel(keys: keys, peerID: peerID, weAreOpener: true, chainHash: chainHash, localConfig: localConfig,
@@ -83,13 +86,18 @@ extension Channel {
 
     /// BOLT 2's checks on the limits a peer asks of us.
     static func validate(remoteConfig: ChannelConfig, localConfig: ChannelConfig, capacity: Satoshi) throws(ChannelError) {
+        guard localConfig.dustLimit >= LedgerRules.dustLimit else {
+            throw .invalidParameters("our dust_limit is below the ledger's \(LedgerRules.dustLimit.value) sat")
+        }
         guard remoteConfig.maxAcceptedHTLCs >= 1, remoteConfig.maxAcceptedHTLCs <= ChannelConfig.maxAcceptedHTLCsLimit else {
             throw .invalidParameters("max_accepted_htlcs must be 1...\(ChannelConfig.maxAcceptedHTLCsLimit)")
         }
         guard remoteConfig.toSelfDelay <= maximumToSelfDelay else {
             throw .invalidParameters("to_self_delay \(remoteConfig.toSelfDelay) exceeds \(maximumToSelfDelay)")
         }
-        guard remoteConfig.dustLimit >= Satoshi(354) else { throw .invalidParameters("dust_limit below 354 sat") }
+        guard remoteConfig.dustLimit >= LedgerRules.dustLimit else {
+            throw .invalidParameters("dust_limit below the ledger's \(LedgerRules.dustLimit.value) sat")
+        }
         guard remoteConfig.channelReserve < capacity else { throw .invalidParameters("channel_reserve exceeds the capacity") }
         guard remoteConfig.dustLimit <= remoteConfig.channelReserve || remoteConfig.channelReserve == .zero else {
             throw .invalidParameters("dust_limit exceeds channel_reserve")

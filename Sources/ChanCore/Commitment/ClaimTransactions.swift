@@ -29,7 +29,7 @@ public struct SpendableOutput: Hashable, Sendable {
 /// `to_self_delay` blocks after the output confirmed, a timeout claim from `cltv_expiry` on.
 public enum ClaimTransactions {
     /// The ledger's dust limit: no claim pays out less.
-    public static let dustLimit = Satoshi(354)
+    public static let dustLimit = LedgerRules.dustLimit
 
     /// Sweeps the owner's to_local (or a second-stage HTLC output, same condition) after its
     /// delay with the delayed key.

@@ -1,8 +1,8 @@
 import ChanLedger
 #if canImport(Glibc)
-import Glibc
+import func Glibc.exp2
 #elseif canImport(Darwin)
-import Darwin
+import func Darwin.exp2
 #endif
 
 /// What a payer has learned about channel liquidity from its own payment attempts.

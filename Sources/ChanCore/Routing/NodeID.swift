@@ -99,8 +99,12 @@ public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible {
     }
 
     public func hash(into hasher: inout Hasher) {
-        // The words are uniformly distributed key material: two of them identify a node.
+        // Every word: ids in a graph file are not checked to be keys, so a crafted file could
+        // otherwise make them collide and turn interning quadratic.
+        hasher.combine(prefix)
         hasher.combine(word0)
+        hasher.combine(word1)
+        hasher.combine(word2)
         hasher.combine(word3)
     }
 }

@@ -217,3 +217,16 @@ private let alice = TwoPartyPump.alice, bob = TwoPartyPump.bob
         #expect(pump.channels[bob].onChain?.kind == .localCommitment)
     }
 }
+
+/// Our own dust limit below the ledger's would make commitments the ledger refuses.
+@Suite struct OwnDustLimitTests {
+    @Test func neitherSideOpensWithADustLimitBelowTheLedgers() throws {
+        var low = ChannelConfig.defaults(capacity: Satoshi(1_000_000))
+        low.dustLimit = Satoshi(353)
+        let (ledger, _) = try TwoPartyPump.fundedLedger()
+        let expected = ChannelError.invalidParameters("our dust_limit is below the ledger's 354 sat")
+        #expect(throws: expected) { try TwoPartyPump.aliceOpens(OpeningOptions(aliceConfig: low), ledger: ledger) }
+        let (_, open) = try TwoPartyPump.aliceOpens(OpeningOptions(), ledger: ledger)
+        #expect(throws: expected) { try TwoPartyPump.bobAccepts(open, config: low, ledger: ledger) }
+    }
+}
