@@ -31,7 +31,7 @@ extension Channel {
                               destination: destination, phase: .opening, temporaryChannelID: temporaryChannelID,
                               opening: negotiation, currentHeight: currentHeight)
         // The opener's own balance must pay the first commitment's fee and keep a reserve.
-        try channel.checkOpenerCanPay(localFunding: try! fundingMsat.subtracting(pushAmount), reserve: .zero)
+        try channel.checkOpenerCanPay(localFunding: try! fundingMsat.subtracting(pushAmount))
         let basepoints = keys.basepoints
         let open = OpenChannel(
             chainHash: chainHash, temporaryChannelID: temporaryChannelID, fundingAmount: fundingAmount, pushAmount: pushAmount,
@@ -71,7 +71,7 @@ extension Channel {
         let channel = Channel(keys: keys, peerID: peerID, weAreOpener: false, chainHash: chainHash, localConfig: localConfig,
                               destination: destination, phase: .opening, temporaryChannelID: open.temporaryChannelID,
                               opening: negotiation, currentHeight: currentHeight)
-        try channel.checkOpenerCanPay(localFunding: try! fundingMsat.subtracting(open.pushAmount), reserve: .zero)
+        try channel.checkOpenerCanPay(localFunding: try! fundingMsat.subtracting(open.pushAmount))
         let ours = keys.basepoints
         let accept = AcceptChannel(
             temporaryChannelID: open.temporaryChannelID, dustLimit: localConfig.dustLimit,
@@ -111,9 +111,9 @@ extension Channel {
     }
 
     /// The opener's balance at open must pay the first commitment's fee.
-    func checkOpenerCanPay(localFunding openerBalance: MilliSatoshi, reserve: Satoshi) throws(ChannelError) {
+    func checkOpenerCanPay(localFunding openerBalance: MilliSatoshi) throws(ChannelError) {
         let fee = CommitmentFees.commitmentFee(feeratePerKw: opening.feeratePerKw, untrimmedHTLCCount: 0)
-        guard let feeMsat = try? fee.msat, let needed = try? feeMsat.adding(reserve.msat), openerBalance >= needed else {
+        guard let feeMsat = try? fee.msat, openerBalance >= feeMsat else {
             throw .invalidParameters("the opener's balance cannot pay the commitment fee of \(fee.value) sat")
         }
     }

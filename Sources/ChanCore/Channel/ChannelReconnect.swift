@@ -18,8 +18,8 @@ extension Commitments {
     /// (RFC 6979), so it is byte for byte the message the peer missed.
     func retransmittedCommit(keys channelKeys: ChannelKeys) throws(ChannelError) -> CommitmentSigned? {
         guard case .awaitingRevocation(let next, _) = remoteNext else { return nil }
-        let commitment = try remoteCommitment(number: next.number, spec: next.spec, point: next.perCommitmentPoint)
-        let (signature, htlcSignatures) = try signRemoteCommitment(commitment, feeratePerKw: next.spec.feeratePerKw, keys: channelKeys)
+        let commitment = try parameters.remoteCommitment(number: next.number, spec: next.spec, point: next.perCommitmentPoint)
+        let (signature, htlcSignatures) = try parameters.signRemoteCommitment(commitment, feeratePerKw: next.spec.feeratePerKw, keys: channelKeys)
         return CommitmentSigned(channelID: channelID, signature: try! CompactSignature(signature.compact),
                                 htlcSignatures: htlcSignatures.map { try! CompactSignature($0.compact) })
     }

@@ -3,30 +3,14 @@ import ChanLedger
 
 /// `commitment_signed` and `revoke_and_ack`: moving updates from proposed to irrevocable.
 extension Commitments {
-    /// The peer's commitment `number` for `spec`, with the per-commitment point it gave us.
-    func remoteCommitment(number: UInt64, spec: CommitmentSpec, point: PublicKey) throws(ChannelError) -> CommitmentTransaction {
-        try parameters.remoteCommitment(number: number, spec: spec, point: point)
-    }
-
-    /// Our commitment `number` for `spec`.
-    func localCommitment(number: UInt64, spec: CommitmentSpec, keys channelKeys: ChannelKeys) throws(ChannelError) -> CommitmentTransaction {
-        try parameters.localCommitment(number: number, spec: spec, keys: channelKeys)
-    }
-
-    /// Our signatures on the peer's commitment and on its HTLC transactions.
-    func signRemoteCommitment(_ commitment: CommitmentTransaction, feeratePerKw: UInt32,
-                              keys channelKeys: ChannelKeys) throws(ChannelError) -> (Signature, [Signature]) {
-        try parameters.signRemoteCommitment(commitment, feeratePerKw: feeratePerKw, keys: channelKeys)
-    }
-
     /// Signs the peer's next commitment with every update it does not hold yet.
     mutating func sendCommit(keys channelKeys: ChannelKeys) throws(ChannelError) -> CommitmentSigned {
         guard case .ready(let point) = remoteNext else { throw .invalidState("a signature already awaits its revocation") }
         guard localHasChanges else { throw .nothingToSign }
         let spec = try remote.spec.applying(ownerUpdates: remoteChanges.acked, counterpartyUpdates: localChanges.proposed)
         let number = remote.number + 1
-        let commitment = try remoteCommitment(number: number, spec: spec, point: point)
-        let (signature, htlcSignatures) = try signRemoteCommitment(commitment, feeratePerKw: spec.feeratePerKw, keys: channelKeys)
+        let commitment = try parameters.remoteCommitment(number: number, spec: spec, point: point)
+        let (signature, htlcSignatures) = try parameters.signRemoteCommitment(commitment, feeratePerKw: spec.feeratePerKw, keys: channelKeys)
         remoteNext = .awaitingRevocation(
             RemoteCommitment(number: number, spec: spec, txid: commitment.transaction.txid, perCommitmentPoint: point),
             sentAfterLocalNumber: local.number)
@@ -43,7 +27,7 @@ extension Commitments {
         guard remoteHasChanges else { throw .protocolViolation("commitment_signed without any update") }
         let spec = try local.spec.applying(ownerUpdates: localChanges.acked, counterpartyUpdates: remoteChanges.proposed)
         let number = local.number + 1
-        let commitment = try localCommitment(number: number, spec: spec, keys: channelKeys)
+        let commitment = try parameters.localCommitment(number: number, spec: spec, keys: channelKeys)
         guard let signature = try? Signature(compact: message.signature.bytes),
               CommitmentSigning.verify(signature, on: commitment.transaction, inputIndex: 0, by: parameters.remoteBasepoints.funding)
         else { throw .invalidSignature("commitment \(number)") }

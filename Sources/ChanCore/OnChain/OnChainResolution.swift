@@ -241,33 +241,29 @@ public struct OnChainResolution: Hashable, Sendable {
         }
     }
 
-    /// A claim at the channel's feerate or, when that fee would leave less than the dust limit,
-    /// at the first halving of it that leaves more. The toy ledger has no minimum fee, so a
-    /// small output is worth taking; at the full feerate it could never be claimed, and the
-    /// channel would wait for it forever instead of closing.
-    private func atAffordableFeerate(_ build: (UInt32) throws(CommitmentError) -> Transaction) throws(CommitmentError) -> Transaction {
+    /// `build` at the channel's feerate or, when that fee would leave less than the dust limit
+    /// (`build` throws `claimBelowDust` or returns nil), at the first halving that leaves more;
+    /// nil if none does. The toy ledger has no minimum fee, so a small output is worth taking;
+    /// at the full feerate it could never be claimed, and the channel would wait for it forever
+    /// instead of closing.
+    private func atAffordableFeerate(_ build: (UInt32) throws(CommitmentError) -> Transaction?) throws(CommitmentError) -> Transaction? {
         var feerate = feeratePerKw
         while true {
             do {
-                return try build(feerate)
+                if let transaction = try build(feerate) { return transaction }
             } catch {
-                guard case .claimBelowDust = error, feerate > 0 else { throw error }
-                feerate /= 2
-            }
-        }
-    }
-
-    /// The penalty over `revocable` at the first affordable halving of the channel's feerate
-    /// (see `atAffordableFeerate`); nil if there is nothing to take.
-    private func penalty(spending revocable: [SpendableOutput], revocationKey: PrivateKey) -> Transaction? {
-        var feerate = feeratePerKw
-        while true {
-            if let penalty = try? ClaimTransactions.penalty(spending: revocable, revocationKey: revocationKey,
-                                                            destination: destination, feeratePerKw: feerate) {
-                return penalty
+                guard case .claimBelowDust = error else { throw error }
             }
             guard feerate > 0 else { return nil }
             feerate /= 2
+        }
+    }
+
+    /// The penalty over `revocable` at the first affordable feerate; nil if there is nothing to take.
+    private func penalty(spending revocable: [SpendableOutput], revocationKey: PrivateKey) -> Transaction? {
+        try? atAffordableFeerate { feerate throws(CommitmentError) in
+            try? ClaimTransactions.penalty(spending: revocable, revocationKey: revocationKey,
+                                           destination: destination, feeratePerKw: feerate)
         }
     }
 
