@@ -33,6 +33,7 @@ let package = Package(
             name: "ChanCore",
             dependencies: ["ChanCrypto", "ChanLedger"]
         ),
+        .target(name: "ChanSim", dependencies: ["ChanCore", "ChanLedger", "ChanCrypto"]),
         .target(
             name: "ChanStore",
             dependencies: [
@@ -43,13 +44,14 @@ let package = Package(
         .executableTarget(
             name: "chan",
             dependencies: [
-                "ChanCrypto", "ChanLedger", "ChanCore", "ChanStore",
+                "ChanCrypto", "ChanLedger", "ChanCore", "ChanSim", "ChanStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "ChanCryptoTests", dependencies: ["ChanCrypto"]),
         .testTarget(name: "ChanLedgerTests", dependencies: ["ChanLedger", "ChanCrypto"]),
         .testTarget(name: "ChanCoreTests", dependencies: ["ChanCore", "ChanLedger", "ChanCrypto"]),
+        .testTarget(name: "ChanSimTests", dependencies: ["ChanSim", "ChanCore", "ChanLedger", "ChanCrypto"]),
         .testTarget(name: "ChanStoreTests", dependencies: ["ChanStore", "ChanLedger", "ChanCore", "ChanCrypto"]),
         .testTarget(name: "ChanCLITests", dependencies: ["chan"]),
     ],

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ChanCore
+import ChanSim
 import ChanLedger
 #if canImport(Glibc)
 import Glibc

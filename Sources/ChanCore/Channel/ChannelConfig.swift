@@ -24,7 +24,7 @@ public struct ChannelConfig: Hashable, Sendable, Codable {
     }
 
     /// BOLT 2 caps `max_accepted_htlcs` at 483 so a commitment with every HTLC fits a transaction.
-    public static let maxAcceptedHTLCsLimit: UInt16 = 483
+    public static let maxAcceptedHTLCsLimit = UInt16(CommitmentBuilder.maxHTLCsPerDirection)
 
     /// Defaults like lnd's: 1% reserve, 354 sat dust limit, 144-block delay.
     public static func defaults(capacity: Satoshi) -> ChannelConfig {

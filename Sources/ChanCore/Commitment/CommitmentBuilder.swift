@@ -10,7 +10,7 @@ import ChanLedger
 public enum CommitmentBuilder {
     /// BOLT 2 caps `max_accepted_htlcs` at 483 for each side, so a commitment holds at most
     /// 483 HTLCs in each direction.
-    public static let maxHTLCsPerDirection = Int(ChannelConfig.maxAcceptedHTLCsLimit)
+    public static let maxHTLCsPerDirection = 483
 
     /// What to do when the opener's balance cannot pay the base fee.
     public enum FeeShortfallPolicy: Hashable, Sendable {

@@ -1,0 +1,30 @@
+import ChanCore
+/// What `chan sim pair` asks of a random run.
+public struct PairSimulationOptions: Hashable, Sendable {
+    public var seed: UInt64
+    /// Random operations before the ending.
+    public var operations: Int
+    /// The chance, at each step (an operation or a message delivered), that the connection
+    /// drops; it comes back 0 to 2 steps later.
+    public var disconnectRate: Double
+    /// End with a force close (by a random side) instead of a mutual close.
+    public var forceClose: Bool
+    /// End with a random side broadcasting one of its revoked commitments.
+    public var breach: Bool
+    /// The chance, after each operation, that the driver settles the pair (signs and delivers
+    /// until fully synced) and checks the synced invariants.
+    public var settleChance: Double
+    /// How many of the last events the report keeps (0: none, and no cost).
+    public var traceLength: Int
+
+    public init(seed: UInt64, operations: Int, disconnectRate: Double = 0, forceClose: Bool = false,
+                breach: Bool = false, settleChance: Double = 0.02, traceLength: Int = 0) {
+        self.seed = seed
+        self.operations = operations
+        self.disconnectRate = disconnectRate
+        self.forceClose = forceClose
+        self.breach = breach
+        self.settleChance = settleChance
+        self.traceLength = traceLength
+    }
+}

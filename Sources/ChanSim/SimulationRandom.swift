@@ -1,0 +1,83 @@
+import ChanCore
+/// The simulator's only source of randomness: xoshiro256** seeded through SplitMix64, as its
+/// authors recommend. Written out here (rather than relying on `Int.random(in:using:)`, whose
+/// algorithm the standard library may change) so that a seed replays the same run on every
+/// compiler and platform. A value: copying it forks the sequence.
+public struct SimulationRandom: RandomNumberGenerator, Hashable, Sendable {
+    private var s0: UInt64
+    private var s1: UInt64
+    private var s2: UInt64
+    private var s3: UInt64
+
+    public init(seed: UInt64) {
+        var mixer = SplitMix64(seed: seed)
+        // SplitMix64 never yields four zero words in a row, so the state is never all zero.
+        s0 = mixer.next()
+        s1 = mixer.next()
+        s2 = mixer.next()
+        s3 = mixer.next()
+    }
+
+    public mutating func next() -> UInt64 {
+        let result = rotateLeft(s1 &* 5, 7) &* 9
+        let t = s1 << 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = rotateLeft(s3, 45)
+        return result
+    }
+
+    private func rotateLeft(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+
+    /// A uniform value in `0..<bound` (Lemire's multiply-and-reject, no modulo bias).
+    public mutating func below(_ bound: UInt64) -> UInt64 {
+        precondition(bound > 0, "empty range")
+        var product = next().multipliedFullWidth(by: bound)
+        if product.low < bound {
+            let threshold = (0 &- bound) % bound
+            while product.low < threshold { product = next().multipliedFullWidth(by: bound) }
+        }
+        return product.high
+    }
+
+    /// A uniform value in `range`.
+    public mutating func int(in range: ClosedRange<Int>) -> Int {
+        let span = UInt64(bitPattern: Int64(range.upperBound &- range.lowerBound)) &+ 1
+        // A span of 0 means the whole 64-bit range wrapped around.
+        let offset = span == 0 ? next() : below(span)
+        return range.lowerBound &+ Int(truncatingIfNeeded: offset)
+    }
+
+    /// A uniform value in `range`.
+    public mutating func uint64(in range: ClosedRange<UInt64>) -> UInt64 {
+        let span = range.upperBound &- range.lowerBound &+ 1
+        return range.lowerBound &+ (span == 0 ? next() : below(span))
+    }
+
+    /// A uniform double in `0..<1` (53 random bits).
+    public mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
+
+    /// True with probability `probability` (clamped to 0...1).
+    public mutating func chance(_ probability: Double) -> Bool { unit() < probability }
+
+    /// One element of a non-empty collection, uniformly.
+    public mutating func element<C: Collection>(of collection: C) -> C.Element? where C.Index == Int {
+        guard !collection.isEmpty else { return nil }
+        return collection[collection.startIndex + Int(below(UInt64(collection.count)))]
+    }
+
+    /// An index chosen with probability proportional to its weight; nil if every weight is 0.
+    public mutating func weightedIndex(_ weights: [UInt64]) -> Int? {
+        let total = weights.reduce(0, +)
+        guard total > 0 else { return nil }
+        var pick = below(total)
+        for (index, weight) in weights.enumerated() {
+            if pick < weight { return index }
+            pick -= weight
+        }
+        return nil
+    }
+}
