@@ -39,7 +39,13 @@ extension ChannelPairHarness {
             for transaction in block.transactions {
                 let watched = channel(side).watchedOutPoints
                 guard transaction.inputs.contains(where: { watched.contains($0.previousOutput) }) else { continue }
-                perform(event(side, .ledger(.transactionConfirmed(transaction, height: height))), from: side)
+                // A node recognises a revoked commitment by its revocation log.
+                let confirmed: LedgerEvent = if let number = revocationLogs[side.rawValue][transaction.txid] {
+                    .revokedCommitmentConfirmed(transaction, height: height, commitmentNumber: number)
+                } else {
+                    .transactionConfirmed(transaction, height: height)
+                }
+                perform(event(side, .ledger(confirmed)), from: side)
             }
             if channel(side).phase == .awaitingFunding, let fundingHeight, let fundingShortChannelID {
                 let depth = height - fundingHeight + 1
@@ -81,8 +87,8 @@ extension ChannelPairHarness {
     /// Numbers of the cheater's archived commitments that are revoked and that the honest side
     /// knows to be revoked (it holds the revocation secret), ascending.
     public var breachableCommitmentNumbers: [UInt64] {
-        guard let cheater = configuration.cheater, let honest = channel(cheater.other).commitments else { return [] }
-        return honest.revokedRemoteCommitments.compactMap { txid, number in
+        guard let cheater = configuration.cheater else { return [] }
+        return revocationLogs[cheater.other.rawValue].compactMap { txid, number in
             archivedCommitments[number]?.txid == txid ? number : nil
         }.sorted()
     }

@@ -24,8 +24,9 @@ extension ChannelPairHarness {
             return try PrivateKey(secretBytes: SHA256.hash(message))
         }
         let aliceWallet = try secret("alice wallet"), bobWallet = try secret("bob wallet")
-        let aliceKeys = try ChannelKeys.derive(nodeSeed: try secret("alice node").secretBytes, channelIndex: 0)
-        let bobKeys = try ChannelKeys.derive(nodeSeed: try secret("bob node").secretBytes, channelIndex: 0)
+        let aliceNode = try NodeKeys(seed: try secret("alice node").secretBytes)
+        let bobNode = try NodeKeys(seed: try secret("bob node").secretBytes)
+        let aliceKeys = aliceNode.channelKeys(index: 0), bobKeys = bobNode.channelKeys(index: 0)
 
         var ledger = try Ledger(store: InMemoryLedgerStore())
         let fundingFee = Satoshi(1000)
@@ -62,6 +63,7 @@ extension ChannelPairHarness {
         funding.inputs[0].witness = .keySignature(try aliceWallet.sign(digest: funding.sighash(inputIndex: 0)))
 
         self.configuration = configuration
+        self.nodeKeys = [aliceNode, bobNode]
         self.channels = [opener, bob]
         self.ledger = ledger
         self.payments = PaymentBook(seed: configuration.keySeed)

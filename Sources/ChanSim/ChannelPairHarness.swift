@@ -27,6 +27,14 @@ public struct ChannelPairHarness {
     /// would; what arrives is the decoded message.
     public var encodesMessages = true
     public let wallets: PairWallets
+    /// Each side's node keys (indexed by `PairSide.rawValue`): a persisted channel record is
+    /// read back with them.
+    let nodeKeys: [NodeKeys]
+    /// Each side's revocation log (the peer's revoked commitments, by txid), as a node keeps it
+    /// beside the channel record.
+    public internal(set) var revocationLogs: [[TxID: UInt64]] = [[:], [:]]
+    /// Each side's channel history (`state_changes`), as a node keeps it beside the record.
+    public internal(set) var histories: [[StateChange]] = [[], []]
     /// Signed copies of the cheater's own commitments, by commitment number (see `breach`).
     public internal(set) var archivedCommitments: [UInt64: Transaction] = [:]
     /// Sides the driver asked to force close (or to cheat): any other force close is a violation.
@@ -209,21 +217,36 @@ public struct ChannelPairHarness {
             case .send(let message):
                 noteSent(message, by: side)
                 link.send(encodesMessages ? overTheWire(message, from: side) : message, to: side.other)
-            case .persist:
-                break // the simulation keeps the state in memory, always "durable"
+            case .persist(let revoked):
+                if let revoked { revocationLogs[side.rawValue][revoked.txid] = revoked.number }
+                persist(side)
             case .broadcast(let transaction):
                 broadcast(transaction)
             case .fundingNeeded:
                 violations.record("\(side) asked for a funding transaction after the open")
             case .htlc(let resolution):
                 noteResolution(resolution, at: side)
-            case .phaseChanged(let old, let new):
-                let cause = channel(side).stateChanges.last?.cause ?? "?"
-                trace.record("\(side): \(old.rawValue) -> \(new.rawValue) (\(cause))")
-                notePhase(new, of: side)
+            case .phaseChanged(let change):
+                histories[side.rawValue].append(change)
+                trace.record("\(side): \(change.old.rawValue) -> \(change.new.rawValue) (\(change.cause))")
+                notePhase(change, of: side)
             case .disconnect:
                 disconnect()
             }
+        }
+    }
+
+    /// What a node does at `persist`: the channel's record is written, and the channel goes on
+    /// from the record read back, so a field the record loses or changes shows at once (as a
+    /// violation, and in the run that follows).
+    private mutating func persist(_ side: PairSide) {
+        let channel = channel(side)
+        do {
+            let restored = try ChannelRecord.decode(try ChannelRecord.encode(channel), nodeKeys: nodeKeys[side.rawValue])
+            if restored != channel { violations.record("\(side)'s channel record does not read back as the channel") }
+            channels[side.rawValue] = restored
+        } catch {
+            violations.record("\(side)'s channel record failed: \(error.message)")
         }
     }
 
@@ -265,10 +288,10 @@ public struct ChannelPairHarness {
 
     /// A force close nobody asked for, or a close by an unknown transaction, means a channel
     /// found fault with an honest peer.
-    private mutating func notePhase(_ new: ChannelPhase, of side: PairSide) {
+    private mutating func notePhase(_ change: StateChange, of side: PairSide) {
         let channel = channel(side)
-        let cause = channel.stateChanges.last?.cause ?? "?"
-        switch new {
+        let cause = change.cause
+        switch change.new {
         case .forceClosing:
             if channel.onChain == nil, !forceCloseRequested.contains(side) {
                 violations.record("\(side) force closed on its own: \(cause)")
@@ -339,6 +362,7 @@ extension ChannelEvent {
         case .ledger(.fundingConfirmed): "funding_confirmed"
         case .ledger(.blockConnected(let height)): "block \(height)"
         case .ledger(.transactionConfirmed(let transaction, _)): "confirmed transaction \(transaction.txid)"
+        case .ledger(.revokedCommitmentConfirmed(let transaction, _, let number)): "revoked commitment \(number) \(transaction.txid)"
         case .disconnected: "disconnected"
         case .reconnected: "reconnected"
         }

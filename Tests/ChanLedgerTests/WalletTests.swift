@@ -12,20 +12,6 @@ import Testing
             output: TxOutput(amount: Satoshi(amount), condition: .key(owner.publicKey)), height: 1)
     }
 
-    @Test func keyChainIsDeterministicAndSeparatesIndexes() throws {
-        let seed = [UInt8](repeating: 7, count: 32)
-        let a = try KeyChain(seed: seed), b = try KeyChain(seed: seed)
-        #expect(try a.nodeKey() == b.nodeKey())
-        #expect(try a.walletKey(index: 3) == b.walletKey(index: 3))
-        #expect(try a.walletKey(index: 0) != a.walletKey(index: 1))
-        #expect(try a.walletKey(index: 0) != a.nodeKey())
-        // HMAC-SHA256(seed, "node").
-        #expect(try a.nodeKey().secretBytes == HMACSHA256.authenticate(key: seed, message: Array("node".utf8)))
-        #expect(throws: WalletError.invalidSeed) { try KeyChain(seed: [1, 2, 3]) }
-        #expect(!"\(a)".contains("7, 7"))
-        #expect(!String(reflecting: a).contains("7, 7"))
-    }
-
     @Test func feeIsSizeTimesRateAndChangeGoesBack() throws {
         let coins = [try coin(50_000, 1), try coin(200_000, 2), try coin(30_000, 3)]
         let draft = try CoinSelection.draft(paying: Satoshi(120_000), to: sinkCondition, from: coins, changeTo: change, feeRate: FeeRate(satPerByte: 2))

@@ -1,3 +1,4 @@
+import ChanCore
 import ChanCrypto
 import ChanLedger
 @testable import ChanStore
@@ -17,7 +18,7 @@ import Testing
         #expect(mode(path + "/seed") == 0o600)
         #expect(mode(path + "/node.sqlite") == 0o600)
         #expect(try Data(contentsOf: URL(fileURLWithPath: path + "/seed")) == Data(seed))
-        #expect(config.nodeId == (try KeyChain(seed: seed).nodeKey().publicKey.hex))
+        #expect(config.nodeId == (try NodeKeys(seed: seed).nodeKey.publicKey.hex))
         #expect(config.alias == "alice" && config.port > 0)
         let json = try String(contentsOfFile: path + "/config.json", encoding: .utf8)
         #expect(json.contains("\"node_id\"") && !json.contains("0909"))
@@ -51,9 +52,9 @@ import Testing
         let node = try LocalNode.open(home: temp.home, name: "alice")
         let first = try node.newAddress(), second = try node.newAddress()
         #expect(first != second)
-        let keys = try KeyChain(seed: seed)
-        #expect(first.key == (try keys.walletKey(index: 0).publicKey))
-        #expect(second.key == (try keys.walletKey(index: 1).publicKey))
+        let keys = try NodeKeys(seed: seed)
+        #expect(first.key == keys.walletKey(index: 0).publicKey)
+        #expect(second.key == keys.walletKey(index: 1).publicKey)
         #expect(try LocalNode.open(home: temp.home, name: "alice").addresses() == [first, second])
     }
 

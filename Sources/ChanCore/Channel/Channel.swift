@@ -5,7 +5,7 @@ import ChanLedger
 /// driver must perform, in order. No I/O, no clock (the driver passes `now`), no randomness
 /// (keys are derived from the node seed), so the daemon, the test harness and the simulator
 /// run exactly this code.
-public struct Channel: Sendable, Equatable {
+public struct Channel: Sendable, Equatable, Codable {
     public let keys: ChannelKeys
     public let peerID: PublicKey
     public let weAreOpener: Bool
@@ -14,7 +14,6 @@ public struct Channel: Sendable, Equatable {
     /// Where our final balance and every claimed output goes (a wallet `key` condition).
     public let destination: OutputCondition
     public internal(set) var phase: ChannelPhase
-    public internal(set) var stateChanges: [StateChange] = []
     public internal(set) var temporaryChannelID: ChannelID
     public internal(set) var opening: OpeningNegotiation
     public internal(set) var commitments: Commitments?
@@ -81,7 +80,7 @@ public struct Channel: Sendable, Equatable {
         case .fulfillHTLC(let id, let preimage) where phase == .forceClosing:
             // Too late to settle off chain: keep the preimage so the HTLC is claimed on chain.
             try commitments!.recordPreimage(preimage, forIncomingHTLC: id)
-            return [.persist]
+            return [.persist()]
         case .fulfillHTLC(let id, let preimage) where !isConnected && (phase == .normal || phase == .shuttingDown):
             // The peer is away. Refusing lost the preimage: the channel would not claim the HTLC
             // on chain before its expiry (`enforceHTLCDeadlines` needs the preimage), and the peer
@@ -92,7 +91,7 @@ public struct Channel: Sendable, Equatable {
             let fulfill = try check.sendFulfill(id: id, preimage: preimage)
             try commitments!.recordPreimage(preimage, forIncomingHTLC: id)
             pendingReplay.append(.fulfill(fulfill))
-            return [.persist]
+            return [.persist()]
         case .fulfillHTLC(let id, let preimage):
             try requireOperational(allowNewHTLCs: false)
             return [.send(.updateFulfillHTLC(try commitments!.sendFulfill(id: id, preimage: preimage)))]
@@ -150,14 +149,14 @@ public struct Channel: Sendable, Equatable {
         case .commitmentSigned(let signed):
             try requireOperational(allowNewHTLCs: false, fromPeer: true)
             let revocation = try commitments!.receiveCommit(signed, keys: keys)
-            var effects: [ChannelEffect] = [.persist, .send(.revokeAndAck(revocation))]
+            var effects: [ChannelEffect] = [.persist(), .send(.revokeAndAck(revocation))]
             effects += try signIfNeeded()
             effects += try closeIfSettled(now: now)
             return effects
         case .revokeAndAck(let revocation):
             try requireOperational(allowNewHTLCs: false, fromPeer: true)
-            let resolutions = try commitments!.receiveRevocation(revocation)
-            var effects: [ChannelEffect] = [.persist] + resolutions.map(ChannelEffect.htlc)
+            let (resolutions, revoked) = try commitments!.receiveRevocation(revocation)
+            var effects: [ChannelEffect] = [.persist(revoked: revoked)] + resolutions.map(ChannelEffect.htlc)
             effects += try signIfNeeded()
             effects += try closeIfSettled(now: now)
             return effects
@@ -169,8 +168,8 @@ public struct Channel: Sendable, Equatable {
             guard commitments != nil, phase != .closed, phase != .forceClosing, phase != .closing else {
                 guard phase == .opening else { return [] }
                 // Nothing is on the ledger yet: forget the channel, and say so like every change of state.
-                transition(to: .closed, cause: "the peer sent an error while opening", now: now)
-                return transitionEffects(from: .opening)
+                let changed = transition(to: .closed, cause: "the peer sent an error while opening", now: now)
+                return changed
             }
             return forceClose(cause: "the peer sent an error", now: now)
         case .warning, .initMessage, .ping, .pong, .openChannel, .unknown:
@@ -203,7 +202,7 @@ public struct Channel: Sendable, Equatable {
     /// Sends `commitment_signed` for our pending updates.
     mutating func sign() throws(ChannelError) -> [ChannelEffect] {
         let signed = try commitments!.sendCommit(keys: keys)
-        return [.persist, .send(.commitmentSigned(signed))]
+        return [.persist(), .send(.commitmentSigned(signed))]
     }
 
     /// Signs as soon as we have updates the peer lacks and no signature is outstanding.
@@ -229,10 +228,9 @@ public struct Channel: Sendable, Equatable {
             // BOLT 2: our latest commitment may already be revoked, and broadcasting it would hand
             // the peer a penalty. Ask the peer to close instead and sweep our `to_remote`, which
             // pays our static payment key on any commitment of the peer (OnChainResolution).
-            let old = phase
             awaitingPeerCommitment = true
-            transition(to: .forceClosing, cause: "peer error: \(error.message)", now: now)
-            return [.persist, .send(.error(ErrorMessage(channelID: channelID, data: text)))] + transitionEffects(from: old)
+            let changed = transition(to: .forceClosing, cause: "peer error: \(error.message)", now: now)
+            return [.persist(), .send(.error(ErrorMessage(channelID: channelID, data: text)))] + changed
         case .invalidState, .insufficientBalance, .belowHTLCMinimum, .tooManyHTLCs, .maxInFlightExceeded,
              .dustExposureExceeded, .expiryTooSoon, .expiryTooFar, .unknownHTLC, .htlcAlreadySettled,
              .wrongPreimage, .unexpectedHTLCID, .nothingToSign, .feeUpdateNotAllowed, .protocolViolation,
@@ -243,14 +241,14 @@ public struct Channel: Sendable, Equatable {
         }
     }
 
-    func transitionEffects(from old: ChannelPhase) -> [ChannelEffect] {
-        old == phase ? [] : [.phaseChanged(old: old, new: phase)]
-    }
-
-    mutating func transition(to new: ChannelPhase, cause: String, now: UInt64) {
-        guard new != phase else { return }
-        stateChanges.append(StateChange(time: now, old: phase, new: new, cause: cause))
+    /// Moves to `new`; the `phaseChanged` effect it returns (none if the phase stays) carries
+    /// the change for the channel's append-only history, which the channel itself does not keep.
+    @discardableResult
+    mutating func transition(to new: ChannelPhase, cause: String, now: UInt64) -> [ChannelEffect] {
+        guard new != phase else { return [] }
+        let change = StateChange(time: now, old: phase, new: new, cause: cause)
         phase = new
+        return [.phaseChanged(change)]
     }
 
     // MARK: Connection
@@ -261,9 +259,8 @@ public struct Channel: Sendable, Equatable {
         // BOLT 2: closing fee negotiation restarts on reconnection (a closing_signed may be lost).
         shutdown.lastProposedFee = nil
         if phase == .opening {
-            let old = phase
-            transition(to: .closed, cause: "disconnected before the funding was signed", now: now)
-            return transitionEffects(from: old)
+            let changed = transition(to: .closed, cause: "disconnected before the funding was signed", now: now)
+            return changed
         }
         guard commitments != nil else { return [] }
         var effects: [ChannelEffect] = []
@@ -289,7 +286,7 @@ public struct Channel: Sendable, Equatable {
 }
 
 /// What the opener proposed and the acceptor answered, until the funding is signed.
-public struct OpeningNegotiation: Hashable, Sendable {
+public struct OpeningNegotiation: Hashable, Sendable, Codable {
     public var fundingAmount: Satoshi
     public var pushAmount: MilliSatoshi
     public var feeratePerKw: UInt32

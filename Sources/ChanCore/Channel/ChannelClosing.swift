@@ -2,7 +2,7 @@ import ChanCrypto
 import ChanLedger
 
 /// Where a mutual close stands.
-public struct ShutdownNegotiation: Hashable, Sendable {
+public struct ShutdownNegotiation: Hashable, Sendable, Codable {
     public var localSent = false
     /// Where the peer wants its balance paid, from its `shutdown`.
     public var remoteDestination: OutputCondition?
@@ -37,11 +37,10 @@ extension Channel {
         guard isConnected else { throw .invalidState("the peer is not connected (use --force to close alone)") }
         guard !awaitingReestablish else { throw .invalidState("waiting for the peer's channel_reestablish") }
         guard commitments.localChanges.proposed.isEmpty else { throw .invalidState("sign the pending updates before closing") }
-        let old = phase
         shutdown.localSent = true
-        transition(to: .shuttingDown, cause: "close requested", now: now)
-        var effects: [ChannelEffect] = [.persist, .send(.shutdown(Shutdown(channelID: commitments.channelID, scriptPubkey: destination.serialized)))]
-        effects += transitionEffects(from: old)
+        let changed = transition(to: .shuttingDown, cause: "close requested", now: now)
+        var effects: [ChannelEffect] = [.persist(), .send(.shutdown(Shutdown(channelID: commitments.channelID, scriptPubkey: destination.serialized)))]
+        effects += changed
         effects += try closeIfSettled(now: now)
         return effects
     }
@@ -57,14 +56,13 @@ extension Channel {
         if let known = shutdown.remoteDestination, known != condition { throw .protocolViolation("shutdown changed its destination") }
         shutdown.remoteDestination = condition
         if shutdown.remoteHTLCIDLimit == nil { shutdown.remoteHTLCIDLimit = commitments.remoteNextHTLCID }
-        let old = phase
-        transition(to: .shuttingDown, cause: "the peer sent shutdown", now: now)
-        var effects: [ChannelEffect] = transitionEffects(from: old)
+        let changed = transition(to: .shuttingDown, cause: "the peer sent shutdown", now: now)
+        var effects: [ChannelEffect] = changed
         if !shutdown.localSent {
             // Our own updates must be signed before our shutdown goes out.
             if commitments.localHasChanges, !commitments.isAwaitingRevocation { effects += try sign() }
             shutdown.localSent = true
-            effects += [.persist, .send(.shutdown(Shutdown(channelID: commitments.channelID, scriptPubkey: destination.serialized)))]
+            effects += [.persist(), .send(.shutdown(Shutdown(channelID: commitments.channelID, scriptPubkey: destination.serialized)))]
         }
         effects += try closeIfSettled(now: now)
         return effects
@@ -141,9 +139,8 @@ extension Channel {
             throw .invalidSignature("cannot finalise the closing transaction: \(error)")
         }
         shutdown.closingTransaction = signed
-        let old = phase
-        transition(to: .closing, cause: "closing fee of \(message.fee.value) sat agreed", now: now)
-        return effects + [.persist, .broadcast(signed)] + transitionEffects(from: old)
+        let changed = transition(to: .closing, cause: "closing fee of \(message.fee.value) sat agreed", now: now)
+        return effects + [.persist(), .broadcast(signed)] + changed
     }
 
     /// The closing transaction for `fee`: each side's final balance to its destination, the

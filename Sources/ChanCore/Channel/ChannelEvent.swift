@@ -38,18 +38,39 @@ public enum LedgerEvent: Hashable, Sendable {
     case fundingConfirmed(depth: UInt32, shortChannelID: ShortChannelID)
     case blockConnected(height: UInt32)
     case transactionConfirmed(Transaction, height: UInt32)
+    /// A confirmed transaction that spends the funding output is a commitment the peer revoked:
+    /// the driver found its txid in the channel's revocation log (`ChannelEffect.persist`).
+    case revokedCommitmentConfirmed(Transaction, height: UInt32, commitmentNumber: UInt64)
+}
+
+/// A commitment of the peer that its `revoke_and_ack` revoked. Channels outlive many of them,
+/// so they go to an append-only log outside the channel's record; a broadcast of one is then
+/// recognised by its txid and punished.
+public struct RevokedCommitment: Hashable, Sendable, Codable {
+    public let txid: TxID
+    public let number: UInt64
+
+    public init(txid: TxID, number: UInt64) {
+        self.txid = txid
+        self.number = number
+    }
 }
 
 /// What the channel asks the driver to do, in order. `persist` comes before the sends that
 /// depend on the new state (DESIGN.md: persist before send).
 public enum ChannelEffect: Hashable, Sendable {
     case send(WireMessage)
-    case persist
+    /// Make the channel durable before the effects that follow (persist before send): its
+    /// record (`ChannelRecord`), plus `revoked` for the channel's append-only revocation log when
+    /// the peer has just revoked a commitment.
+    case persist(revoked: RevokedCommitment? = nil)
     case broadcast(Transaction)
     /// The opener must fund: a transaction with an output of `amount` to `condition`.
     case fundingNeeded(amount: Satoshi, condition: OutputCondition)
     case htlc(HTLCResolution)
-    case phaseChanged(old: ChannelPhase, new: ChannelPhase)
+    /// The channel moved to another phase; the change belongs in its append-only history
+    /// (`state_changes`), which the channel does not keep itself.
+    case phaseChanged(StateChange)
     /// Drop the connection (after a warning about a peer's bad message).
     case disconnect
 }

@@ -19,9 +19,8 @@ extension Channel {
     /// Broadcasts our latest commitment (with both signatures) and waits for it on the ledger.
     mutating func forceClose(cause: String, now: UInt64) -> [ChannelEffect] {
         guard let commitments else { return [] }
-        let old = phase
-        transition(to: .forceClosing, cause: cause, now: now)
-        return [.persist, .broadcast(signedLocalCommitment(commitments))] + transitionEffects(from: old)
+        let changed = transition(to: .forceClosing, cause: cause, now: now)
+        return [.persist(), .broadcast(signedLocalCommitment(commitments))] + changed
     }
 
     /// Our current commitment with our signature added to the peer's: ready for the ledger.
@@ -53,7 +52,9 @@ extension Channel {
             }
             return enforceHTLCDeadlines(now: now)
         case .transactionConfirmed(let transaction, let height):
-            return transactionConfirmed(transaction, height: height, now: now)
+            return transactionConfirmed(transaction, height: height, revokedNumber: nil, now: now)
+        case .revokedCommitmentConfirmed(let transaction, let height, let number):
+            return transactionConfirmed(transaction, height: height, revokedNumber: number, now: now)
         }
     }
 
@@ -75,25 +76,25 @@ extension Channel {
         return []
     }
 
-    private mutating func transactionConfirmed(_ transaction: Transaction, height: UInt32, now: UInt64) -> [ChannelEffect] {
+    private mutating func transactionConfirmed(_ transaction: Transaction, height: UInt32, revokedNumber: UInt64?,
+                                               now: UInt64) -> [ChannelEffect] {
         guard let commitments else { return [] }
         let fundingOutPoint = commitments.parameters.fundingOutPoint
         if transaction.inputs.contains(where: { $0.previousOutput == fundingOutPoint }) {
             guard onChain == nil else { return [] }
-            let old = phase
             if transaction.txid == shutdown.closingTransaction?.txid || isMutualClose(transaction) {
-                transition(to: .closed, cause: "mutual close confirmed at height \(height)", now: now)
-                return [.persist] + transitionEffects(from: old)
+                let changed = transition(to: .closed, cause: "mutual close confirmed at height \(height)", now: now)
+                return [.persist()] + changed
             }
-            guard let resolution = OnChainResolution(spending: transaction, height: height, commitments: commitments,
+            guard let resolution = OnChainResolution(spending: transaction, height: height, revokedNumber: revokedNumber, commitments: commitments,
                                                      keys: keys, destination: destination) else {
                 // Only a transaction both funding keys signed can spend the funding output.
-                transition(to: .closed, cause: "the funding output was spent by an unknown transaction", now: now)
-                return [.persist] + transitionEffects(from: old)
+                let changed = transition(to: .closed, cause: "the funding output was spent by an unknown transaction", now: now)
+                return [.persist()] + changed
             }
             onChain = resolution
-            transition(to: .forceClosing, cause: "\(resolution.kind.rawValue) confirmed at height \(height)", now: now)
-            var effects: [ChannelEffect] = [.persist] + transitionEffects(from: old)
+            let changed = transition(to: .forceClosing, cause: "\(resolution.kind.rawValue) confirmed at height \(height)", now: now)
+            var effects: [ChannelEffect] = [.persist()] + changed
             effects += onChain!.blockConnected(height: max(height, currentHeight), commitments: commitments, keys: keys)
             effects += closeIfResolved(now: now)
             return effects
@@ -112,8 +113,7 @@ extension Channel {
 
     private mutating func closeIfResolved(now: UInt64) -> [ChannelEffect] {
         guard let onChain, onChain.isComplete, phase != .closed else { return [] }
-        let old = phase
-        transition(to: .closed, cause: "every output of the \(onChain.kind.rawValue) is resolved", now: now)
-        return [.persist] + transitionEffects(from: old)
+        let changed = transition(to: .closed, cause: "every output of the \(onChain.kind.rawValue) is resolved", now: now)
+        return [.persist()] + changed
     }
 }

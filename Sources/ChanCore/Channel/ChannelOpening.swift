@@ -168,10 +168,9 @@ extension Channel {
         let pending = try initialCommitments(fundingOutPoint: outPoint)
         commitments = try pending.commitments(remoteSignature: created.signature)
         let signature = pending.ourSignatureForRemote
-        let old = phase
-        transition(to: .awaitingFunding, cause: "funding_created received and signed", now: now)
+        let changed = transition(to: .awaitingFunding, cause: "funding_created received and signed", now: now)
         let signed = FundingSigned(channelID: channelID, signature: try! CompactSignature(signature.compact))
-        return [.persist, .send(.fundingSigned(signed))] + transitionEffects(from: old)
+        return [.persist(), .send(.fundingSigned(signed))] + changed
     }
 
     /// The opener checks the acceptor's signature on its first commitment, then broadcasts the funding.
@@ -182,9 +181,8 @@ extension Channel {
         let pending = try initialCommitments(fundingOutPoint: outPoint)
         guard signed.channelID == pending.channelID else { throw .protocolViolation("funding_signed for another channel") }
         commitments = try pending.commitments(remoteSignature: signed.signature)
-        let old = phase
-        transition(to: .awaitingFunding, cause: "funding_signed received; funding broadcast", now: now)
-        return [.persist, .broadcast(fundingTransaction)] + transitionEffects(from: old)
+        let changed = transition(to: .awaitingFunding, cause: "funding_signed received; funding broadcast", now: now)
+        return [.persist(), .broadcast(fundingTransaction)] + changed
     }
 
     /// The 2-of-2 the funding output pays, once the peer's funding key is known.
@@ -223,7 +221,7 @@ extension Channel {
         channelReadySent = true
         let secondPoint = try! keys.perCommitmentPoint(commitmentNumber: 1)
         let ready = ChannelReady(channelID: commitments.channelID, secondPerCommitmentPoint: Channel.serialized(secondPoint))
-        var effects: [ChannelEffect] = [.persist, .send(.channelReady(ready))]
+        var effects: [ChannelEffect] = [.persist(), .send(.channelReady(ready))]
         effects += becomeNormalIfReady(now: now)
         return effects
     }
@@ -242,14 +240,13 @@ extension Channel {
         channelReadyReceived = true
         opening.remoteSecondPoint = point
         commitments!.remoteNext = .ready(nextPoint: point)
-        return [.persist] + becomeNormalIfReady(now: now)
+        return [.persist()] + becomeNormalIfReady(now: now)
     }
 
     private mutating func becomeNormalIfReady(now: UInt64) -> [ChannelEffect] {
         guard channelReadySent, channelReadyReceived, phase == .awaitingFunding else { return [] }
-        let old = phase
-        transition(to: .normal, cause: "channel_ready sent and received", now: now)
-        return transitionEffects(from: old)
+        let changed = transition(to: .normal, cause: "channel_ready sent and received", now: now)
+        return changed
     }
 
     // MARK: Conversions of peer-supplied points

@@ -66,8 +66,9 @@ extension Commitments {
     }
 
     /// The peer revokes its previous commitment: our updates it signed become irrevocable, and
-    /// so do the peer's updates we signed; report those the node must act on.
-    mutating func receiveRevocation(_ message: RevokeAndAck) throws(ChannelError) -> [HTLCResolution] {
+    /// so do the peer's updates we signed; report those the node must act on, and the commitment
+    /// revoked (for the revocation log).
+    mutating func receiveRevocation(_ message: RevokeAndAck) throws(ChannelError) -> (resolutions: [HTLCResolution], revoked: RevokedCommitment) {
         guard case .awaitingRevocation(let next, _) = remoteNext else {
             throw .protocolViolation("revoke_and_ack without a pending commitment_signed")
         }
@@ -100,14 +101,14 @@ extension Commitments {
                 break // a fulfilment was reported when its preimage arrived
             }
         }
-        revokedRemoteCommitments[remote.txid] = remote.number
+        let revoked = RevokedCommitment(txid: remote.txid, number: remote.number)
         remote = next
         remoteNext = .ready(nextPoint: nextPoint)
         localChanges.acked += localChanges.signed
         localChanges.signed = []
         remoteChanges.signed = []
         forgetRemovedHTLCs()
-        return resolutions
+        return (resolutions, revoked)
     }
 
     /// An HTLC gone from both commitments can be fulfilled no more, on or off chain: its id

@@ -2,7 +2,7 @@ import ChanCrypto
 import ChanLedger
 
 /// What the channel fixed at open and never changes.
-public struct ChannelParameters: Hashable, Sendable {
+public struct ChannelParameters: Hashable, Sendable, Codable {
     public let fundingOutPoint: OutPoint
     public let capacity: Satoshi
     public let weAreOpener: Bool
@@ -31,7 +31,7 @@ public struct ChannelParameters: Hashable, Sendable {
 }
 
 /// Our current commitment: the one we could broadcast, with the peer's signatures on it.
-public struct LocalCommitment: Hashable, Sendable {
+public struct LocalCommitment: Hashable, Sendable, Codable {
     public var number: UInt64
     public var spec: CommitmentSpec
     public var transaction: CommitmentTransaction
@@ -41,7 +41,7 @@ public struct LocalCommitment: Hashable, Sendable {
 }
 
 /// The peer's current commitment, as we signed it. `spec` is from the peer's point of view.
-public struct RemoteCommitment: Hashable, Sendable {
+public struct RemoteCommitment: Hashable, Sendable, Codable {
     public var number: UInt64
     public var spec: CommitmentSpec
     public var txid: TxID
@@ -50,7 +50,7 @@ public struct RemoteCommitment: Hashable, Sendable {
 
 /// Either we signed a next commitment for the peer and wait for it to revoke the current one,
 /// or we hold the point for the next commitment we may sign.
-public enum RemoteNextCommitment: Hashable, Sendable {
+public enum RemoteNextCommitment: Hashable, Sendable, Codable {
     /// `sentAfterLocalNumber` is our local commitment number when the signature left, which
     /// orders it against our own `revoke_and_ack` for retransmission after a reconnect.
     case awaitingRevocation(RemoteCommitment, sentAfterLocalNumber: UInt64)
@@ -59,7 +59,7 @@ public enum RemoteNextCommitment: Hashable, Sendable {
 
 /// An irrevocable outcome the node must act on: forward or settle an incoming HTLC, report an
 /// outgoing one as paid or failed.
-public enum HTLCResolution: Hashable, Sendable {
+public enum HTLCResolution: Hashable, Sendable, Codable {
     /// The peer's HTLC is now committed in both commitments: it may be forwarded or settled.
     case incomingCommitted(CommitmentHTLC, onion: OnionRoutingPacket)
     /// Our HTLC was fulfilled: the preimage is proof of payment (final as soon as it is known).
@@ -71,7 +71,7 @@ public enum HTLCResolution: Hashable, Sendable {
 /// The two commitments of a channel in its normal life and the updates moving between them.
 /// Every method either applies completely or throws and leaves the value as it was (it works
 /// on a copy held by the caller).
-public struct Commitments: Hashable, Sendable {
+public struct Commitments: Hashable, Sendable, Codable {
     public let parameters: ChannelParameters
     public var channelID: ChannelID
     public internal(set) var local: LocalCommitment
@@ -83,8 +83,6 @@ public struct Commitments: Hashable, Sendable {
     public internal(set) var remoteNextHTLCID: UInt64 = 0
     /// The peer's revealed per-commitment secrets.
     public internal(set) var remoteSecrets = ShachainStore()
-    /// Every revoked commitment of the peer, by txid, so a broadcast of one is recognised.
-    public internal(set) var revokedRemoteCommitments: [TxID: UInt64] = [:]
     /// Preimages we learned or revealed, by payment hash: needed to claim HTLCs on chain.
     public internal(set) var preimages: [PaymentHash: Preimage] = [:]
     /// Our HTLCs already reported fulfilled. The peer proposes a fulfil again after a

@@ -4,7 +4,7 @@ import ChanLedger
 /// BOLT 5 on the toy ledger: once a commitment is confirmed, every output that can become ours
 /// is claimed as soon as its timelock allows, the peer's claims teach us preimages, and each
 /// outgoing HTLC is reported paid or failed exactly once.
-public struct OnChainResolution: Hashable, Sendable {
+public struct OnChainResolution: Hashable, Sendable, Codable {
     public enum Kind: String, Hashable, Sendable, Codable {
         case localCommitment = "local_commitment"
         case remoteCommitment = "remote_commitment"
@@ -15,7 +15,7 @@ public struct OnChainResolution: Hashable, Sendable {
     }
 
     /// How we may claim one output, and what its spending tells us.
-    enum Claim: Hashable, Sendable {
+    enum Claim: Hashable, Sendable, Codable {
         /// A `to_local` of ours (our commitment or our second-stage HTLC transaction): after its delay.
         case delayed(perCommitmentPoint: PublicKey)
         /// Paid to our payment basepoint (`to_remote` on the peer's commitment): at once.
@@ -32,7 +32,7 @@ public struct OnChainResolution: Hashable, Sendable {
         case revocable(perCommitmentSecret: [UInt8])
     }
 
-    struct PendingOutput: Hashable, Sendable {
+    struct PendingOutput: Hashable, Sendable, Codable {
         let output: TxOutput
         let confirmedHeight: UInt32
         let claim: Claim
@@ -46,7 +46,8 @@ public struct OnChainResolution: Hashable, Sendable {
     private(set) var pending: [OutPoint: PendingOutput] = [:]
     /// Outgoing HTLC ids already reported paid or failed.
     private(set) var reportedOutgoing: Set<UInt64> = []
-    private var carryOverEffects: [ChannelEffect] = []
+    /// Outcomes found outside an event's effects (while classifying), reported with the next ones.
+    private var carryOverResolutions: [HTLCResolution] = []
 
     public var isComplete: Bool { pending.isEmpty }
     public var watchedOutPoints: Set<OutPoint> { Set(pending.keys) }
@@ -55,8 +56,9 @@ public struct OnChainResolution: Hashable, Sendable {
     public var pendingOutputs: [TxOutput] { pending.values.map(\.output) }
 
     /// Recognises `transaction`, which spent the funding output and is not the mutual close, as
-    /// one of the channel's commitments (or, failing that, as a newer commitment of the peer).
-    public init?(spending transaction: Transaction, height: UInt32, commitments: Commitments,
+    /// one of the channel's commitments (`revokedNumber` when the revocation log knows it as a
+    /// revoked one), or failing that as a newer commitment of the peer.
+    public init?(spending transaction: Transaction, height: UInt32, revokedNumber: UInt64?, commitments: Commitments,
                  keys: ChannelKeys, destination: OutputCondition) {
         let txid = transaction.txid
         commitmentTxid = txid
@@ -73,7 +75,7 @@ public struct OnChainResolution: Hashable, Sendable {
             guard let rebuilt = try? commitments.parameters.remoteCommitment(number: remote.number, spec: remote.spec, point: remote.perCommitmentPoint)
             else { return nil }
             classifyRemote(rebuilt, keys: keys, outputs: outputs, height: height)
-        } else if let number = commitments.revokedRemoteCommitments[txid],
+        } else if let number = revokedNumber, number < commitments.remote.number,
                   let secret = commitments.remoteSecrets.secret(at: PerCommitmentSecret.firstIndex - number) {
             kind = .revokedCommitment
             for spendable in outputs {
@@ -168,7 +170,7 @@ public struct OnChainResolution: Hashable, Sendable {
         // An HTLC the peer fulfilled off chain was reported when its preimage arrived.
         if case .outgoingFailed = resolution, preimages[hash] != nil { return }
         reportedOutgoing.insert(id)
-        carryOverEffects.append(.htlc(resolution))
+        carryOverResolutions.append(resolution)
     }
 
     // MARK: Events
@@ -176,8 +178,8 @@ public struct OnChainResolution: Hashable, Sendable {
     /// A new block: broadcast every claim whose timelock lets it into the next block. Claims
     /// are broadcast again each block until the output is spent; the ledger refuses duplicates.
     public mutating func blockConnected(height: UInt32, commitments: Commitments, keys: ChannelKeys) -> [ChannelEffect] {
-        var effects = carryOverEffects
-        carryOverEffects = []
+        var effects = carryOverResolutions.map(ChannelEffect.htlc)
+        carryOverResolutions = []
         let nextHeight = height + 1
         var revocable: [SpendableOutput] = []
         var revocationSecret: [UInt8]?
@@ -300,8 +302,8 @@ public struct OnChainResolution: Hashable, Sendable {
                 break // claimed (by us or the peer); nothing more to follow
             }
         }
-        let effects = carryOverEffects
-        carryOverEffects = []
+        let effects = carryOverResolutions.map(ChannelEffect.htlc)
+        carryOverResolutions = []
         return effects
     }
 

@@ -19,8 +19,11 @@ public struct Basepoints: Hashable, Sendable, Codable {
 }
 
 /// Our secrets for one channel, derived from the node seed and a channel index so that a
-/// restart re-derives them instead of storing them. Not Codable, never printed.
+/// restart re-derives them instead of storing them (`NodeKeys.channelKeys`). Not Codable,
+/// never printed: a channel record stores `index` only.
 public struct ChannelKeys: Sendable, Equatable {
+    /// Which of the node's channels these keys belong to.
+    public let index: UInt64
     public let funding: PrivateKey
     public let revocationBasepointSecret: PrivateKey
     public let paymentBasepointSecret: PrivateKey
@@ -29,8 +32,9 @@ public struct ChannelKeys: Sendable, Equatable {
     /// Seed of our per-commitment secrets (BOLT 3 `generate_from_seed`).
     public let shachainSeed: [UInt8]
 
-    public init(funding: PrivateKey, revocationBasepointSecret: PrivateKey, paymentBasepointSecret: PrivateKey,
+    public init(index: UInt64, funding: PrivateKey, revocationBasepointSecret: PrivateKey, paymentBasepointSecret: PrivateKey,
                 delayedPaymentBasepointSecret: PrivateKey, htlcBasepointSecret: PrivateKey, shachainSeed: [UInt8]) {
+        self.index = index
         self.funding = funding
         self.revocationBasepointSecret = revocationBasepointSecret
         self.paymentBasepointSecret = paymentBasepointSecret
@@ -39,26 +43,9 @@ public struct ChannelKeys: Sendable, Equatable {
         self.shachainSeed = shachainSeed
     }
 
-    /// HMAC-SHA256(nodeSeed, "channel" || index || role) for each key: independent, stable keys.
+    /// Derives channel `channelIndex`'s keys from a node seed (see `NodeKeys.channelKeys`).
     public static func derive(nodeSeed: [UInt8], channelIndex: UInt64) throws(CryptoError) -> ChannelKeys {
-        func secret(_ role: String) throws(CryptoError) -> PrivateKey {
-            var message = Array("channel".utf8)
-            withUnsafeBytes(of: channelIndex.bigEndian) { message += $0 }
-            message += Array(role.utf8)
-            var candidate = HMACSHA256.authenticate(key: nodeSeed, message: message)
-            // A value outside the curve order has probability ~2^-128; rehash if it happens.
-            while true {
-                if let key = try? PrivateKey(secretBytes: candidate) { return key }
-                candidate = SHA256.hash(candidate)
-            }
-        }
-        return ChannelKeys(
-            funding: try secret("funding"),
-            revocationBasepointSecret: try secret("revocation"),
-            paymentBasepointSecret: try secret("payment"),
-            delayedPaymentBasepointSecret: try secret("delayed_payment"),
-            htlcBasepointSecret: try secret("htlc"),
-            shachainSeed: try secret("shachain").secretBytes)
+        try NodeKeys(seed: nodeSeed).channelKeys(index: channelIndex)
     }
 
     public var basepoints: Basepoints {

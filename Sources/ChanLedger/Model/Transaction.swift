@@ -52,7 +52,7 @@ public struct TxInput: Hashable, Sendable {
     }
 }
 
-public struct TxOutput: Hashable, Sendable {
+public struct TxOutput: Hashable, Sendable, Codable {
     public var amount: Satoshi
     public var condition: OutputCondition
 

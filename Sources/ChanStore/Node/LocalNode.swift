@@ -1,3 +1,4 @@
+import ChanCore
 import ChanCrypto
 import ChanLedger
 #if canImport(Glibc)
@@ -11,7 +12,7 @@ import Darwin
 public struct LocalNode: Sendable {
     public let home: Home
     public let config: NodeConfig
-    let keys: KeyChain
+    let keys: NodeKeys
     let database: NodeDatabase
 
     public var name: String { config.name }
@@ -26,9 +27,9 @@ public struct LocalNode: Sendable {
         try home.requireExists()
         let final = home.nodePath(name)
         guard !FileSystem.exists(final) else { throw StoreError.nodeExists(name) }
-        let seed = try seed ?? SecureRandom.bytes(KeyChain.seedLength)
-        let keys = try KeyChain(seed: seed)
-        let nodeId = try keys.nodeKey().publicKey.hex
+        let seed = try seed ?? SecureRandom.bytes(NodeKeys.seedLength)
+        let keys = try NodeKeys(seed: seed)
+        let nodeId = keys.nodeKey.publicKey.hex
         let port = try freePort(avoiding: Set(try list(home: home).map(\.port)))
         let config = NodeConfig(name: name, alias: alias ?? name, nodeId: nodeId, port: port)
 
@@ -72,10 +73,10 @@ public struct LocalNode: Sendable {
         guard NodeName.isValid(name), FileSystem.isDirectory(path) else { throw StoreError.nodeNotFound(name) }
         let configPath = path + "/config.json"
         let config = try NodeConfig.decode(try FileSystem.readFile(configPath), path: configPath)
-        let seed = try FileSystem.readFile(path + "/seed", limit: KeyChain.seedLength)
-        let keys: KeyChain
-        do { keys = try KeyChain(seed: seed) } catch { throw StoreError.corruptFile(path: path + "/seed", why: "not a 32-byte seed") }
-        guard try keys.nodeKey().publicKey.hex == config.nodeId else {
+        let seed = try FileSystem.readFile(path + "/seed", limit: NodeKeys.seedLength)
+        let keys: NodeKeys
+        do { keys = try NodeKeys(seed: seed) } catch { throw StoreError.corruptFile(path: path + "/seed", why: "not a 32-byte seed") }
+        guard keys.nodeKey.publicKey.hex == config.nodeId else {
             throw StoreError.corruptFile(path: configPath, why: "the node id does not match the seed")
         }
         return LocalNode(home: home, config: config, keys: keys, database: try NodeDatabase.open(path: path + "/node.sqlite"))

@@ -20,7 +20,7 @@ public struct SendResult: Hashable, Sendable {
     public let changeAddress: Address?
 }
 
-/// The node's on-ledger wallet. Address `i` is `KeyChain.walletKey(index: i)`; the node
+/// The node's on-ledger wallet. Address `i` is `NodeKeys.walletKey(index: i)`; the node
 /// database records which indexes were issued, the ledger holds the coins.
 extension LocalNode {
     /// A fresh address (the next index), recorded in the node database.
@@ -29,7 +29,7 @@ extension LocalNode {
             var issued: PublicKey?
             try database.queue.inTransaction(.immediate) { db in
                 let index = try NodeDatabase.nextWalletIndex(db)
-                let key = try keys.walletKey(index: index).publicKey
+                let key = keys.walletKey(index: index).publicKey
                 try NodeDatabase.recordWalletKey(db, index: index, key: key)
                 issued = key
                 return .commit
@@ -67,7 +67,7 @@ extension LocalNode {
                 let issued = try NodeDatabase.walletKeys(db)
                 let indexOf = Dictionary(issued.map { ($0.value, $0.key) }, uniquingKeysWith: min)
                 let changeIndex = try NodeDatabase.nextWalletIndex(db)
-                let changeKey = try keys.walletKey(index: changeIndex).publicKey
+                let changeKey = keys.walletKey(index: changeIndex).publicKey
                 let sent = try ledger.write { ledger in
                     let coins = try ledger.spendableOutputs(paying: Set(issued.values.map { OutputCondition.key($0) }))
                     let draft = try CoinSelection.draft(
@@ -76,7 +76,7 @@ extension LocalNode {
                         guard case .key(let key) = coin.condition, let index = indexOf[key] else {
                             throw StoreError.database("coin \(coin.outPoint) is not the wallet's")
                         }
-                        return try keys.walletKey(index: index)
+                        return keys.walletKey(index: index)
                     }
                     let signed = try draft.transaction.signedForKeys(signingKeys)
                     try ledger.submit(signed)
