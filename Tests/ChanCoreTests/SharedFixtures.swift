@@ -1,11 +1,15 @@
 import Foundation
 
-/// Reads files from `../shared` beside the repository (CI has the same layout).
+/// Reads files from `../shared` beside the repository (CI has the same layout), or from
+/// `../../shared` when the repository is a git worktree inside another checkout.
 enum SharedFixtures {
     static var sharedDirectory: URL {
-        URL(fileURLWithPath: #filePath)
+        let repository = URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared")
+        let beside = repository.deletingLastPathComponent().appendingPathComponent("shared")
+        let aboveWorktree = repository.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared")
+        return FileManager.default.fileExists(atPath: beside.path) ? beside
+            : FileManager.default.fileExists(atPath: aboveWorktree.path) ? aboveWorktree : beside
     }
 
     static func json(_ relativePath: String) throws -> [String: Any] {
