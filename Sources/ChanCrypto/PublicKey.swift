@@ -1,16 +1,40 @@
 import CSecp256k1
 
-/// A secp256k1 public key, always valid, stored as its 33-byte compressed encoding.
+/// A secp256k1 public key, always valid: its 33-byte compressed encoding, and the parsed point
+/// kept beside it (parsing a compressed key costs a square root; every signature check, tweak
+/// and ECDH would pay it again). Equal and hashed by the encoding.
 public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
     public let compressed: [UInt8]
+    let raw: secp256k1_pubkey
 
     /// Parses a 33-byte compressed key; rejects anything that is not a point on the curve.
     public init(compressed bytes: [UInt8]) throws(CryptoError) {
         try requireLength(bytes, 33, "a compressed public key")
         guard bytes[0] == 0x02 || bytes[0] == 0x03 else { throw .invalidPublicKey }
-        _ = try PublicKey.parse(bytes)
+        raw = try PublicKey.parse(bytes)
         compressed = bytes
     }
+
+    /// Parses a 65-byte uncompressed key (`04 || x || y`): a cheap curve check, no square root,
+    /// which is why stored records keep keys in this form.
+    public init(uncompressed bytes: [UInt8]) throws(CryptoError) {
+        try requireLength(bytes, 65, "an uncompressed public key")
+        guard bytes[0] == 0x04 else { throw .invalidPublicKey }
+        self.init(raw: try PublicKey.parse(bytes))
+    }
+
+    /// `04 || x || y`.
+    public var uncompressed: [UInt8] {
+        var key = raw
+        var output = [UInt8](repeating: 0, count: 65)
+        var length = 65
+        secp256k1_ec_pubkey_serialize(
+            Secp256k1Context.shared.pointer, &output, &length, &key, UInt32(SECP256K1_EC_UNCOMPRESSED))
+        return output
+    }
+
+    public static func == (lhs: PublicKey, rhs: PublicKey) -> Bool { lhs.compressed == rhs.compressed }
+    public func hash(into hasher: inout Hasher) { hasher.combine(compressed) }
 
     public init(hex: String) throws(CryptoError) {
         guard let bytes = Hex.decode(hex) else { throw .invalidPublicKey }
@@ -24,6 +48,7 @@ public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
         secp256k1_ec_pubkey_serialize(
             Secp256k1Context.shared.pointer, &output, &length, &key, UInt32(SECP256K1_EC_COMPRESSED))
         compressed = output
+        self.raw = raw
     }
 
     static func parse(_ bytes: [UInt8]) throws(CryptoError) -> secp256k1_pubkey {
@@ -32,11 +57,6 @@ public struct PublicKey: Hashable, Sendable, CustomStringConvertible {
             throw .invalidPublicKey
         }
         return key
-    }
-
-    var raw: secp256k1_pubkey {
-        // Valid by construction, so parsing cannot fail.
-        try! PublicKey.parse(compressed)
     }
 
     public var hex: String { Hex.encode(compressed) }

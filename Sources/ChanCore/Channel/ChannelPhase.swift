@@ -23,4 +23,11 @@ public struct StateChange: Hashable, Sendable, Codable {
     public let old: ChannelPhase
     public let new: ChannelPhase
     public let cause: String
+
+    public init(time: UInt64, old: ChannelPhase, new: ChannelPhase, cause: String) {
+        self.time = time
+        self.old = old
+        self.new = new
+        self.cause = cause
+    }
 }

@@ -37,7 +37,7 @@ struct RecordDecoding: Decoder {
         switch T.self {
         case is [UInt8].Type: decoded = bytes
         case let fixed as any FixedSizeBytes.Type: decoded = try fixed.init(bytes)
-        case is PublicKey.Type: decoded = try PublicKey(compressed: bytes)
+        case is PublicKey.Type: decoded = try PublicKey(uncompressed: bytes)
         case is Signature.Type: decoded = try Signature(compact: bytes)
         case is TxID.Type: decoded = try TxID(bytes: bytes)
         case is PaymentHash.Type: decoded = try PaymentHash(bytes: bytes)

@@ -43,7 +43,7 @@ public enum RecordCoding {
         if T.self == [UInt8].self { return value as? [UInt8] }
         return switch value {
         case let fixed as any FixedSizeBytes: fixed.bytes
-        case let key as PublicKey: key.compressed
+        case let key as PublicKey: key.uncompressed
         case let signature as Signature: signature.compact
         case let txid as TxID: txid.bytes
         case let hash as PaymentHash: hash.bytes

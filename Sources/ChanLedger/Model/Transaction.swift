@@ -2,8 +2,9 @@ import ChanCrypto
 
 /// A ledger transaction. Regular transactions spend inputs; mints (the faucet) and coinbases
 /// (the miner's fee output) have none and are marked by `kind`.
-public struct Transaction: Hashable, Sendable {
-    public enum Kind: Hashable, Sendable {
+/// Codable (structurally) for channel records; the ledger's own format is `serialized()`.
+public struct Transaction: Hashable, Sendable, Codable {
+    public enum Kind: Hashable, Sendable, Codable {
         case regular
         /// The faucet: new coins; `serial` keeps two identical mints apart.
         case mint(serial: UInt64)
@@ -41,7 +42,7 @@ public struct Transaction: Hashable, Sendable {
     public func outPoint(_ index: Int) -> OutPoint { OutPoint(txid: txid, index: UInt32(index)) }
 }
 
-public struct TxInput: Hashable, Sendable {
+public struct TxInput: Hashable, Sendable, Codable {
     public var previousOutput: OutPoint
     public var witness: Witness?
 

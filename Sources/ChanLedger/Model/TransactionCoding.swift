@@ -167,15 +167,3 @@ struct LedgerDecoder {
         }
     }
 }
-
-/// Persisted (in channel records) as its ledger serialization, witnesses included.
-extension Transaction: Codable {
-    public init(from decoder: any Decoder) throws {
-        try self.init(serialized: try decoder.singleValueContainer().decode([UInt8].self))
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(serialized())
-    }
-}

@@ -37,7 +37,8 @@ enum Refusal {
         let effects = try! channel.handle(.message(message), now: 7)
         let commitment = before.signedLocalCommitment(before.commitments!)
         #expect(effects == [.send(.error(ErrorMessage(channelID: before.channelID, data: Array(error.message.utf8)))),
-                            .persist, .broadcast(commitment), .phaseChanged(old: before.phase, new: .forceClosing)],
+                            .persist(), .broadcast(commitment),
+                            .phaseChanged(StateChange(time: 7, old: before.phase, new: .forceClosing, cause: "peer error: \(error.message)"))],
                 sourceLocation: sourceLocation)
         #expect(channel.phase == .forceClosing, sourceLocation: sourceLocation)
         #expect(channel.commitments == before.commitments, "the bad message was taken", sourceLocation: sourceLocation)

@@ -22,7 +22,7 @@ private let alice = TwoPartyPump.alice, bob = TwoPartyPump.bob
         try pump.pay(bob, msat: 350_000_000, preimage: try TwoPartyPump.preimage("back"))
         let held = pump.channels[alice].snapshot.revokedStatesHeld
         #expect(held >= 4)
-        #expect(pump.channels[alice].commitments!.revokedRemoteCommitments[cheat.txid] != nil)
+        #expect(pump.revocationLogs[alice][cheat.txid] != nil)
 
         // Bob publishes the revoked state.
         _ = try pump.ledger.submit(cheat)

@@ -76,7 +76,7 @@ private let alice = TwoPartyPump.alice, bob = TwoPartyPump.bob
         Refusal.command(&pump.channels[bob], .fulfillHTLC(id: 0, preimage: try TwoPartyPump.preimage("wrong")), .wrongPreimage(0))
         Refusal.command(&pump.channels[bob], .fulfillHTLC(id: 1, preimage: preimage), .unknownHTLC(1))
         let effects = try pump.channels[bob].handle(.command(.fulfillHTLC(id: 0, preimage: preimage)), now: 8)
-        #expect(effects == [.persist])
+        #expect(effects == [.persist()])
         #expect(pump.channels[bob].snapshot.htlcs.map(\.state) == [.fulfilling])
         Refusal.command(&pump.channels[bob], .fulfillHTLC(id: 0, preimage: preimage), .htlcAlreadySettled(0))
         // Failing it instead is refused while the peer is away (nothing is at stake).
@@ -93,7 +93,7 @@ private let alice = TwoPartyPump.alice, bob = TwoPartyPump.bob
         // ...or it stays away, and bob closes before the expiry and claims the HTLC on chain.
         try pump.mineUntilClosed()
         #expect(pump.channels.map(\.phase) == [.closed, .closed])
-        #expect(pump.channels[bob].stateChanges.contains { $0.cause.contains("fulfilled incoming HTLC 0 nears its expiry") })
+        #expect(pump.histories[bob].contains { $0.cause.contains("fulfilled incoming HTLC 0 nears its expiry") })
         #expect(pump.resolutions[alice].contains(.outgoingFulfilled(id: 0, paymentHash: preimage.hash, preimage: preimage)))
         // Bob's 300,000 sat and the 50,000 sat HTLC, less the fees of his claims.
         #expect(pump.walletBalance(bob) > 340_000, "\(pump.walletBalance(bob))")
@@ -108,9 +108,8 @@ private let alice = TwoPartyPump.alice, bob = TwoPartyPump.bob
         let error = ErrorMessage(channelID: pump.channels[bob].channelID, data: Array("no".utf8))
         for side in [alice, bob] {
             let effects = try pump.channels[side].handle(.message(.error(error)), now: 7)
-            #expect(effects == [.phaseChanged(old: .opening, new: .closed)])
+            #expect(effects == [.phaseChanged(StateChange(time: 7, old: .opening, new: .closed, cause: "the peer sent an error while opening"))])
             #expect(pump.channels[side].phase == .closed)
-            #expect(pump.channels[side].stateChanges.last?.cause == "the peer sent an error while opening")
         }
         // Nothing was broadcast: alice's coins never left her wallet.
         #expect(pump.ledger.store.mempoolTransactions().isEmpty)

@@ -140,8 +140,9 @@ private let alice = TwoPartyPump.alice, bob = TwoPartyPump.bob
         // The honest one is still accepted.
         var copy = pump.channels[alice]
         let effects = try copy.handle(.message(.revokeAndAck(revocation)), now: 7)
-        #expect(effects.first == .persist)
-        #expect(copy.commitments!.revokedRemoteCommitments.count == Int(revokedNumber) + 1)
+        let revoked = RevokedCommitment(txid: pump.channels[alice].commitments!.remote.txid, number: revokedNumber)
+        #expect(effects.first == .persist(revoked: revoked))
+        #expect(copy.snapshot.revokedStatesHeld == Int(revokedNumber) + 1)
     }
 
     @Test func aBadFundingCreatedSignatureIsRefusedBeforeBobSignsAnything() throws {
@@ -156,7 +157,7 @@ private let alice = TwoPartyPump.alice, bob = TwoPartyPump.bob
             #expect(effects == [.send(.error(ErrorMessage(channelID: created.temporaryChannelID, data: Array(error.message.utf8)))), .disconnect])
             #expect(copy == pump.channels[bob])
             // The driver drops the connection: the channel is forgotten, nothing was signed.
-            #expect(try copy.handle(.disconnected, now: 8) == [.phaseChanged(old: .opening, new: .closed)])
+            #expect(try copy.handle(.disconnected, now: 8) == [.phaseChanged(StateChange(time: 8, old: .opening, new: .closed, cause: "disconnected before the funding was signed"))])
             #expect(copy.commitments == nil)
         }
     }
@@ -173,7 +174,7 @@ private let alice = TwoPartyPump.alice, bob = TwoPartyPump.bob
             #expect(effects == [.send(.error(ErrorMessage(channelID: pump.channels[alice].channelID, data: Array(error.message.utf8)))), .disconnect])
             #expect(!effects.contains { if case .broadcast = $0 { true } else { false } })
             #expect(copy == pump.channels[alice])
-            #expect(try copy.handle(.disconnected, now: 8) == [.phaseChanged(old: .opening, new: .closed)])
+            #expect(try copy.handle(.disconnected, now: 8) == [.phaseChanged(StateChange(time: 8, old: .opening, new: .closed, cause: "disconnected before the funding was signed"))])
         }
         // The funding was never broadcast: alice's coins are still hers on the ledger.
         #expect(pump.ledger.store.mempoolTransactions().isEmpty)

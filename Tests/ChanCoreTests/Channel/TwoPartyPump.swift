@@ -17,6 +17,9 @@ struct TwoPartyPump {
     /// Every message each side received, in order (for replays).
     var delivered: [[WireMessage]] = [[], []]
     var resolutions: [[HTLCResolution]] = [[], []]
+    /// Each side's revocation log and history, as a node keeps them beside the channel record.
+    var revocationLogs: [[TxID: UInt64]] = [[:], [:]]
+    var histories: [[StateChange]] = [[], []]
     var broadcasts: [Transaction] = []
     var fundingTransaction: Transaction?
     var now: UInt64 = 1_700_000_000
@@ -32,7 +35,9 @@ struct TwoPartyPump {
                 broadcasts.append(transaction)
                 _ = try? ledger.submit(transaction)
             case .htlc(let resolution): resolutions[side].append(resolution)
-            case .fundingNeeded, .persist, .phaseChanged, .disconnect: break
+            case .persist(let revoked): if let revoked { revocationLogs[side][revoked.txid] = revoked.number }
+            case .phaseChanged(let change): histories[side].append(change)
+            case .fundingNeeded, .disconnect: break
             }
         }
     }
@@ -65,7 +70,12 @@ struct TwoPartyPump {
             for side in 0..<2 {
                 let watched = channels[side].watchedOutPoints
                 for transaction in block.transactions where transaction.inputs.contains(where: { watched.contains($0.previousOutput) }) {
-                    try perform(try channels[side].handle(.ledger(.transactionConfirmed(transaction, height: height)), now: now), from: side)
+                    let event: LedgerEvent = if let number = revocationLogs[side][transaction.txid] {
+                        .revokedCommitmentConfirmed(transaction, height: height, commitmentNumber: number)
+                    } else {
+                        .transactionConfirmed(transaction, height: height)
+                    }
+                    try perform(try channels[side].handle(.ledger(event), now: now), from: side)
                 }
                 try perform(try channels[side].handle(.ledger(.blockConnected(height: height)), now: now), from: side)
             }

@@ -8,22 +8,7 @@ import Foundation
 /// own writer refuses to produce.
 enum InvoiceTestSupport {
     /// Read once; JSON dictionaries are not Sendable, but nothing writes to this one.
-    nonisolated(unsafe) static let vectors = loadVectors("vectors/bolt11-invoices.json")
-
-    /// `SharedFixtures` finds `shared` beside the repository, as in CI. A git worktree nested
-    /// inside the main checkout is one level deeper, so look further up if that fails.
-    static func loadVectors(_ relativePath: String) -> [String: Any] {
-        if let json = try? SharedFixtures.json(relativePath) { return json }
-        var directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        while directory.path != "/" {
-            let candidate = directory.appendingPathComponent("shared").appendingPathComponent(relativePath)
-            if let data = try? Data(contentsOf: candidate) {
-                return try! JSONSerialization.jsonObject(with: data) as! [String: Any]
-            }
-            directory.deleteLastPathComponent()
-        }
-        fatalError("\(relativePath) not found in a shared directory above \(#filePath)")
-    }
+    nonisolated(unsafe) static let vectors = try! SharedFixtures.json("vectors/bolt11-invoices.json")
 
     static var valid: [[String: Any]] { vectors["valid"] as! [[String: Any]] }
     static var invalid: [[String: Any]] { vectors["invalid"] as! [[String: Any]] }
