@@ -10,6 +10,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .systemLibrary(
@@ -41,10 +43,20 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        .target(name: "ChanAPI", dependencies: ["ChanCore", "ChanLedger", "ChanCrypto"]),
+        .target(
+            name: "ChanNode",
+            dependencies: [
+                "ChanAPI", "ChanStore", "ChanCore", "ChanLedger", "ChanCrypto",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "chan",
             dependencies: [
-                "ChanCrypto", "ChanLedger", "ChanCore", "ChanSim", "ChanStore",
+                "ChanCrypto", "ChanLedger", "ChanCore", "ChanSim", "ChanStore", "ChanAPI", "ChanNode",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -53,6 +65,7 @@ let package = Package(
         .testTarget(name: "ChanCoreTests", dependencies: ["ChanCore", "ChanLedger", "ChanCrypto"]),
         .testTarget(name: "ChanSimTests", dependencies: ["ChanSim", "ChanCore", "ChanLedger", "ChanCrypto"]),
         .testTarget(name: "ChanStoreTests", dependencies: ["ChanStore", "ChanLedger", "ChanCore", "ChanCrypto"]),
+        .testTarget(name: "ChanNodeTests", dependencies: ["ChanNode", "ChanAPI", "ChanStore", "ChanCore", "ChanLedger", "ChanCrypto"]),
         .testTarget(name: "ChanCLITests", dependencies: ["chan"]),
     ],
     swiftLanguageModes: [.v6]

@@ -12,6 +12,8 @@ public enum StoreError: CodedError, Equatable {
     case noFreePort
     /// A failure inside SQLite (locked past the busy timeout, disk full, ...).
     case database(String)
+    /// A payment of this hash is pending or done already.
+    case paymentExists(String, status: String)
 
     public var code: String {
         switch self {
@@ -24,6 +26,7 @@ public enum StoreError: CodedError, Equatable {
         case .corruptFile: "corrupt_file"
         case .noFreePort: "no_free_port"
         case .database: "database_error"
+        case .paymentExists: "already_paid"
         }
     }
 
@@ -38,6 +41,8 @@ public enum StoreError: CodedError, Equatable {
         case .corruptFile(let path, let why): "\(path) is corrupt: \(why)"
         case .noFreePort: "could not find a free TCP port on 127.0.0.1"
         case .database(let what): "database error: \(what)"
+        case .paymentExists(let hash, let status):
+            status == "succeeded" ? "the payment \(hash) was already made" : "the payment \(hash) is already in flight"
         }
     }
 }

@@ -10,12 +10,16 @@ import Darwin
 /// turns every failure into the JSON error of DESIGN.md section 7.
 @main
 enum ChanMain {
-    static func main() {
+    static func main() async {
         var arguments = Array(CommandLine.arguments.dropFirst())
         GlobalOptions.absorbLeading(&arguments)
         do {
             var command = try Chan.parseAsRoot(arguments)
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let error as CodedError {
             Output.error(code: error.code, message: error.message)
             exit(1)

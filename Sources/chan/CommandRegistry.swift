@@ -6,6 +6,7 @@ enum CommandRegistry {
         LedgerCommand.self,
         MineCommand.self,
         NodeCommand.self,
+        InfoCommand.self,
         AddressCommand.self,
         BalanceCommand.self,
         SendCommand.self,

@@ -5,20 +5,7 @@ import Foundation
 import Synchronization
 import Testing
 
-/// A fresh directory for one test; `home` is a path inside it that does not exist yet.
-struct TempDirectory: ~Copyable {
-    let path: String
-
-    init() throws {
-        var template = Array((NSTemporaryDirectory() + "/chan-store-test.XXXXXX").utf8CString)
-        guard let made = mkdtemp(&template) else { throw CocoaError(.fileWriteUnknown) }
-        path = String(cString: made)
-    }
-
-    var home: Home { Home(path: path + "/home") }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
+typealias TempDirectory = TemporaryDirectory
 
 func mode(_ path: String) -> Int {
     var info = stat()

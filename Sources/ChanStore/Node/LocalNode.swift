@@ -12,11 +12,15 @@ import Darwin
 public struct LocalNode: Sendable {
     public let home: Home
     public let config: NodeConfig
-    let keys: NodeKeys
-    let database: NodeDatabase
+    /// Every key of the node, derived from its seed (never printed).
+    public let keys: NodeKeys
+    public let store: NodeStore
 
     public var name: String { config.name }
     public var path: String { home.nodePath(config.name) }
+    public var rpcSocketPath: String { path + "/rpc.sock" }
+    public var pidPath: String { path + "/node.pid" }
+    public var logPath: String { path + "/node.log" }
 
     /// Creates node `name` with `seed` (fresh random bytes unless given): its key, a free
     /// port, its files. Built in a hidden directory and renamed into place, so a failure or a
@@ -39,7 +43,7 @@ public struct LocalNode: Sendable {
         do {
             try FileSystem.createFile(staging + "/seed", bytes: seed, mode: 0o600)
             try FileSystem.createFile(staging + "/config.json", bytes: try config.encoded(), mode: 0o600)
-            _ = try NodeDatabase.create(path: staging + "/node.sqlite")  // closed when released
+            _ = try NodeStore.create(path: staging + "/node.sqlite")  // closed when released
             do {
                 try FileSystem.renameItem(staging, to: final)
             } catch {
@@ -79,7 +83,7 @@ public struct LocalNode: Sendable {
         guard keys.nodeKey.publicKey.hex == config.nodeId else {
             throw StoreError.corruptFile(path: configPath, why: "the node id does not match the seed")
         }
-        return LocalNode(home: home, config: config, keys: keys, database: try NodeDatabase.open(path: path + "/node.sqlite"))
+        return LocalNode(home: home, config: config, keys: keys, store: try NodeStore.open(path: path + "/node.sqlite"))
     }
 
     private static func freePort(avoiding taken: Set<UInt16>) throws(StoreError) -> UInt16 {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChanAPI
 import ChanLedger
 
 struct SendCommand: ParsableCommand {
@@ -25,22 +26,12 @@ struct SendCommand: ParsableCommand {
     var feeRate: UInt64 = LedgerRules.defaultFeeRate.satPerByte
 
     func run() throws {
-        let node = try global.openNode()
-        let ledger = try global.openLedger()
-        let destination = try Address(address)
-        let amount = try Satoshi.parsePositive(amount)
-        let sent = try node.send(amount, to: destination, feeRate: FeeRate(satPerByte: feeRate), ledger: ledger)
-        struct Result: Encodable {
-            let txid: String
-            let address: String
-            let amountSat: Satoshi
-            let feeSat: Satoshi
-            let changeSat: Satoshi
-            @Nullable var changeAddress: String?
-            let status: String
+        let client = try global.runningClient()  // the node (and its home) first: their errors come first
+        let params = SendParams(address: try Address(address).string, amountSat: try Satoshi.parsePositive(amount), feeRate: feeRate)
+        if let client {
+            try Output.json(try client.call("send", params, as: SendResultJSON.self))
+        } else {
+            try Output.json(try global.localWallet().send(params))
         }
-        try Output.json(Result(
-            txid: sent.txid.hex, address: destination.string, amountSat: sent.amount, feeSat: sent.fee,
-            changeSat: sent.change, changeAddress: sent.changeAddress?.string, status: "mempool"))
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChanAPI
 
 struct AddressCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -10,8 +11,10 @@ struct AddressCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let address = try global.openNode().newAddress()
-        struct Result: Encodable { let address: String }
-        try Output.json(Result(address: address.string))
+        if let client = try global.runningClient() {
+            try Output.json(try client.call("address", NoParams(), as: AddressResult.self))
+        } else {
+            try Output.json(try global.localWallet().addressResult())
+        }
     }
 }

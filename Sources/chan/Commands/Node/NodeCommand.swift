@@ -3,13 +3,14 @@ import ArgumentParser
 struct NodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node",
-        abstract: "Create and list the local nodes of this home.",
+        abstract: "Create, start, stop and list the local nodes of this home.",
         discussion: """
             A node lives in $CHAN_HOME/nodes/NAME/ (mode 0700): seed (32 random bytes, mode 0600; \
             the node key and wallet keys derive from it), config.json (node id, alias, TCP port) \
-            and node.sqlite. Act as a node with `chan -n NAME COMMAND`.
+            and node.sqlite. `start` runs its daemon (rpc.sock, node.log, node.pid); act as the \
+            node with `chan -n NAME COMMAND`.
             """,
-        subcommands: [NodeCreateCommand.self, NodeListCommand.self]
+        subcommands: [NodeCreateCommand.self, NodeStartCommand.self, NodeStopCommand.self, NodeRunCommand.self, NodeListCommand.self]
     )
 }
 

@@ -9,17 +9,3 @@ extension GlobalOptions {
     /// The node named by `-n` / `CHAN_NODE`; `home_not_found` or `node_not_found` otherwise.
     func openNode() throws -> LocalNode { try LocalNode.open(home: resolvedHome, name: try requireNode()) }
 }
-
-/// An optional that encodes as JSON `null` when absent (synthesized `Encodable` leaves the key
-/// out), so every object has the same fields every time.
-@propertyWrapper
-struct Nullable<Value: Encodable>: Encodable {
-    var wrappedValue: Value?
-
-    init(wrappedValue: Value?) { self.wrappedValue = wrappedValue }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        if let wrappedValue { try container.encode(wrappedValue) } else { try container.encodeNil() }
-    }
-}

@@ -1,3 +1,4 @@
+import ChanAPI
 import ArgumentParser
 import ChanLedger
 

@@ -1,0 +1,86 @@
+import ChanAPI
+import ChanStore
+import Dispatch
+import Logging
+import NIOCore
+import NIOPosix
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A node's daemon from start to stop: it takes the node's lock (one daemon per node), opens
+/// the stores, serves the RPC socket and the peer port, follows the ledger, and on `stop`,
+/// SIGTERM or SIGINT closes everything in order. Its log goes to `node.log`, or to stderr when
+/// it runs in the foreground.
+public enum NodeDaemon {
+    public struct Options: Sendable {
+        /// Log to stderr (`chan node run`) instead of `node.log`.
+        public var logToStandardError: Bool
+        /// Started by `chan node start`: once ready, stop writing to the stderr it was given (the
+        /// starter reads it only until then).
+        public var detached: Bool
+        public var logLevel: Logger.Level
+
+        public init(logToStandardError: Bool, detached: Bool, logLevel: Logger.Level = .info) {
+            self.logToStandardError = logToStandardError
+            self.detached = detached
+            self.logLevel = logLevel
+        }
+    }
+
+    public static func run(home: Home, name: String, options: Options) async throws {
+        umask(0o077)
+        signal(SIGPIPE, SIG_IGN)
+        let local = try LocalNode.open(home: home, name: name)
+        let lock = try NodeLock.acquire(path: local.pidPath, node: name)
+        defer { withExtendedLifetime(lock) {} }
+        let ledger = try LedgerDatabase.open(home: home)
+        guard let sink = options.logToStandardError ? FileLogHandler.Sink.standardError : FileLogHandler.Sink.file(local.logPath) else {
+            throw APIError(code: "file_error", message: "cannot open \(local.logPath)")
+        }
+        let level = options.logLevel
+        let logger = Logger(label: "chan.\(name)") { label in FileLogHandler(label: label, sink: sink, level: level) }
+
+        let node = try Node(local: local, ledger: ledger, logger: logger)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let rpc = try await RPCServer.bind(path: local.rpcSocketPath, group: group)
+        let signals = installSignalHandlers(node: node)
+        logger.info("ready", metadata: ["node_id": "\(local.config.nodeId)", "rpc": "\(local.rpcSocketPath)"])
+        if options.detached { detachStandardStreams() }
+
+        await withDiscardingTaskGroup { tasks in
+            tasks.addTask {
+                do { try await rpc.serve(router: .node, node: node, logger: logger) } catch { logger.debug("rpc server ended: \(error)") }
+            }
+            await node.untilStopRequested()
+            rpc.close()
+            tasks.cancelAll()
+        }
+        signals.forEach { $0.cancel() }
+        unlink(local.rpcSocketPath)
+        try? await group.shutdownGracefully()
+        logger.info("stopped")
+    }
+
+    /// SIGTERM and SIGINT stop the daemon the way `chan node stop` does.
+    private static func installSignalHandlers(node: Node) -> [any DispatchSourceSignal] {
+        [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { Task { await node.requestStop() } }
+            source.resume()
+            return source
+        }
+    }
+
+    /// After a detached start the starter stops reading our stderr: point stdin, stdout and
+    /// stderr at /dev/null so a late write can neither block nor fail.
+    private static func detachStandardStreams() {
+        let null = open("/dev/null", O_RDWR)
+        guard null >= 0 else { return }
+        for descriptor in [STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO] { dup2(null, descriptor) }
+        if null > STDERR_FILENO { close(null) }
+    }
+}

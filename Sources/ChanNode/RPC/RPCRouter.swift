@@ -1,0 +1,90 @@
+import ChanAPI
+import ChanCrypto
+import FoundationEssentials
+
+/// The daemon's JSON-RPC method table: each method decodes its params, calls the node, and
+/// encodes the result. Nothing here decides anything; the node does.
+struct RPCRouter: Sendable {
+    typealias Handler = @Sendable (Node, [UInt8], RPCID?) async -> [UInt8]
+    /// Run once the answer is written (`stop` answers first, then stops).
+    typealias Afterwards = @Sendable (Node) async -> Void
+
+    private var handlers: [String: Handler] = [:]
+    private var afterwards: [String: Afterwards] = [:]
+    /// Methods that answer with a stream of lines (`events`), given the connection's writer.
+    private var streams: [String: @Sendable (Node, [UInt8], RPCID?, RPCLineWriter) async -> Void] = [:]
+
+    mutating func method<Params: Decodable & Sendable, Result: Codable & Sendable>(
+        _ name: String, _ params: Params.Type, _ body: @escaping @Sendable (Node, Params) async throws -> Result
+    ) {
+        handlers[name] = { node, line, id in
+            do {
+                let decoded = try RPCRouter.params(Params.self, from: line)
+                return try RPCJSON.line(RPCResult(id: id, result: try await body(node, decoded)))
+            } catch {
+                return RPCRouter.failure(id: id, error)
+            }
+        }
+    }
+
+    /// Makes `name` run `action` after its answer has been written.
+    mutating func after(_ name: String, _ action: @escaping Afterwards) { afterwards[name] = action }
+
+    mutating func stream<Params: Decodable & Sendable>(
+        _ name: String, _ params: Params.Type, _ body: @escaping @Sendable (Node, Params, RPCLineWriter) async throws -> Void
+    ) {
+        streams[name] = { node, line, id, writer in
+            do {
+                try await body(node, try RPCRouter.params(Params.self, from: line), writer)
+            } catch {
+                await writer.write(RPCRouter.failure(id: id, error))
+            }
+        }
+    }
+
+    /// Answers one request line (a stream method writes its own lines and returns nil).
+    func handle(_ line: [UInt8], node: Node, writer: RPCLineWriter) async -> (answer: [UInt8]?, afterwards: Afterwards?) {
+        let header: RPCRequestHeader
+        do {
+            header = try RPCJSON.decoder().decode(RPCRequestHeader.self, from: Data(line))
+        } catch {
+            return (RPCRouter.failure(id: nil, APIError.badRequest("not a JSON-RPC request: \(error)")), nil)
+        }
+        if let stream = streams[header.method] {
+            await stream(node, line, header.id, writer)
+            return (nil, nil)
+        }
+        guard let handler = handlers[header.method] else {
+            return (RPCRouter.failure(id: header.id, APIError.unknownMethod(header.method)), nil)
+        }
+        return (await handler(node, line, header.id), afterwards[header.method])
+    }
+
+    static func params<Params: Decodable>(_ type: Params.Type, from line: [UInt8]) throws(APIError) -> Params {
+        let decoder = RPCJSON.decoder()
+        do {
+            if let decoded = try? decoder.decode(RPCRequestParams<Params>.self, from: Data(line)) { return decoded.params }
+            // No params at all: the method must accept `{}`.
+            return try decoder.decode(Params.self, from: Data("{}".utf8))
+        } catch {
+            throw .badParams("the params do not fit: \(error)")
+        }
+    }
+
+    static func failure(id: RPCID?, _ error: any Error) -> [UInt8] {
+        let api: APIError = switch error {
+        case let coded as any CodedError: APIError(coded)
+        default: APIError(code: "internal_error", message: "\(error)")
+        }
+        return (try? RPCJSON.line(RPCFailure(id: id, error: api))) ?? Array("{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32603,\"message\":\"internal error\"}}\n".utf8)
+    }
+}
+
+/// Writes lines back on one RPC connection (the `events` stream writes many).
+struct RPCLineWriter: Sendable {
+    let send: @Sendable ([UInt8]) async -> Bool
+
+    /// False once the client has gone.
+    @discardableResult
+    func write(_ line: [UInt8]) async -> Bool { await send(line) }
+}

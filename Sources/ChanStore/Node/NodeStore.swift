@@ -1,0 +1,147 @@
+import ChanCore
+import ChanCrypto
+import ChanLedger
+import Foundation
+import GRDB
+
+/// `nodes/NAME/node.sqlite`: the node's own state, persistence only (the daemon decides what to
+/// write). Migrations are frozen once shipped: a change is a new migration.
+///
+/// - `wallet_keys`: the wallet's issued addresses (index and public key; the keys re-derive).
+/// - `meta`: named integers (`next_channel_index`).
+/// - `channels`: one versioned `ChannelRecord` per channel, rewritten at each persist; it stays
+///   as large as the channel's current state.
+/// - `revocation_log`, `state_changes`: what grows with a channel's age, append-only.
+/// - `peers`: where to reach the peers we share channels with.
+/// - `invoices`, `payments`: our invoices (with their preimages) and our outgoing payments.
+public final class NodeStore: Sendable {
+    let queue: DatabaseQueue
+
+    private init(queue: DatabaseQueue) { self.queue = queue }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-wallet") { db in
+            try db.execute(sql: """
+                CREATE TABLE wallet_keys (
+                    key_index INTEGER PRIMARY KEY NOT NULL CHECK (key_index >= 0),
+                    public_key BLOB NOT NULL UNIQUE
+                );
+                """)
+        }
+        migrator.registerMigration("v2-channels-payments") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value INTEGER NOT NULL
+                );
+                INSERT INTO meta (key, value) VALUES ('next_channel_index', 0);
+                CREATE TABLE channels (
+                    channel_index INTEGER PRIMARY KEY NOT NULL,
+                    channel_id BLOB NOT NULL,
+                    peer_id BLOB NOT NULL,
+                    phase TEXT NOT NULL,
+                    record BLOB NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE TABLE revocation_log (
+                    channel_index INTEGER NOT NULL,
+                    txid BLOB NOT NULL,
+                    commitment_number INTEGER NOT NULL,
+                    PRIMARY KEY (channel_index, txid)
+                ) WITHOUT ROWID;
+                CREATE TABLE state_changes (
+                    channel_index INTEGER NOT NULL,
+                    seq INTEGER NOT NULL,
+                    time INTEGER NOT NULL,
+                    old TEXT NOT NULL,
+                    new TEXT NOT NULL,
+                    cause TEXT NOT NULL,
+                    PRIMARY KEY (channel_index, seq)
+                ) WITHOUT ROWID;
+                CREATE TABLE peers (
+                    node_id BLOB PRIMARY KEY NOT NULL,
+                    host TEXT NOT NULL,
+                    port INTEGER NOT NULL
+                );
+                CREATE TABLE invoices (
+                    payment_hash BLOB PRIMARY KEY NOT NULL,
+                    preimage BLOB NOT NULL,
+                    payment_secret BLOB NOT NULL,
+                    bolt11 TEXT NOT NULL,
+                    amount_msat INTEGER,
+                    description TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    min_final_cltv_expiry INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    received_msat INTEGER,
+                    paid_at INTEGER
+                );
+                CREATE TABLE payments (
+                    payment_hash BLOB PRIMARY KEY NOT NULL,
+                    bolt11 TEXT,
+                    destination BLOB NOT NULL,
+                    amount_msat INTEGER NOT NULL,
+                    fee_msat INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    resolved_at INTEGER,
+                    preimage BLOB,
+                    failure_code TEXT,
+                    failure_message TEXT,
+                    channel_index INTEGER,
+                    htlc_id INTEGER,
+                    hop_secrets BLOB
+                );
+                """)
+        }
+        return migrator
+    }
+
+    /// Creates the file (mode 0600) and its schema.
+    static func create(path: String) throws -> NodeStore {
+        try DatabaseFile.createExclusive(path)
+        return try DatabaseFile.mapErrors { NodeStore(queue: try DatabaseFile.open(path, migrator: migrator)) }
+    }
+
+    static func open(path: String) throws -> NodeStore {
+        guard FileSystem.exists(path) else { throw StoreError.corruptFile(path: path, why: "missing") }
+        return try DatabaseFile.mapErrors { NodeStore(queue: try DatabaseFile.open(path, migrator: migrator)) }
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try DatabaseFile.mapErrors {
+            var result: T?
+            try queue.inTransaction(.immediate) { db in
+                result = try body(db)
+                return .commit
+            }
+            return result!
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try DatabaseFile.mapErrors { try queue.read(body) }
+    }
+}
+
+extension Database {
+    func integer(meta key: String) throws -> Int64 {
+        guard let value = try Int64.fetchOne(self, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) else {
+            throw StoreError.database("meta \(key) is missing")
+        }
+        return value
+    }
+
+    func setInteger(meta key: String, _ value: Int64) throws {
+        try execute(sql: "UPDATE meta SET value = ? WHERE key = ?", arguments: [value, key])
+    }
+}
+
+/// SQLite integers are signed 64-bit; ours are unsigned. Values above `Int64.max` are stored as
+/// their bit pattern (never met in practice: heights, indexes and msat amounts stay far below).
+extension UInt64 {
+    var stored: Int64 { Int64(bitPattern: self) }
+    init(stored value: Int64) { self = UInt64(bitPattern: value) }
+}
