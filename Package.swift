@@ -62,7 +62,7 @@ let package = Package(
         ),
         .testTarget(name: "ChanCryptoTests", dependencies: ["ChanCrypto"]),
         .testTarget(name: "ChanLedgerTests", dependencies: ["ChanLedger", "ChanCrypto"]),
-        .testTarget(name: "ChanCoreTests", dependencies: ["ChanCore", "ChanLedger", "ChanCrypto"]),
+        .testTarget(name: "ChanCoreTests", dependencies: ["ChanCore", "ChanSim", "ChanLedger", "ChanCrypto"]),
         .testTarget(name: "ChanSimTests", dependencies: ["ChanSim", "ChanCore", "ChanLedger", "ChanCrypto"]),
         .testTarget(name: "ChanStoreTests", dependencies: ["ChanStore", "ChanLedger", "ChanCore", "ChanCrypto"]),
         .testTarget(name: "ChanNodeTests", dependencies: ["ChanNode", "ChanAPI", "ChanStore", "ChanCore", "ChanLedger", "ChanCrypto"]),

@@ -5,7 +5,9 @@ import ChanLedger
 /// Two `Channel`s of one channel, alice (the opener) and bob, run in memory over a real
 /// `Ledger<InMemoryLedgerStore>`: the harness carries out their effects (messages through a
 /// `MessageLink`, broadcasts to the ledger, HTLC outcomes into a `PaymentBook`), reports blocks
-/// and confirmed spends back to them, and checks invariants as it goes.
+/// and confirmed spends back to them, and checks invariants as it goes. It is the one driver
+/// of channel effects: the simulator runs on it, and so do the channel tests, step by step
+/// (`ChannelPairHarness+Steps.swift`).
 ///
 /// Deterministic: it draws no random numbers itself (the driver passes a generator where a
 /// choice is random) and its clock only moves when it acts. A value: copying it forks the
@@ -34,7 +36,9 @@ public struct ChannelPairHarness {
     /// beside the channel record.
     public internal(set) var revocationLogs: [[TxID: UInt64]] = [[:], [:]]
     /// Each side's channel history (`state_changes`), as a node keeps it beside the record.
-    public internal(set) var histories: [[StateChange]] = [[], []]
+    public internal(set) var stateChanges: [[StateChange]] = [[], []]
+    /// What each side received, reported and broadcast, when asked for at the open.
+    public internal(set) var history = PairHistory(isKept: false)
     /// Signed copies of the cheater's own commitments, by commitment number (see `breach`).
     public internal(set) var archivedCommitments: [UInt64: Transaction] = [:]
     /// Sides the driver asked to force close (or to cheat): any other force close is a violation.
@@ -52,7 +56,7 @@ public struct ChannelPairHarness {
     /// The confirmed transaction that spent the funding output, once there is one.
     public internal(set) var fundingSpender: Transaction?
 
-    public func channel(_ side: PairSide) -> Channel { channels[side.rawValue] }
+    public func channel(_ side: PairSide) -> Channel { self[side] }
 
     /// The height of the ledger's tip.
     public var height: UInt32 { (try? ledger.tip().height) ?? 0 }
@@ -63,9 +67,18 @@ public struct ChannelPairHarness {
     /// is counted, not a violation. Adds go through `addHTLC` so the payment is tracked.
     @discardableResult
     public mutating func command(_ side: PairSide, _ command: ChannelCommand) -> Bool {
-        guard let effects = commandEffects(side, command) else { return false }
-        perform(effects, from: side)
-        return true
+        do {
+            try execute(side, command)
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    /// `command`, for a caller that must see why the channel refused: the refusal (counted
+    /// all the same) throws the channel's error.
+    public mutating func execute(_ side: PairSide, _ command: ChannelCommand) throws(ChannelError) {
+        perform(try commandEffects(side, command), from: side)
     }
 
     /// Starts a payment from `side` of `amount`, expiring `expiryDelta` blocks above the tip.
@@ -76,7 +89,7 @@ public struct ChannelPairHarness {
         let preimage = payments.freshPreimage()
         let command = ChannelCommand.addHTLC(amount: amount, paymentHash: preimage.hash,
                                              cltvExpiry: channel(side).currentHeight + expiryDelta, onion: ChannelPairHarness.onion)
-        guard let effects = commandEffects(side, command) else { return false }
+        guard let effects = try? commandEffects(side, command) else { return false }
         for case .send(.updateAddHTLC(let add)) in effects {
             violations.record(payments.started(add, by: side, preimage: preimage), context: "payments")
             statistics.htlcsAdded += 1
@@ -85,8 +98,9 @@ public struct ChannelPairHarness {
         return true
     }
 
-    /// Every HTLC carries the same blank onion: the pair has no route to decode.
-    static let onion = try! OnionRoutingPacket([UInt8](repeating: 0, count: OnionRoutingPacket.byteCount))
+    /// Every HTLC carries the same blank onion: the pair has no route to decode. (Stored:
+    /// `.zero` builds a new packet on each use.)
+    static let onion = OnionRoutingPacket.zero
 
     /// `receiver` fulfils its committed incoming HTLC `id` with the payment's preimage (off
     /// chain, or kept for an on-chain claim if its channel is force closing).
@@ -118,7 +132,7 @@ public struct ChannelPairHarness {
         return command(side, .forceClose)
     }
 
-    private mutating func commandEffects(_ side: PairSide, _ command: ChannelCommand) -> [ChannelEffect]? {
+    private mutating func commandEffects(_ side: PairSide, _ command: ChannelCommand) throws(ChannelError) -> [ChannelEffect] {
         clock.advance()
         do {
             let effects = try channels[side.rawValue].handle(.command(command), now: clock.now)
@@ -128,7 +142,7 @@ public struct ChannelPairHarness {
         } catch {
             trace.record("\(side) refused \(command.simulationName): \(error.message)")
             statistics.commandsRefused += 1
-            return nil
+            throw error
         }
     }
 
@@ -138,8 +152,18 @@ public struct ChannelPairHarness {
     @discardableResult
     public mutating func deliverNext(to side: PairSide) -> WireMessage? {
         guard let message = link.receive(at: side) else { return nil }
+        deliver(message, to: side)
+        return message
+    }
+
+    /// Delivers `message` to `side` as if it came over the link, and exactly as given (a
+    /// test's crafted or tampered message, see `intercept(to:)`); carries out the effects and
+    /// returns them.
+    @discardableResult
+    public mutating func deliver(_ message: WireMessage, to side: PairSide) -> [ChannelEffect] {
         statistics.messagesDelivered += 1
         trace.record("\(side) <- \(message.simulationDescription)")
+        history.record(received: message, by: side)
         let effects = event(side, .message(message))
         if case .commitmentSigned(let signed) = message, effects.contains(where: { if case .send(.revokeAndAck) = $0 { true } else { false } }) {
             statistics.commitmentsExchanged += 1
@@ -148,7 +172,7 @@ public struct ChannelPairHarness {
         }
         perform(effects, from: side)
         checkCommitCycleIfQuiescent()
-        return message
+        return effects
     }
 
     /// Delivers the next message of a randomly chosen direction that has one.
@@ -221,13 +245,15 @@ public struct ChannelPairHarness {
                 if let revoked { revocationLogs[side.rawValue][revoked.txid] = revoked.number }
                 persist(side)
             case .broadcast(let transaction):
+                history.record(broadcast: transaction, by: side)
                 broadcast(transaction)
             case .fundingNeeded:
                 violations.record("\(side) asked for a funding transaction after the open")
             case .htlc(let resolution):
+                history.record(resolution, at: side)
                 noteResolution(resolution, at: side)
             case .phaseChanged(let change):
-                histories[side.rawValue].append(change)
+                stateChanges[side.rawValue].append(change)
                 trace.record("\(side): \(change.old.rawValue) -> \(change.new.rawValue) (\(change.cause))")
                 notePhase(change, of: side)
             case .disconnect:

@@ -21,7 +21,7 @@ public struct PairConfiguration: Hashable, Sendable {
     public var cheater: PairSide?
 
     public init(keySeed: UInt64, capacity: Satoshi, pushAmount: MilliSatoshi, feeratePerKw: UInt32,
-                aliceConfig: ChannelConfig, bobConfig: ChannelConfig, minimumDepth: UInt32 = 3,
+                aliceConfig: ChannelConfig, bobConfig: ChannelConfig, minimumDepth: UInt32 = Channel.defaultMinimumDepth,
                 startTime: UInt64 = 1_700_000_000, cheater: PairSide? = nil) {
         self.keySeed = keySeed
         self.capacity = capacity
@@ -43,6 +43,16 @@ public struct PairConfiguration: Hashable, Sendable {
         config.maxAcceptedHTLCs = 30
         return PairConfiguration(keySeed: keySeed, capacity: capacity, pushAmount: MilliSatoshi(100_000_000),
                                  feeratePerKw: 2500, aliceConfig: config, bobConfig: config, cheater: cheater)
+    }
+
+    /// A channel as nodes open one by default, the channel tests' starting point: each side
+    /// asks `ChannelConfig.defaults` for the capacity unless given a config, no push.
+    public static func defaults(capacity: Satoshi = Satoshi(1_000_000), pushAmount: MilliSatoshi = .zero,
+                                feeratePerKw: UInt32 = 2500, aliceConfig: ChannelConfig? = nil, bobConfig: ChannelConfig? = nil,
+                                keySeed: UInt64 = 1, cheater: PairSide? = nil) -> PairConfiguration {
+        PairConfiguration(keySeed: keySeed, capacity: capacity, pushAmount: pushAmount, feeratePerKw: feeratePerKw,
+                          aliceConfig: aliceConfig ?? .defaults(capacity: capacity), bobConfig: bobConfig ?? .defaults(capacity: capacity),
+                          cheater: cheater)
     }
 
     /// Channel shapes drawn from `random`: small and large channels, pushes with msat

@@ -11,20 +11,6 @@ extension ChannelPairHarness {
         try ChannelPairHarness(configuration: .standard(keySeed: keySeed, cheater: cheater))
     }
 
-    /// Delivers messages, alternating directions, until the next one to deliver is one for
-    /// which `stop` holds (left in flight and returned) or none is left (nil).
-    @discardableResult
-    mutating func deliver(until stop: (PairSide, WireMessage) -> Bool) -> (PairSide, WireMessage)? {
-        var side = PairSide.alice
-        while !link.isEmpty {
-            if link.inFlight(to: side) == 0 { side = side.other }
-            if let next = link.peek(at: side), stop(side, next) { return (side, next) }
-            deliverNext(to: side)
-            side = side.other
-        }
-        return nil
-    }
-
     /// Receivers fulfil every committed incoming HTLC, then the pair settles, until no payment
     /// is pending (or nothing moves any more).
     mutating func fulfilEverything() {

@@ -97,4 +97,40 @@ import Testing
         #expect(original.channel(.alice).commitments?.local.number == 0)
         #expect(copy.channel(.alice).commitments?.local.number == 1)
     }
+
+    @Test func anOpeningStopsAtEachStageAndKeepsHistoryOnlyWhenAsked() throws {
+        let stages: [(ChannelPairHarness.OpeningStage, [ChannelPhase], String?)] = [
+            (.fundingCreatedSent, [.opening, .opening], "funding_created"),
+            (.fundingSignedSent, [.opening, .awaitingFunding], "funding_signed"),
+            (.awaitingFunding, [.awaitingFunding, .awaitingFunding], nil),
+            (.normal, [.normal, .normal], nil),
+        ]
+        for (stage, phases, inFlight) in stages {
+            let harness = try ChannelPairHarness(configuration: .defaults(), until: stage)
+            #expect(harness.channels.map(\.phase) == phases, "\(stage)")
+            #expect(harness.link.inFlightCount == (inFlight == nil ? 0 : 1), "\(stage)")
+            if let inFlight {
+                #expect(PairSide.allCases.compactMap { harness.link.peek(at: $0)?.name } == [inFlight])
+            }
+            #expect(harness.ledger.store.mempoolTransactions().count == (stage == .awaitingFunding ? 1 : 0), "\(stage)")
+        }
+
+        // Nothing kept by default: the simulator's harness stays cheap to copy.
+        var quiet = try ChannelPairHarness(configuration: .defaults(pushAmount: MilliSatoshi(100_000_000)))
+        var kept = try ChannelPairHarness(configuration: .defaults(pushAmount: MilliSatoshi(100_000_000)), keepsHistory: true)
+        quiet.mustAdd(from: .bob, sat: 10_000)
+        quiet.mustSettle()
+        kept.mustAdd(from: .bob, sat: 10_000)
+        kept.mustSettle()
+        #expect(PairSide.allCases.allSatisfy { side in
+            quiet.history[side].received.isEmpty && quiet.history[side].resolutions.isEmpty && quiet.history[side].broadcasts.isEmpty
+        })
+        #expect(kept.history[.bob].received.first?.name == "open_channel")
+        #expect(kept.history[.alice].received.first?.name == "accept_channel")
+        #expect(kept.history[.alice].broadcasts.map(\.txid) == [kept.wallets.fundingTxid])
+        #expect(kept.history[.alice].resolutions.count == 1)  // bob's HTLC, committed
+        // Every message delivered, and the two exchanged before the harness existed.
+        let received = kept.history[.alice].received.count + kept.history[.bob].received.count
+        #expect(received == kept.statistics.messagesDelivered + 2)
+    }
 }

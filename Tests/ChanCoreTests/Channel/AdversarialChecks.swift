@@ -61,20 +61,3 @@ func rewired(_ message: WireMessage, _ tamper: (inout [UInt8]) -> Void) throws -
 func signatureOverAnotherMessage(by key: PrivateKey) throws -> CompactSignature {
     try CompactSignature(try key.sign(digest: SHA256.hash(Array("not this transaction".utf8))).compact)
 }
-
-extension TwoPartyPump {
-    /// An `update_add_htlc` from `side` as the other side expects its next one, with changes.
-    func crafted(from side: Int, id: UInt64? = nil, msat: UInt64, expiry: UInt32? = nil) -> UpdateAddHTLC {
-        let receiver = channels[1 - side].commitments!
-        return UpdateAddHTLC(channelID: receiver.channelID, id: id ?? receiver.remoteNextHTLCID, amount: MilliSatoshi(msat),
-                             paymentHash: try! Hash32(SHA256.hash(Array("crafted".utf8))),
-                             cltvExpiry: expiry ?? channels[side].currentHeight + 40, onionRoutingPacket: TwoPartyPump.onion)
-    }
-
-    /// Removes and returns the next message waiting for `side`, checking its kind.
-    mutating func intercept(to side: Int, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> WireMessage {
-        let message = inbox[side].removeFirst()
-        #expect(message.name == name, sourceLocation: sourceLocation)
-        return message
-    }
-}

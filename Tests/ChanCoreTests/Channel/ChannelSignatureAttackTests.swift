@@ -1,161 +1,161 @@
 import ChanCore
 import ChanCrypto
 import ChanLedger
+import ChanSim
 import Testing
-
-private let alice = TwoPartyPump.alice, bob = TwoPartyPump.bob
 
 /// Bad signatures and revocations: the peer cannot be trusted with the channel any more, so
 /// the channel fails on chain with the last state both sides signed, and no money is lost.
 @Suite struct ChannelSignatureAttackTests {
     /// Alice has paid bob 300,000 sat; then offers four HTLCs (three with outputs of their own,
-    /// one trimmed) and signs: her `commitment_signed` waits in bob's inbox.
-    private func pendingCommitmentSigned() throws -> (TwoPartyPump, CommitmentSigned) {
-        var pump = try TwoPartyPump.open()
-        try pump.pay(alice, msat: 300_000_000, preimage: try TwoPartyPump.preimage("paid"))
+    /// one trimmed) and signs: her `commitment_signed` is taken off the link, undelivered.
+    private func pendingCommitmentSigned() throws -> (ChannelPairHarness, CommitmentSigned) {
+        var harness = try ChannelPairHarness.open()
+        try harness.pay(.alice, msat: 300_000_000, preimage: try Preimage(label: "paid"))
         for (index, msat) in [40_000_000, 30_000_000, 20_000_000, 1_000_000].enumerated() {
-            try pump.offer(alice, msat: UInt64(msat), preimage: try TwoPartyPump.preimage("htlc \(index)"))
+            try harness.offer(.alice, msat: UInt64(msat), preimage: try Preimage(label: "htlc \(index)"))
         }
-        try pump.command(alice, .sign)
-        for _ in 0..<4 { try pump.deliverNext(to: bob) }  // the four update_add_htlc
-        guard case .commitmentSigned(let signed) = try pump.intercept(to: bob, "commitment_signed") else { throw ChannelError.nothingToSign }
+        try harness.execute(.alice, .sign)
+        for _ in 0..<4 { harness.deliverNext(to: .bob) }  // the four update_add_htlc
+        guard case .commitmentSigned(let signed) = try harness.intercept(to: .bob, "commitment_signed") else { throw ChannelError.nothingToSign }
         #expect(signed.htlcSignatures.count == 3)
-        return (pump, signed)
+        return (harness, signed)
     }
 
     @Test func aBadCommitmentSignatureFailsTheChannelAndEveryoneGetsTheirMoneyBack() throws {
-        var (pump, signed) = try pendingCommitmentSigned()
-        let aliceFunding = try TwoPartyPump.keys("alice").funding
-        let number = pump.channels[bob].commitments!.local.number + 1
+        var (harness, signed) = try pendingCommitmentSigned()
+        let aliceFunding = harness[.alice].keys.funding
+        let number = harness[.bob].commitments!.local.number + 1
 
         var wrongMessage = signed
         wrongMessage.signature = try signatureOverAnotherMessage(by: aliceFunding)
-        var copy = pump.channels[bob]
-        Refusal.failure(&copy, .commitmentSigned(wrongMessage), .invalidSignature("commitment \(number)"), ledger: pump.ledger)
+        var copy = harness[.bob]
+        Refusal.failure(&copy, .commitmentSigned(wrongMessage), .invalidSignature("commitment \(number)"), ledger: harness.ledger)
 
         // A flipped bit in the signature on the wire: decoded, then refused.
         let flipped = try rewired(.commitmentSigned(signed)) { bytes in bytes[2 + 32 + 10] ^= 0x01 }
-        copy = pump.channels[bob]
-        Refusal.failure(&copy, flipped, .invalidSignature("commitment \(number)"), ledger: pump.ledger)
+        copy = harness[.bob]
+        Refusal.failure(&copy, flipped, .invalidSignature("commitment \(number)"), ledger: harness.ledger)
 
         // Not even a valid signature encoding (r = s = 0xff..ff is beyond the curve order).
         var garbage = signed
         garbage.signature = try CompactSignature([UInt8](repeating: 0xff, count: 64))
-        copy = pump.channels[bob]
-        Refusal.failure(&copy, .commitmentSigned(garbage), .invalidSignature("commitment \(number)"), ledger: pump.ledger)
+        copy = harness[.bob]
+        Refusal.failure(&copy, .commitmentSigned(garbage), .invalidSignature("commitment \(number)"), ledger: harness.ledger)
 
         // Play it to the end: bob's commitment confirms, both sides claim what is theirs.
-        try pump.perform(try pump.channels[bob].handle(.message(.commitmentSigned(wrongMessage)), now: pump.now), from: bob)
-        pump.inbox[alice].removeAll()  // alice never hears of it: she learns from the ledger
-        try pump.mineUntilClosed()
-        #expect(pump.channels.map(\.phase) == [.closed, .closed])
-        let audit = try pump.ledger.audit()
+        let aliceBefore = harness.walletBalance(.alice).value  // her funding change
+        harness.deliver(.commitmentSigned(wrongMessage), to: .bob)
+        _ = try harness.intercept(to: .alice, "error")  // alice never hears of it: she learns from the ledger
+        harness.mineUntilClosed(maxBlocks: 300)
+        #expect(harness.channels.map(\.phase) == [.closed, .closed])
+        let audit = try harness.ledger.audit()
         #expect(audit.ok, "\(audit.problems)")
         // Nothing is left on channel conditions: every output went to a wallet or to fees.
-        let leftover = pump.ledger.store.allUnspentOutputs().filter { if case .key = $0.output.condition { false } else { true } }
+        let leftover = harness.ledger.store.allUnspentOutputs().filter { if case .key = $0.output.condition { false } else { true } }
         #expect(leftover.isEmpty)
         // Bob's commitment holds none of the batch's HTLCs: he gets his 300,000 sat and alice her
         // 700,000 sat less the commitment fee (1810 sat, hers as opener), each less the fee of
         // the sweep to the wallet (about 1,300 sat at 2500 per kw).
-        #expect((297_000...300_000).contains(pump.walletBalance(bob)))
-        let aliceBefore: UInt64 = 10_000_000 - 1_000_000 - 1000
-        #expect((aliceBefore + 695_000...aliceBefore + 700_000 - 1810).contains(pump.walletBalance(alice)))
+        #expect((297_000...300_000).contains(harness.walletBalance(.bob).value))
+        #expect((aliceBefore + 695_000...aliceBefore + 700_000 - 1810).contains(harness.walletBalance(.alice).value))
     }
 
     @Test func eachBadHTLCSignatureFailsTheChannel() throws {
-        let (pump, signed) = try pendingCommitmentSigned()
-        let number = pump.channels[bob].commitments!.local.number + 1
+        let (harness, signed) = try pendingCommitmentSigned()
+        let number = harness[.bob].commitments!.local.number + 1
         // The HTLC of each signature, in the order of bob's next commitment's outputs.
-        var honest = pump.channels[bob]
+        var honest = harness[.bob]
         _ = try honest.handle(.message(.commitmentSigned(signed)), now: 7)
         let ids = honest.commitments!.local.transaction.htlcOutputs.map(\.htlc.id)
         #expect(ids.count == 3)
-        let htlcKey = try TwoPartyPump.keys("alice").htlcBasepointSecret
+        let htlcKey = harness[.alice].keys.htlcBasepointSecret
 
         for index in signed.htlcSignatures.indices {
             var tampered = signed
             tampered.htlcSignatures[index] = try signatureOverAnotherMessage(by: htlcKey)
-            var copy = pump.channels[bob]
-            Refusal.failure(&copy, .commitmentSigned(tampered), .invalidSignature("HTLC \(ids[index]) of commitment \(number)"), ledger: pump.ledger)
+            var copy = harness[.bob]
+            Refusal.failure(&copy, .commitmentSigned(tampered), .invalidSignature("HTLC \(ids[index]) of commitment \(number)"), ledger: harness.ledger)
 
             // The same through the wire: flip a bit inside signature `index`.
             let offset = 2 + 32 + 64 + 2 + 64 * index + 5
             let flipped = try rewired(.commitmentSigned(signed)) { bytes in bytes[offset] ^= 0x80 }
-            copy = pump.channels[bob]
-            Refusal.failure(&copy, flipped, .invalidSignature("HTLC \(ids[index]) of commitment \(number)"), ledger: pump.ledger)
+            copy = harness[.bob]
+            Refusal.failure(&copy, flipped, .invalidSignature("HTLC \(ids[index]) of commitment \(number)"), ledger: harness.ledger)
         }
 
         // Valid signatures in the wrong order.
         var swapped = signed
         swapped.htlcSignatures.swapAt(0, 1)
-        var copy = pump.channels[bob]
-        Refusal.failure(&copy, .commitmentSigned(swapped), .invalidSignature("HTLC \(ids[0]) of commitment \(number)"), ledger: pump.ledger)
+        var copy = harness[.bob]
+        Refusal.failure(&copy, .commitmentSigned(swapped), .invalidSignature("HTLC \(ids[0]) of commitment \(number)"), ledger: harness.ledger)
     }
 
     @Test func theWrongNumberOfHTLCSignaturesFailsTheChannel() throws {
-        let (pump, signed) = try pendingCommitmentSigned()
-        #expect(pump.channels[bob].commitments!.local.number == 2)
+        let (harness, signed) = try pendingCommitmentSigned()
+        #expect(harness[.bob].commitments!.local.number == 2)
         var fewer = signed
         fewer.htlcSignatures.removeLast()
-        var copy = pump.channels[bob]
-        Refusal.failure(&copy, .commitmentSigned(fewer), .invalidSignature("2 HTLC signatures for 3 HTLC outputs"), ledger: pump.ledger)
+        var copy = harness[.bob]
+        Refusal.failure(&copy, .commitmentSigned(fewer), .invalidSignature("2 HTLC signatures for 3 HTLC outputs"), ledger: harness.ledger)
 
         var more = signed
         more.htlcSignatures.append(signed.htlcSignatures[0])
-        copy = pump.channels[bob]
-        Refusal.failure(&copy, .commitmentSigned(more), .invalidSignature("4 HTLC signatures for 3 HTLC outputs"), ledger: pump.ledger)
+        copy = harness[.bob]
+        Refusal.failure(&copy, .commitmentSigned(more), .invalidSignature("4 HTLC signatures for 3 HTLC outputs"), ledger: harness.ledger)
 
         var none = signed
         none.htlcSignatures = []
-        copy = pump.channels[bob]
-        Refusal.failure(&copy, .commitmentSigned(none), .invalidSignature("0 HTLC signatures for 3 HTLC outputs"), ledger: pump.ledger)
+        copy = harness[.bob]
+        Refusal.failure(&copy, .commitmentSigned(none), .invalidSignature("0 HTLC signatures for 3 HTLC outputs"), ledger: harness.ledger)
     }
 
     @Test func aRevokeAndAckWithAWrongSecretOrAnInvalidPointFailsTheChannel() throws {
-        var pump = try TwoPartyPump.open()
-        try pump.pay(alice, msat: 300_000_000, preimage: try TwoPartyPump.preimage("paid"))
-        try pump.offer(alice, msat: 40_000_000, preimage: try TwoPartyPump.preimage("pending"))
-        try pump.command(alice, .sign)
-        try pump.deliverAll(until: alice, receives: "revoke_and_ack")
-        guard case .revokeAndAck(let revocation) = try pump.intercept(to: alice, "revoke_and_ack") else { return }
-        let bobKeys = try TwoPartyPump.keys("bob")
-        let revokedNumber = pump.channels[alice].commitments!.remote.number
+        var harness = try ChannelPairHarness.open()
+        try harness.pay(.alice, msat: 300_000_000, preimage: try Preimage(label: "paid"))
+        try harness.offer(.alice, msat: 40_000_000, preimage: try Preimage(label: "pending"))
+        try harness.execute(.alice, .sign)
+        let next = harness.deliver { side, message in side == .alice && message.name == "revoke_and_ack" }
+        try #require(next != nil, "no revoke_and_ack came for alice")
+        guard case .revokeAndAck(let revocation) = try harness.intercept(to: .alice, "revoke_and_ack") else { return }
+        let bobKeys = harness[.bob].keys
+        let revokedNumber = harness[.alice].commitments!.remote.number
 
         // Bob's secret of another commitment, and bytes that are no secret at all.
         for secret in [bobKeys.perCommitmentSecret(commitmentNumber: revokedNumber + 1), [UInt8](repeating: 0x42, count: 32)] {
             var wrong = revocation
             wrong.perCommitmentSecret = try Bytes32(secret)
-            var copy = pump.channels[alice]
+            var copy = harness[.alice]
             Refusal.failure(&copy, .revokeAndAck(wrong), .invalidRevocation("the secret does not match commitment \(revokedNumber)"),
-                            ledger: pump.ledger)
+                            ledger: harness.ledger)
         }
         // The right secret with a next point that is no point: x beyond the field, and a bad prefix.
         for point in [[0x02] + [UInt8](repeating: 0xff, count: 32), [0x05] + Array(revocation.nextPerCommitmentPoint.bytes.dropFirst())] {
             let tampered = try rewired(.revokeAndAck(revocation)) { bytes in
                 bytes.replaceSubrange((2 + 32 + 32)..<(2 + 32 + 32 + 33), with: point)
             }
-            var copy = pump.channels[alice]
-            Refusal.failure(&copy, tampered, .invalidRevocation("the next per-commitment point is not a valid key"), ledger: pump.ledger)
+            var copy = harness[.alice]
+            Refusal.failure(&copy, tampered, .invalidRevocation("the next per-commitment point is not a valid key"), ledger: harness.ledger)
         }
         // The honest one is still accepted.
-        var copy = pump.channels[alice]
+        var copy = harness[.alice]
         let effects = try copy.handle(.message(.revokeAndAck(revocation)), now: 7)
-        let revoked = RevokedCommitment(txid: pump.channels[alice].commitments!.remote.txid, number: revokedNumber)
+        let revoked = RevokedCommitment(txid: harness[.alice].commitments!.remote.txid, number: revokedNumber)
         #expect(effects.first == .persist(revoked: revoked))
         #expect(copy.snapshot.revokedStatesHeld == Int(revokedNumber) + 1)
     }
 
     @Test func aBadFundingCreatedSignatureIsRefusedBeforeBobSignsAnything() throws {
-        var pump = try TwoPartyPump.open(until: .fundingCreatedSent)
-        guard case .fundingCreated(let created) = try pump.intercept(to: bob, "funding_created") else { return }
+        var harness = try ChannelPairHarness.open(until: .fundingCreatedSent)
+        guard case .fundingCreated(let created) = try harness.intercept(to: .bob, "funding_created") else { return }
         var tampered = created
-        tampered.signature = try signatureOverAnotherMessage(by: try TwoPartyPump.keys("alice").funding)
+        tampered.signature = try signatureOverAnotherMessage(by: harness[.alice].keys.funding)
         for message in [WireMessage.fundingCreated(tampered), try rewired(.fundingCreated(created)) { $0[2 + 32 + 32 + 2 + 7] ^= 1 }] {
-            var copy = pump.channels[bob]
+            var copy = harness[.bob]
             let effects = try copy.handle(.message(message), now: 7)
             let error = ChannelError.invalidSignature("the first commitment")
             #expect(effects == [.send(.error(ErrorMessage(channelID: created.temporaryChannelID, data: Array(error.message.utf8)))), .disconnect])
-            #expect(copy == pump.channels[bob])
+            #expect(copy == harness[.bob])
             // The driver drops the connection: the channel is forgotten, nothing was signed.
             #expect(try copy.handle(.disconnected, now: 8) == [.phaseChanged(StateChange(time: 8, old: .opening, new: .closed, cause: "disconnected before the funding was signed"))])
             #expect(copy.commitments == nil)
@@ -163,68 +163,58 @@ private let alice = TwoPartyPump.alice, bob = TwoPartyPump.bob
     }
 
     @Test func aBadFundingSignedSignatureNeverBroadcastsTheFunding() throws {
-        var pump = try TwoPartyPump.open(until: .fundingSignedSent)
-        guard case .fundingSigned(let signed) = try pump.intercept(to: alice, "funding_signed") else { return }
+        var harness = try ChannelPairHarness.open(until: .fundingSignedSent)
+        guard case .fundingSigned(let signed) = try harness.intercept(to: .alice, "funding_signed") else { return }
         var tampered = signed
-        tampered.signature = try signatureOverAnotherMessage(by: try TwoPartyPump.keys("bob").funding)
+        tampered.signature = try signatureOverAnotherMessage(by: harness[.bob].keys.funding)
         for message in [WireMessage.fundingSigned(tampered), try rewired(.fundingSigned(signed)) { $0[2 + 32 + 40] ^= 4 }] {
-            var copy = pump.channels[alice]
+            var copy = harness[.alice]
             let effects = try copy.handle(.message(message), now: 7)
             let error = ChannelError.invalidSignature("the first commitment")
-            #expect(effects == [.send(.error(ErrorMessage(channelID: pump.channels[alice].channelID, data: Array(error.message.utf8)))), .disconnect])
+            #expect(effects == [.send(.error(ErrorMessage(channelID: harness[.alice].channelID, data: Array(error.message.utf8)))), .disconnect])
             #expect(!effects.contains { if case .broadcast = $0 { true } else { false } })
-            #expect(copy == pump.channels[alice])
+            #expect(copy == harness[.alice])
             #expect(try copy.handle(.disconnected, now: 8) == [.phaseChanged(StateChange(time: 8, old: .opening, new: .closed, cause: "disconnected before the funding was signed"))])
         }
         // The funding was never broadcast: alice's coins are still hers on the ledger.
-        #expect(pump.ledger.store.mempoolTransactions().isEmpty)
-        #expect(pump.walletBalance(alice) == 10_000_000)
+        #expect(harness.ledger.store.mempoolTransactions().isEmpty)
+        #expect(harness.walletBalance(.alice) == harness.aliceWalletBeforeOpen)
     }
 
-    /// Both sides shut down with nothing pending; alice's first `closing_signed` waits in bob's inbox.
-    private func pendingClosingSigned() throws -> (TwoPartyPump, ClosingSigned) {
-        var pump = try TwoPartyPump.open()
-        try pump.pay(alice, msat: 300_000_000, preimage: try TwoPartyPump.preimage("paid"))
-        try pump.command(alice, .close)
-        try pump.deliverNext(to: bob)    // shutdown: bob answers with his
-        try pump.deliverNext(to: alice)  // bob's shutdown: alice proposes a fee
-        guard case .closingSigned(let closing) = try pump.intercept(to: bob, "closing_signed") else { throw ChannelError.nothingToSign }
-        return (pump, closing)
+    /// Both sides shut down with nothing pending; alice's first `closing_signed` is taken off
+    /// the link, undelivered.
+    private func pendingClosingSigned() throws -> (ChannelPairHarness, ClosingSigned) {
+        var harness = try ChannelPairHarness.open()
+        try harness.pay(.alice, msat: 300_000_000, preimage: try Preimage(label: "paid"))
+        try harness.execute(.alice, .close)
+        harness.deliverNext(to: .bob)    // shutdown: bob answers with his
+        harness.deliverNext(to: .alice)  // bob's shutdown: alice proposes a fee
+        guard case .closingSigned(let closing) = try harness.intercept(to: .bob, "closing_signed") else { throw ChannelError.nothingToSign }
+        return (harness, closing)
     }
 
     @Test func aBadClosingSignatureFailsTheChannel() throws {
-        var (pump, closing) = try pendingClosingSigned()
+        var (harness, closing) = try pendingClosingSigned()
         var tampered = closing
-        tampered.signature = try signatureOverAnotherMessage(by: try TwoPartyPump.keys("alice").funding)
-        var copy = pump.channels[bob]
-        Refusal.failure(&copy, .closingSigned(tampered), .invalidSignature("closing_signed"), ledger: pump.ledger)
+        tampered.signature = try signatureOverAnotherMessage(by: harness[.alice].keys.funding)
+        var copy = harness[.bob]
+        Refusal.failure(&copy, .closingSigned(tampered), .invalidSignature("closing_signed"), ledger: harness.ledger)
         // A valid signature, but for another fee than the one announced.
         var otherFee = closing
         otherFee.fee = Satoshi(closing.fee.value + 1)
-        copy = pump.channels[bob]
-        Refusal.failure(&copy, .closingSigned(otherFee), .invalidSignature("closing_signed"), ledger: pump.ledger)
+        copy = harness[.bob]
+        Refusal.failure(&copy, .closingSigned(otherFee), .invalidSignature("closing_signed"), ledger: harness.ledger)
 
         // Bob's answer, tampered on its way back to alice: alice fails the channel too (bob's
         // closing transaction, in the mempool by now, and her commitment race for the funding output).
-        let ledgerBeforeClose = pump.ledger
-        try pump.perform(try pump.channels[bob].handle(.message(.closingSigned(closing)), now: 7), from: bob)
-        guard case .closingSigned(let answer) = try pump.intercept(to: alice, "closing_signed") else { return }
+        let ledgerBeforeClose = harness.ledger
+        harness.deliver(.closingSigned(closing), to: .bob)
+        guard case .closingSigned(let answer) = try harness.intercept(to: .alice, "closing_signed") else { return }
         let flipped = try rewired(.closingSigned(answer)) { $0[2 + 32 + 8 + 20] ^= 2 }
-        copy = pump.channels[alice]
+        copy = harness[.alice]
         Refusal.failure(&copy, flipped, .invalidSignature("closing_signed"), ledger: ledgerBeforeClose)
         // Untampered, it closes the channel.
-        try pump.perform(try pump.channels[alice].handle(.message(.closingSigned(answer)), now: 7), from: alice)
-        #expect(pump.channels.map(\.phase) == [.closing, .closing])
-    }
-}
-
-extension TwoPartyPump {
-    /// Delivers messages until the next one for `side` is `name` (left undelivered).
-    mutating func deliverAll(until side: Int, receives name: String) throws {
-        while let next = [0, 1].first(where: { !inbox[$0].isEmpty }) {
-            if next == side, inbox[side].first?.name == name { return }
-            try deliverNext(to: next)
-        }
-        Issue.record("no \(name) came for side \(side)")
+        harness.deliver(.closingSigned(answer), to: .alice)
+        #expect(harness.channels.map(\.phase) == [.closing, .closing])
     }
 }

@@ -1,10 +1,9 @@
 import ChanCore
 import ChanCrypto
 import ChanLedger
+import ChanSim
 import Foundation
 import Testing
-
-private let alice = TwoPartyPump.alice, bob = TwoPartyPump.bob
 
 /// docs/channel-snapshot.schema.json, beside the sources.
 private let schema: JSONSchemaSubset = {
@@ -38,12 +37,12 @@ private func checkedJSON(_ channel: Channel, sourceLocation: SourceLocation = #_
 func expectExactLimits(_ channel: Channel, sourceLocation: SourceLocation = #_sourceLocation) {
     let snapshot = channel.snapshot
     #expect(throws: Never.self, sourceLocation: sourceLocation) { try checkedJSON(channel, sourceLocation: sourceLocation) }
-    let hash = PaymentHash(preimage: try! TwoPartyPump.preimage("probe"))
+    let hash = PaymentHash(preimage: try! Preimage(label: "probe"))
     let expiry = channel.currentHeight + 40
     func add(_ msat: UInt64) throws(ChannelError) {
         var copy = channel
         _ = try copy.handle(.command(.addHTLC(amount: MilliSatoshi(msat), paymentHash: hash, cltvExpiry: expiry,
-                                              onion: TwoPartyPump.onion)), now: 0)
+                                              onion: .zero)), now: 0)
     }
     let minimumSend = max(channel.commitments?.parameters.remoteConfig.htlcMinimum.value ?? 1, 1)
     if snapshot.spendableMsat > 0 {
@@ -63,7 +62,7 @@ func expectExactLimits(_ channel: Channel, sourceLocation: SourceLocation = #_so
     func receive(_ msat: UInt64) -> [ChannelEffect] {
         var copy = channel
         let add = UpdateAddHTLC(channelID: commitments.channelID, id: commitments.remoteNextHTLCID, amount: MilliSatoshi(msat),
-                                paymentHash: try! Hash32(hash.bytes), cltvExpiry: expiry, onionRoutingPacket: TwoPartyPump.onion)
+                                paymentHash: try! Hash32(hash.bytes), cltvExpiry: expiry, onionRoutingPacket: .zero)
         return try! copy.handle(.message(.updateAddHTLC(add)), now: 0)
     }
     func refused(_ effects: [ChannelEffect]) -> Bool {
@@ -80,41 +79,40 @@ func expectExactLimits(_ channel: Channel, sourceLocation: SourceLocation = #_so
 @Suite struct ChannelSnapshotTests {
     @Test func everyStateEncodesToTheSchema() throws {
         // Opening: alice before any answer, then both sides once funding_created is on its way.
-        let (ledger, _) = try TwoPartyPump.fundedLedger()
-        let (fresh, _) = try TwoPartyPump.aliceOpens(OpeningOptions(), ledger: ledger)
+        let (fresh, _) = try PairOpening(configuration: .defaults()).aliceOpens()
         let freshJSON = try checkedJSON(fresh)
         #expect(freshJSON["state"] == .string("opening"))
         #expect(freshJSON["remote_config"] == .null)
         #expect(freshJSON["funding_outpoint"] == .null)
         #expect(fresh.snapshot.spendableBreakdown.limitedBy == "channel_invalid_state")
 
-        var pump = try TwoPartyPump.open(until: .fundingCreatedSent)
-        for channel in pump.channels {
+        var harness = try ChannelPairHarness.open(until: .fundingCreatedSent)
+        for channel in harness.channels {
             let json = try checkedJSON(channel)
             #expect(json["state"] == .string("opening"))
             #expect(json["capacity_sat"] == .number(1_000_000, integral: true))
         }
-        #expect(pump.channels[alice].snapshot.opener == .local && pump.channels[bob].snapshot.opener == .remote)
-        #expect(pump.channels[alice].snapshot.toLocalMsat == 1_000_000_000 && pump.channels[bob].snapshot.toRemoteMsat == 1_000_000_000)
+        #expect(harness[.alice].snapshot.opener == .local && harness[.bob].snapshot.opener == .remote)
+        #expect(harness[.alice].snapshot.toLocalMsat == 1_000_000_000 && harness[.bob].snapshot.toRemoteMsat == 1_000_000_000)
 
-        pump = try TwoPartyPump.open(until: .awaitingFunding)
-        for channel in pump.channels {
+        harness = try ChannelPairHarness.open(until: .awaitingFunding)
+        for channel in harness.channels {
             let json = try checkedJSON(channel)
             #expect(json["state"] == .string("awaiting_funding"))
-            #expect(json["funding_outpoint"] == .string("\(pump.fundingTransaction!.txid.hex):0"))
+            #expect(json["funding_outpoint"] == .string("\(harness.wallets.fundingTxid.hex):0"))
             #expect(json["short_channel_id"] == .null)
             #expect(channel.snapshot.spendableMsat == 0)
         }
 
         // Normal, with HTLCs both ways in several stages.
-        pump = try TwoPartyPump.open()
-        try pump.pay(alice, msat: 300_000_000, preimage: try TwoPartyPump.preimage("paid"))
-        try pump.offer(alice, msat: 50_000_000, preimage: try TwoPartyPump.preimage("a1"))
-        try pump.command(alice, .sign)
-        try pump.deliverAll()
-        try pump.offer(bob, msat: 20_000_000, preimage: try TwoPartyPump.preimage("b1"))
-        try pump.offer(alice, msat: 1_000_000, preimage: try TwoPartyPump.preimage("a2"))
-        for channel in pump.channels {
+        harness = try ChannelPairHarness.open()
+        try harness.pay(.alice, msat: 300_000_000, preimage: try Preimage(label: "paid"))
+        try harness.offer(.alice, msat: 50_000_000, preimage: try Preimage(label: "a1"))
+        try harness.execute(.alice, .sign)
+        harness.deliverAll()
+        try harness.offer(.bob, msat: 20_000_000, preimage: try Preimage(label: "b1"))
+        try harness.offer(.alice, msat: 1_000_000, preimage: try Preimage(label: "a2"))
+        for channel in harness.channels {
             let json = try checkedJSON(channel)
             #expect(json["state"] == .string("normal"))
             #expect(json["short_channel_id"]?.string?.hasSuffix("x1x0") == true)
@@ -122,73 +120,73 @@ func expectExactLimits(_ channel: Channel, sourceLocation: SourceLocation = #_so
             expectExactLimits(channel)
         }
         // Alice: her committed and her unsigned HTLC (bob's add is not delivered yet).
-        #expect(pump.channels[alice].snapshot.htlcs.map(\.state) == [.committed, .adding])
+        #expect(harness[.alice].snapshot.htlcs.map(\.state) == [.committed, .adding])
         // Bob: his own unsigned add first (offered), then alice's committed one.
-        #expect(pump.channels[bob].snapshot.htlcs.map(\.state) == [.adding, .committed])
-        #expect(pump.channels[bob].snapshot.htlcs.map(\.direction) == [.offered, .received])
-        #expect(pump.channels[alice].snapshot.revokedStatesHeld == 3)
+        #expect(harness[.bob].snapshot.htlcs.map(\.state) == [.adding, .committed])
+        #expect(harness[.bob].snapshot.htlcs.map(\.direction) == [.offered, .received])
+        #expect(harness[.alice].snapshot.revokedStatesHeld == 3)
 
         // Shutting down with an HTLC still pending.
-        try pump.command(alice, .sign)
-        try pump.command(bob, .sign)
-        try pump.deliverAll()
-        try pump.command(alice, .close)
-        try pump.deliverAll()
-        for channel in pump.channels {
+        try harness.execute(.alice, .sign)
+        try harness.execute(.bob, .sign)
+        harness.deliverAll()
+        try harness.execute(.alice, .close)
+        harness.deliverAll()
+        for channel in harness.channels {
             #expect(try checkedJSON(channel)["state"] == .string("shutting_down"))
             #expect(channel.snapshot.spendableMsat == 0)
             expectExactLimits(channel)
         }
 
         // Closing: settle the HTLCs; the close is agreed and broadcast.
-        try pump.command(bob, .fulfillHTLC(id: 1, preimage: try TwoPartyPump.preimage("a1")))
-        try pump.command(bob, .failHTLC(id: 2, reason: []))
-        try pump.command(alice, .fulfillHTLC(id: 0, preimage: try TwoPartyPump.preimage("b1")))
-        try pump.command(bob, .sign)
-        try pump.command(alice, .sign)
-        try pump.deliverAll()
-        for channel in pump.channels {
+        try harness.execute(.bob, .fulfillHTLC(id: 1, preimage: try Preimage(label: "a1")))
+        try harness.execute(.bob, .failHTLC(id: 2, reason: []))
+        try harness.execute(.alice, .fulfillHTLC(id: 0, preimage: try Preimage(label: "b1")))
+        try harness.execute(.bob, .sign)
+        try harness.execute(.alice, .sign)
+        harness.deliverAll()
+        for channel in harness.channels {
             let json = try checkedJSON(channel)
             #expect(json["state"] == .string("closing"))
             #expect(json["closing_txid"] == .string(channel.shutdown.closingTransaction!.txid.hex))
             #expect(json["htlcs"] == .array([]))
         }
-        try pump.mine()
-        for side in [alice, bob] {
-            let json = try checkedJSON(pump.channels[side])
+        harness.mine()
+        for side in PairSide.allCases {
+            let json = try checkedJSON(harness[side])
             #expect(json["state"] == .string("closed"))
             #expect(json["on_chain_resolution"] == .null)
             // The history the driver kept from the `phaseChanged` effects, as a node shows it.
-            let changes = ChannelSnapshot(pump.channels[side], stateChanges: pump.histories[side]).stateChanges.map(\.new)
+            let changes = ChannelSnapshot(harness[side], stateChanges: harness.stateChanges[side.rawValue]).stateChanges.map(\.new)
             #expect(changes == [.awaitingFunding, .normal, .shuttingDown, .closing, .closed])
         }
     }
 
     @Test func forceClosingAndClosedShowTheOnChainResolution() throws {
-        var pump = try TwoPartyPump.open()
-        try pump.pay(alice, msat: 300_000_000, preimage: try TwoPartyPump.preimage("paid"))
-        try pump.offer(alice, msat: 40_000_000, preimage: try TwoPartyPump.preimage("pending"))
-        try pump.command(alice, .sign)
-        try pump.deliverAll()
-        try pump.command(alice, .forceClose)
-        var json = try checkedJSON(pump.channels[alice])
+        var harness = try ChannelPairHarness.open()
+        try harness.pay(.alice, msat: 300_000_000, preimage: try Preimage(label: "paid"))
+        try harness.offer(.alice, msat: 40_000_000, preimage: try Preimage(label: "pending"))
+        try harness.execute(.alice, .sign)
+        harness.deliverAll()
+        try harness.execute(.alice, .forceClose)
+        var json = try checkedJSON(harness[.alice])
         #expect(json["state"] == .string("force_closing"))
         #expect(json["on_chain_resolution"] == .null)
-        let commitment = pump.channels[alice].commitments!.local.transaction.transaction.txid.hex
+        let commitment = harness[.alice].commitments!.local.transaction.transaction.txid.hex
         #expect(json["closing_txid"] == .string(commitment))
 
-        #expect(pump.channels[alice].snapshot.htlcs.map(\.state) == [.committed])
-        try pump.mine()
-        json = try checkedJSON(pump.channels[alice])
+        #expect(harness[.alice].snapshot.htlcs.map(\.state) == [.committed])
+        harness.mine()
+        json = try checkedJSON(harness[.alice])
         #expect(json["on_chain_resolution"]?["kind"] == .string("local_commitment"))
         #expect(json["on_chain_resolution"]?["commitment_txid"] == .string(commitment))
-        json = try checkedJSON(pump.channels[bob])
+        json = try checkedJSON(harness[.bob])
         #expect(json["state"] == .string("force_closing"))
         #expect(json["on_chain_resolution"]?["kind"] == .string("remote_commitment"))
-        #expect(pump.channels[bob].snapshot.onChainResolution!.pendingOutputs >= 1)
+        #expect(harness[.bob].snapshot.onChainResolution!.pendingOutputs >= 1)
 
-        try pump.mineUntilClosed()
-        for channel in pump.channels {
+        harness.mineUntilClosed(maxBlocks: 300)
+        for channel in harness.channels {
             json = try checkedJSON(channel)
             #expect(json["state"] == .string("closed"))
             #expect(json["on_chain_resolution"]?["pending_outputs"] == .number(0, integral: true))
@@ -197,61 +195,61 @@ func expectExactLimits(_ channel: Channel, sourceLocation: SourceLocation = #_so
     }
 
     @Test func htlcStatesFollowTheChangeLogsAndCommitments() throws {
-        var pump = try TwoPartyPump.open()
-        let preimage = try TwoPartyPump.preimage("follow")
-        func states() -> [ChannelSnapshot.HTLC.State] { pump.channels.compactMap { $0.snapshot.htlcs.first?.state } }
+        var harness = try ChannelPairHarness.open()
+        let preimage = try Preimage(label: "follow")
+        func states() -> [ChannelSnapshot.HTLC.State] { harness.channels.compactMap { $0.snapshot.htlcs.first?.state } }
 
-        try pump.offer(alice, msat: 70_000_000, preimage: preimage)
-        #expect(pump.channels[alice].snapshot.htlcs.map(\.direction) == [.offered])
+        try harness.offer(.alice, msat: 70_000_000, preimage: preimage)
+        #expect(harness[.alice].snapshot.htlcs.map(\.direction) == [.offered])
         #expect(states() == [.adding])
-        try pump.deliverAll()
-        #expect(pump.channels[bob].snapshot.htlcs.map(\.direction) == [.received])
+        harness.deliverAll()
+        #expect(harness[.bob].snapshot.htlcs.map(\.direction) == [.received])
         #expect(states() == [.adding, .adding])
-        try pump.command(alice, .sign)
-        try pump.deliverNext(to: bob)    // commitment_signed: bob revokes and signs back
+        try harness.execute(.alice, .sign)
+        harness.deliverNext(to: .bob)    // commitment_signed: bob revokes and signs back
         #expect(states() == [.adding, .adding])
-        try pump.deliverNext(to: alice)  // revoke_and_ack
+        harness.deliverNext(to: .alice)  // revoke_and_ack
         #expect(states() == [.adding, .adding])
-        try pump.deliverNext(to: alice)  // bob's commitment_signed: alice revokes, the add is irrevocable for her
+        harness.deliverNext(to: .alice)  // bob's commitment_signed: alice revokes, the add is irrevocable for her
         #expect(states() == [.committed, .adding])
-        try pump.deliverNext(to: bob)    // alice's revoke_and_ack
+        harness.deliverNext(to: .bob)    // alice's revoke_and_ack
         #expect(states() == [.committed, .committed])
-        let htlc = pump.channels[alice].snapshot.htlcs[0]
+        let htlc = harness[.alice].snapshot.htlcs[0]
         #expect(htlc.amountMsat == 70_000_000 && htlc.paymentHash == preimage.hash.hex && htlc.id == 0)
 
-        try pump.command(bob, .fulfillHTLC(id: 0, preimage: preimage))
+        try harness.execute(.bob, .fulfillHTLC(id: 0, preimage: preimage))
         #expect(states() == [.committed, .fulfilling])
-        try pump.deliverNext(to: alice)
+        harness.deliverNext(to: .alice)
         #expect(states() == [.fulfilling, .fulfilling])
-        try pump.command(bob, .sign)
-        try pump.deliverAll()
+        try harness.execute(.bob, .sign)
+        harness.deliverAll()
         #expect(states() == [])
-        #expect(pump.channels[bob].snapshot.toLocalMsat == 70_000_000)
+        #expect(harness[.bob].snapshot.toLocalMsat == 70_000_000)
 
-        try pump.offer(alice, msat: 5_000_000, preimage: preimage)
-        try pump.command(alice, .sign)
-        try pump.deliverAll()
-        try pump.command(bob, .failHTLC(id: 1, reason: [1, 2, 3]))
-        try pump.deliverAll()
+        try harness.offer(.alice, msat: 5_000_000, preimage: preimage)
+        try harness.execute(.alice, .sign)
+        harness.deliverAll()
+        try harness.execute(.bob, .failHTLC(id: 1, reason: [1, 2, 3]))
+        harness.deliverAll()
         #expect(states() == [.failing, .failing])
 
         // A fulfil lost to a disconnect waits to be replayed: still fulfilling.
-        try pump.command(bob, .sign)
-        try pump.deliverAll()
-        try pump.offer(alice, msat: 6_000_000, preimage: preimage)
-        try pump.command(alice, .sign)
-        try pump.deliverAll()
-        try pump.command(bob, .fulfillHTLC(id: 2, preimage: preimage))
-        _ = try pump.channels[bob].handle(.disconnected, now: 0)
-        #expect(pump.channels[bob].snapshot.htlcs.map(\.state) == [.fulfilling])
-        #expect(pump.channels[bob].snapshot.connected == false)
-        expectExactLimits(pump.channels[bob])
+        try harness.execute(.bob, .sign)
+        harness.deliverAll()
+        try harness.offer(.alice, msat: 6_000_000, preimage: preimage)
+        try harness.execute(.alice, .sign)
+        harness.deliverAll()
+        try harness.execute(.bob, .fulfillHTLC(id: 2, preimage: preimage))
+        _ = try harness[.bob].handle(.disconnected, now: 0)
+        #expect(harness[.bob].snapshot.htlcs.map(\.state) == [.fulfilling])
+        #expect(harness[.bob].snapshot.connected == false)
+        expectExactLimits(harness[.bob])
     }
 
     @Test func spendableIsExactWhereverItIsLimited() throws {
         // Limited by the balance: alice pays reserve and fee (she opened); bob has nothing.
-        var pump = try TwoPartyPump.open()
-        let aliceSnapshot = pump.channels[alice].snapshot
+        var harness = try ChannelPairHarness.open()
+        let aliceSnapshot = harness[.alice].snapshot
         #expect(aliceSnapshot.spendableBreakdown.limitedBy == "insufficient_balance")
         // 1,000,000 sat less the 10,000 sat reserve less the fee spike buffer: the fee at twice
         // the feerate with one more HTLC output than the new one (5000 * (724 + 2 * 172) / 1000).
@@ -260,15 +258,15 @@ func expectExactLimits(_ channel: Channel, sourceLocation: SourceLocation = #_so
         #expect([breakdown.balanceMsat, breakdown.reserveMsat, breakdown.commitFeeMsat, breakdown.pendingOutgoingMsat]
                 == [1_000_000_000, 10_000_000, 5_340_000, 0])
         #expect(aliceSnapshot.receivableMsat == 0)
-        #expect(pump.channels[bob].snapshot.spendableMsat == 0)
+        #expect(harness[.bob].snapshot.spendableMsat == 0)
         // Bob accepts whatever keeps alice above her reserve; her fee is hers to keep.
-        #expect(pump.channels[bob].snapshot.receivableMsat == 1_000_000_000 - 10_000_000)
-        pump.channels.forEach { expectExactLimits($0) }
+        #expect(harness[.bob].snapshot.receivableMsat == 1_000_000_000 - 10_000_000)
+        harness.channels.forEach { expectExactLimits($0) }
         // Spending exactly all of it works. Then an HTLC too small for an output of its own (even
         // at twice the feerate) needs a buffer of 5000 * (724 + 172) / 1000 = 4480 sat: 860 sat are left.
-        try pump.pay(alice, msat: aliceSnapshot.spendableMsat, preimage: try TwoPartyPump.preimage("all"))
-        #expect(pump.channels[alice].snapshot.spendableMsat == 860_000)
-        pump.channels.forEach { expectExactLimits($0); expectConserved($0) }
+        try harness.pay(.alice, msat: aliceSnapshot.spendableMsat, preimage: try Preimage(label: "all"))
+        #expect(harness[.alice].snapshot.spendableMsat == 860_000)
+        harness.channels.forEach { expectExactLimits($0); expectConserved($0) }
 
         // Right below a trimming threshold: one msat more gets its own output, raising the fee
         // beyond what alice can pay, so spendable stops at the largest trimmed amount.
@@ -276,46 +274,46 @@ func expectExactLimits(_ channel: Channel, sourceLocation: SourceLocation = #_so
         // the feerate, where an offered HTLC is trimmed below 354 + 3315 (HTLC-timeout fee at
         // 5000 per kw) sat: trimmed, the buffer is 4480 sat; untrimmed, 5340 sat, which leaves
         // only 3660 sat, below the threshold. So spendable stops right under it.
-        pump = try TwoPartyPump.open(OpeningOptions(capacity: Satoshi(100_000), push: MilliSatoshi(90_000_000)))
-        let boundary = pump.channels[alice].snapshot
+        harness = try ChannelPairHarness.open(.defaults(capacity: Satoshi(100_000), pushAmount: MilliSatoshi(90_000_000)))
+        let boundary = harness[.alice].snapshot
         #expect(boundary.spendableMsat == 3_668_999)
         #expect(boundary.spendableBreakdown.commitFeeMsat == 4_480_000)
-        pump.channels.forEach { expectExactLimits($0) }
+        harness.channels.forEach { expectExactLimits($0) }
 
         // The non-opener may add only what the opener can still pay the fee for: alice's 2000 sat
         // pay the 1810 sat fee without HTLC output, not the 2240 sat with one.
-        pump = try TwoPartyPump.open(OpeningOptions(capacity: Satoshi(100_000), push: MilliSatoshi(98_000_000)))
-        pump.channels.forEach { expectExactLimits($0) }
-        #expect(pump.channels[bob].snapshot.spendableMsat == 2_010_999)
-        #expect(pump.channels[alice].snapshot.spendableMsat == 0)
+        harness = try ChannelPairHarness.open(.defaults(capacity: Satoshi(100_000), pushAmount: MilliSatoshi(98_000_000)))
+        harness.channels.forEach { expectExactLimits($0) }
+        #expect(harness[.bob].snapshot.spendableMsat == 2_010_999)
+        #expect(harness[.alice].snapshot.spendableMsat == 0)
 
         // Limited by the peer's max in flight, then by its max accepted HTLCs.
         var tight = ChannelConfig.defaults(capacity: Satoshi(1_000_000))
         tight.maxHTLCValueInFlight = MilliSatoshi(100_000_000)
         tight.maxAcceptedHTLCs = 2
-        pump = try TwoPartyPump.open(OpeningOptions(bobConfig: tight))
-        #expect(pump.channels[alice].snapshot.spendableMsat == 100_000_000)
-        #expect(pump.channels[alice].snapshot.spendableBreakdown.limitedBy == "max_in_flight_exceeded")
-        try pump.offer(alice, msat: 30_000_000, preimage: try TwoPartyPump.preimage("one"))
-        #expect(pump.channels[alice].snapshot.spendableMsat == 70_000_000)
-        #expect(pump.channels[alice].snapshot.spendableBreakdown.pendingOutgoingMsat == 30_000_000)
-        pump.channels.forEach { expectExactLimits($0) }
-        try pump.offer(alice, msat: 1_000, preimage: try TwoPartyPump.preimage("two"))
-        #expect(pump.channels[alice].snapshot.spendableMsat == 0)
-        #expect(pump.channels[alice].snapshot.spendableBreakdown.limitedBy == "too_many_htlcs")
-        try pump.command(alice, .sign)
-        try pump.deliverAll()
-        pump.channels.forEach { expectExactLimits($0) }
-        #expect(pump.channels[bob].snapshot.receivableBreakdown.limitedBy == "too_many_htlcs")
+        harness = try ChannelPairHarness.open(.defaults(bobConfig: tight))
+        #expect(harness[.alice].snapshot.spendableMsat == 100_000_000)
+        #expect(harness[.alice].snapshot.spendableBreakdown.limitedBy == "max_in_flight_exceeded")
+        try harness.offer(.alice, msat: 30_000_000, preimage: try Preimage(label: "one"))
+        #expect(harness[.alice].snapshot.spendableMsat == 70_000_000)
+        #expect(harness[.alice].snapshot.spendableBreakdown.pendingOutgoingMsat == 30_000_000)
+        harness.channels.forEach { expectExactLimits($0) }
+        try harness.offer(.alice, msat: 1_000, preimage: try Preimage(label: "two"))
+        #expect(harness[.alice].snapshot.spendableMsat == 0)
+        #expect(harness[.alice].snapshot.spendableBreakdown.limitedBy == "too_many_htlcs")
+        try harness.execute(.alice, .sign)
+        harness.deliverAll()
+        harness.channels.forEach { expectExactLimits($0) }
+        #expect(harness[.bob].snapshot.receivableBreakdown.limitedBy == "too_many_htlcs")
 
         // Limited by the HTLC minimum bob asks: with 500 msat of headroom, nothing can be sent.
         var minimum = ChannelConfig.defaults(capacity: Satoshi(1_000_000))
         minimum.htlcMinimum = MilliSatoshi(1_000)
         minimum.maxHTLCValueInFlight = MilliSatoshi(500)
-        pump = try TwoPartyPump.open(OpeningOptions(bobConfig: minimum))
-        #expect(pump.channels[alice].snapshot.spendableMsat == 0)
-        #expect(pump.channels[alice].snapshot.spendableBreakdown.limitedBy == "max_in_flight_exceeded")
-        pump.channels.forEach { expectExactLimits($0) }
+        harness = try ChannelPairHarness.open(.defaults(bobConfig: minimum))
+        #expect(harness[.alice].snapshot.spendableMsat == 0)
+        #expect(harness[.alice].snapshot.spendableBreakdown.limitedBy == "max_in_flight_exceeded")
+        harness.channels.forEach { expectExactLimits($0) }
     }
 
     @Test func spendableIsExactAcrossBalancesFeeratesAndPendingUpdates() throws {
@@ -327,50 +325,50 @@ func expectExactLimits(_ channel: Channel, sourceLocation: SourceLocation = #_so
                 let capacity = Satoshi(100_000)
                 let push = MilliSatoshi((capacity.value - aliceSat) * 1000)
                 // Some balances cannot pay the first commitment's fee at this feerate: no channel.
-                guard var pump = try? TwoPartyPump.open(OpeningOptions(capacity: capacity, push: push, feeratePerKw: feerate)) else { continue }
+                guard var harness = try? ChannelPairHarness.open(.defaults(capacity: capacity, pushAmount: push, feeratePerKw: feerate)) else { continue }
                 opened += 1
-                pump.channels.forEach { expectExactLimits($0) }
-                for (side, label) in [(alice, "x"), (bob, "y")] where pump.channels[side].snapshot.spendableMsat > 1_000 {
-                    let amount = pump.channels[side].snapshot.spendableMsat / 3
-                    try pump.offer(side, msat: amount, preimage: try TwoPartyPump.preimage(label))
-                    pump.channels.forEach { expectExactLimits($0) }
+                harness.channels.forEach { expectExactLimits($0) }
+                for (side, label) in [(PairSide.alice, "x"), (.bob, "y")] where harness[side].snapshot.spendableMsat > 1_000 {
+                    let amount = harness[side].snapshot.spendableMsat / 3
+                    try harness.offer(side, msat: amount, preimage: try Preimage(label: label))
+                    harness.channels.forEach { expectExactLimits($0) }
                 }
-                try pump.deliverAll()
-                if (try? pump.command(alice, .updateFee(feeratePerKw: feerate * 2))) != nil {
-                    pump.channels.forEach { expectExactLimits($0) }
+                harness.deliverAll()
+                if (try? harness.execute(.alice, .updateFee(feeratePerKw: feerate * 2))) != nil {
+                    harness.channels.forEach { expectExactLimits($0) }
                 }
-                if (try? pump.command(alice, .sign)) != nil {
-                    try pump.deliverNext(to: bob)
-                    pump.channels.forEach { expectExactLimits($0); expectConserved($0) }
+                if (try? harness.execute(.alice, .sign)) != nil {
+                    harness.deliverNext(to: .bob)
+                    harness.channels.forEach { expectExactLimits($0); expectConserved($0) }
                 }
-                try pump.deliverAll()
-                pump.channels.forEach { expectExactLimits($0); expectConserved($0) }
+                harness.deliverAll()
+                harness.channels.forEach { expectExactLimits($0); expectConserved($0) }
             }
         }
         #expect(opened >= 15)
     }
 
     @Test func snapshotsHoldNoSecret() throws {
-        var pump = try TwoPartyPump.open()
-        let preimages = try (0..<3).map { try TwoPartyPump.preimage("secret \($0)") }
-        try pump.pay(alice, msat: 100_000_000, preimage: preimages[0])
-        try pump.offer(alice, msat: 10_000_000, preimage: preimages[1])
-        try pump.offer(bob, msat: 10_000_000, preimage: preimages[2])
-        try pump.command(alice, .sign)
-        try pump.command(bob, .sign)
-        try pump.deliverAll()
-        try pump.command(bob, .fulfillHTLC(id: 1, preimage: preimages[1]))
+        var harness = try ChannelPairHarness.open()
+        let preimages = try (0..<3).map { try Preimage(label: "secret \($0)") }
+        try harness.pay(.alice, msat: 100_000_000, preimage: preimages[0])
+        try harness.offer(.alice, msat: 10_000_000, preimage: preimages[1])
+        try harness.offer(.bob, msat: 10_000_000, preimage: preimages[2])
+        try harness.execute(.alice, .sign)
+        try harness.execute(.bob, .sign)
+        harness.deliverAll()
+        try harness.execute(.bob, .fulfillHTLC(id: 1, preimage: preimages[1]))
 
         var secrets: [String] = preimages.map { Hex.encode($0.bytes) }
-        for label in ["alice", "bob"] {
-            let keys = try TwoPartyPump.keys(label)
+        for channel in harness.channels {
+            let keys = channel.keys
             secrets += [keys.funding, keys.revocationBasepointSecret, keys.paymentBasepointSecret,
                         keys.delayedPaymentBasepointSecret, keys.htlcBasepointSecret].map { Hex.encode($0.secretBytes) }
             secrets.append(Hex.encode(keys.shachainSeed))
             secrets += (0..<8).map { Hex.encode(keys.perCommitmentSecret(commitmentNumber: $0)) }
         }
         let encoder = JSONEncoder()
-        for channel in pump.channels {
+        for channel in harness.channels {
             let text = String(decoding: try encoder.encode(channel.snapshot), as: UTF8.self).lowercased()
             for secret in secrets {
                 #expect(!text.contains(secret.lowercased()), "a secret leaked into the snapshot")
@@ -381,8 +379,8 @@ func expectExactLimits(_ channel: Channel, sourceLocation: SourceLocation = #_so
 
 @Suite struct JSONSchemaSubsetTests {
     @Test func theCheckerCatchesWhatTheSchemaForbids() throws {
-        let pump = try TwoPartyPump.open()
-        let data = try JSONEncoder().encode(pump.channels[alice].snapshot)
+        let harness = try ChannelPairHarness.open()
+        let data = try JSONEncoder().encode(harness[.alice].snapshot)
         guard case .object(var members) = try SchemaJSON.parse(data) else { Issue.record("not an object"); return }
         #expect(schema.violations(of: .object(members)).isEmpty)
         members["state"] = .string("dancing")
