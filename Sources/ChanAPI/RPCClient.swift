@@ -55,6 +55,19 @@ public final class RPCClient {
         return try RPCClient.decodeResult(line, as: type)
     }
 
+    /// Calls `method` and returns the answer's line as the daemon wrote it (the CLI prints the
+    /// `result` as is); a daemon error comes back as the `APIError` it sent.
+    public func callRaw<Params: Encodable & Sendable>(_ method: String, _ params: Params) throws(APIError) -> [UInt8] {
+        let id = RPCID.number(nextID)
+        nextID += 1
+        try send(RPCRequest(id: id, method: method, params: params))
+        let line = try readLine()
+        if let header = try? RPCJSON.decoder().decode(RPCResponseHeader.self, from: Data(line)), let error = header.error {
+            throw APIError(code: error.data?.code ?? "rpc_error", message: error.message, rpcCode: error.code)
+        }
+        return line
+    }
+
     /// Sends a request whose answer is a stream (`events`): `body` gets each line's JSON until
     /// it returns false or the daemon closes the connection.
     public func stream<Params: Encodable & Sendable>(_ method: String, _ params: Params, _ body: ([UInt8]) -> Bool) throws(APIError) {

@@ -4,6 +4,7 @@ import ChanCrypto
 import ChanLedger
 import ChanStore
 import Logging
+import NIOCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -12,25 +13,63 @@ import Darwin
 
 /// A running node: the one serial place where its channels' state machines are driven. Every
 /// event (a peer's message, a command from the RPC, a block) enters here, goes to the channel
-/// it concerns, and the channel's effects are performed in order by its `ChannelDriver`. The
-/// node holds no protocol rule: it routes events and performs effects.
+/// it concerns, and the channel's effects are performed in order (`perform`, ChannelDriver.swift).
+/// The node holds no protocol rule: channels, sessions, onions and invoices decide (ChanCore);
+/// the node routes events to them and performs what they return. Everything the node does to
+/// a channel is synchronous inside the actor, so a channel's events never interleave.
 public actor Node {
     let local: LocalNode
     let ledger: LedgerDatabase
     let wallet: NodeWallet
     let logger: Logger
+    let group: any EventLoopGroup
     let chainHash: Hash32
     /// Where the peer listener listens, once bound.
     var listeningPort: UInt16
     /// The ledger height the node has processed.
-    var blockHeight: UInt32 = 0
+    var blockHeight: UInt32
+
+    // Peers
+    var registry = PeerRegistry()
+    /// Peers we are dialing, and who waits for each connection.
+    var pendingConnects: Set<PublicKey> = []
+    var connectWaiters: [PublicKey: [CheckedContinuation<Void, any Error>]] = [:]
+    /// Reconnection attempts by peer: how many failed in a row, and when to try next.
+    var reconnectBackoff: [PublicKey: (failures: Int, next: Double)] = [:]
+
+    // Channels
+    var channels: [UInt64: ChanCore.Channel] = [:]
+    /// Every id a channel answers to (temporary while opening, then its funding-derived id).
+    var channelIndexByID: [ChannelID: UInt64] = [:]
+    /// The RPC `open` waiting for each channel's funding to be signed and broadcast.
+    var openWaiters: [UInt64: CheckedContinuation<OpenResult, any Error>] = [:]
+    /// The funding fee rate each opening asked for, and the wallet coins its funding spends.
+    var fundingFeeRates: [UInt64: FeeRate] = [:]
+    var reservedCoins: [UInt64: Set<OutPoint>] = [:]
+    /// Channels with updates to sign soon (batched: many HTLCs per `commitment_signed`).
+    var signScheduled: Set<UInt64> = []
+    /// The local commitment number last archived, by channel.
+    var archivedNumbers: [UInt64: UInt64] = [:]
+    /// The funding height and position of each channel's funding transaction, once confirmed.
+    var fundingPositions: [UInt64: (height: UInt32, index: UInt32)] = [:]
+
+    // Payments
+    /// Our payments in flight: the attempt, and the `pay` calls waiting for its outcome.
+    var attempts: [PaymentHash: PaymentAttempt] = [:]
+    var paymentWaiters: [PaymentHash: [CheckedContinuation<PaymentJSON, any Error>]] = [:]
+
+    // Events
+    var events = EventBus()
+    var waiters: [UInt64: Waiter] = [:]
+    var nextWaiterID: UInt64 = 0
 
     private var stopRequested = false
     private var stopWaiters: [CheckedContinuation<Void, Never>] = []
 
-    init(local: LocalNode, ledger: LedgerDatabase, logger: Logger) throws {
+    init(local: LocalNode, ledger: LedgerDatabase, group: any EventLoopGroup, logger: Logger) throws {
         self.local = local
         self.ledger = ledger
+        self.group = group
         self.logger = logger
         wallet = NodeWallet(node: local, ledger: ledger)
         chainHash = try Hash32(try ledger.read { $0.chainHash }.bytes)
@@ -41,13 +80,28 @@ public actor Node {
     var nodeID: PublicKey { local.keys.nodeKey.publicKey }
     var uri: String { "\(nodeID.hex)@127.0.0.1:\(listeningPort)" }
 
+    /// Seconds since 1970: the clock the channels are given.
+    var now: UInt64 { UInt64(time(nil)) }
+
     // MARK: Info and shutdown
 
     func info() -> NodeInfo {
-        NodeInfo(
+        var counts = (pending: 0, active: 0, inactive: 0, closing: 0, closed: 0)
+        for channel in channels.values {
+            switch channel.phase {
+            case .opening, .awaitingFunding: counts.pending += 1
+            case .normal: if channel.isConnected && isReady(channel.peerID) { counts.active += 1 } else { counts.inactive += 1 }
+            case .shuttingDown: counts.inactive += 1
+            case .closing, .forceClosing: counts.closing += 1
+            case .closed: counts.closed += 1
+            }
+        }
+        return NodeInfo(
             name: local.name, alias: local.config.alias, nodeId: nodeID.hex, uri: uri, pid: getpid(),
-            version: ChanVersion.current, chainHash: chainHash.hex, blockHeight: blockHeight, peers: 0,
-            channels: NodeInfo.ChannelCounts(pending: 0, active: 0, inactive: 0, closing: 0, closed: 0))
+            version: ChanVersion.current, chainHash: chainHash.hex, blockHeight: blockHeight,
+            peers: registry.peers.values.count(where: \.isReady),
+            channels: NodeInfo.ChannelCounts(pending: counts.pending, active: counts.active, inactive: counts.inactive,
+                                             closing: counts.closing, closed: counts.closed))
     }
 
     /// Asks the daemon to stop (RPC `stop`, SIGTERM, SIGINT); `untilStopRequested` returns.
@@ -62,5 +116,16 @@ public actor Node {
     func untilStopRequested() async {
         guard !stopRequested else { return }
         await withCheckedContinuation { stopWaiters.append($0) }
+    }
+
+    /// Closes every connection and stream on the way out.
+    func shutdown() {
+        for peer in registry.peers.values {
+            peer.link.outbound.finish()
+            peer.link.close()
+        }
+        events.finishAll()
+        for (_, waiter) in waiters { waiter.continuation.resume(throwing: APIError(code: "node_stopping", message: "the node is stopping")) }
+        waiters = [:]
     }
 }

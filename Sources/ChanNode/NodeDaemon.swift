@@ -43,19 +43,34 @@ public enum NodeDaemon {
         let level = options.logLevel
         let logger = Logger(label: "chan.\(name)") { label in FileLogHandler(label: label, sink: sink, level: level) }
 
-        let node = try Node(local: local, ledger: ledger, logger: logger)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let node = try Node(local: local, ledger: ledger, group: group, logger: logger)
+        try await node.loadChannels()
+        let listener: PeerListener
+        do {
+            listener = try await PeerListener.bind(port: Int(local.config.port), group: group)
+        } catch {
+            throw APIError(code: "port_in_use", message: "cannot listen on 127.0.0.1:\(local.config.port): \(error)")
+        }
         let rpc = try await RPCServer.bind(path: local.rpcSocketPath, group: group)
         let signals = installSignalHandlers(node: node)
-        logger.info("ready", metadata: ["node_id": "\(local.config.nodeId)", "rpc": "\(local.rpcSocketPath)"])
+        let watcher = LedgerWatcher(ledger: ledger, logger: logger)
+        logger.info("ready", metadata: ["node_id": "\(local.config.nodeId)", "rpc": "\(local.rpcSocketPath)", "port": "\(local.config.port)"])
         if options.detached { detachStandardStreams() }
 
         await withDiscardingTaskGroup { tasks in
             tasks.addTask {
                 do { try await rpc.serve(router: .node, node: node, logger: logger) } catch { logger.debug("rpc server ended: \(error)") }
             }
+            tasks.addTask {
+                do { try await listener.serve(node: node, logger: logger) } catch { logger.debug("peer listener ended: \(error)") }
+            }
+            tasks.addTask { await watcher.run(node: node) }
+            tasks.addTask { await node.reconnectLoop() }
             await node.untilStopRequested()
             rpc.close()
+            listener.close()
+            await node.shutdown()
             tasks.cancelAll()
         }
         signals.forEach { $0.cancel() }

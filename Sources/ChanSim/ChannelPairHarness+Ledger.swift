@@ -47,9 +47,11 @@ extension ChannelPairHarness {
                 }
                 perform(event(side, .ledger(confirmed)), from: side)
             }
-            if channel(side).phase == .awaitingFunding, let fundingHeight, let fundingShortChannelID {
+            if channel(side).phase == .awaitingFunding, let fundingHeight, let fundingShortChannelID,
+               let funding = try? ledger.store.transaction(wallets.fundingTxid)?.transaction {
                 let depth = height - fundingHeight + 1
-                perform(event(side, .ledger(.fundingConfirmed(depth: depth, shortChannelID: fundingShortChannelID))), from: side)
+                let confirmed = LedgerEvent.fundingConfirmed(depth: depth, shortChannelID: fundingShortChannelID, output: funding.outputs[0])
+                perform(event(side, .ledger(confirmed)), from: side)
             }
             perform(event(side, .ledger(.blockConnected(height: height))), from: side)
         }

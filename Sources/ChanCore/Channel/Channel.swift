@@ -39,6 +39,16 @@ public struct Channel: Sendable, Equatable, Codable {
     /// The id of the channel: temporary until the funding outpoint is known.
     public var channelID: ChannelID { commitments?.channelID ?? temporaryChannelID }
 
+    /// Every id the peer's messages for this channel may carry: the temporary one, and the
+    /// funding-derived one as soon as the funding outpoint is known (the opener's
+    /// `funding_signed` already carries it, before the commitments exist on our side).
+    public var messageChannelIDs: [ChannelID] {
+        guard let outPoint = commitments?.parameters.fundingOutPoint ?? opening.fundingOutPoint, outPoint.index <= UInt32(UInt16.max) else {
+            return [temporaryChannelID]
+        }
+        return [temporaryChannelID, ChannelID(fundingTxid: try! Hash32(outPoint.txid.bytes), outputIndex: UInt16(outPoint.index))]
+    }
+
     // MARK: Events
 
     /// Applies an event. A command that cannot be carried out throws and leaves the channel

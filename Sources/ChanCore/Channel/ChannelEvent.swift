@@ -35,7 +35,10 @@ public enum ChannelCommand: Hashable, Sendable {
 /// output, every new block, and every confirmed transaction that spends an outpoint in
 /// `Channel.watchedOutPoints`.
 public enum LedgerEvent: Hashable, Sendable {
-    case fundingConfirmed(depth: UInt32, shortChannelID: ShortChannelID)
+    /// The funding transaction has `depth` confirmations; `output` is what the ledger holds at
+    /// the funding outpoint, which the channel checks against its amount and 2-of-2 before
+    /// trusting it (an acceptor never saw the transaction).
+    case fundingConfirmed(depth: UInt32, shortChannelID: ShortChannelID, output: TxOutput)
     case blockConnected(height: UInt32)
     case transactionConfirmed(Transaction, height: UInt32)
     /// A confirmed transaction that spends the funding output is a commitment the peer revoked:

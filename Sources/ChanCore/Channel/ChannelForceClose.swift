@@ -36,8 +36,8 @@ extension Channel {
 
     mutating func ledgerEventArrived(_ event: LedgerEvent, now: UInt64) -> [ChannelEffect] {
         switch event {
-        case .fundingConfirmed(let depth, let shortChannelID):
-            return fundingConfirmed(depth: depth, shortChannelID: shortChannelID, now: now)
+        case .fundingConfirmed(let depth, let shortChannelID, let output):
+            return fundingConfirmed(depth: depth, shortChannelID: shortChannelID, output: output, now: now)
         case .blockConnected(let height):
             currentHeight = max(currentHeight, height)
             if onChain != nil, let commitments {

@@ -10,11 +10,12 @@ extension Channel {
     public static let maximumToSelfDelay: UInt16 = 2016
     public static let defaultMinimumDepth: UInt32 = 3
 
-    /// Starts opening a channel to `peerID`; the first effect sends `open_channel`.
+    /// Starts opening a channel to `peerID`; the first effect sends `open_channel`. The
+    /// funding must have `minimumDepth` confirmations, or the acceptor's `minimum_depth` if more.
     public static func open(keys: ChannelKeys, peerID: PublicKey, chainHash: Hash32, temporaryChannelID: ChannelID,
                             fundingAmount: Satoshi, pushAmount: MilliSatoshi = .zero, feeratePerKw: UInt32,
-                            localConfig: ChannelConfig, destination: OutputCondition, currentHeight: UInt32,
-                            now: UInt64) throws(ChannelError) -> (Channel, [ChannelEffect]) {
+                            localConfig: ChannelConfig, minimumDepth: UInt32 = 1, destination: OutputCondition,
+                            currentHeight: UInt32, now: UInt64) throws(ChannelError) -> (Channel, [ChannelEffect]) {
         guard fundingAmount >= minimumFunding, fundingAmount <= .maxMoney else {
             throw .invalidParameters("funding must be at least \(minimumFunding.value) sat")
         }
@@ -25,8 +26,9 @@ extension Channel {
         guard localConfig.dustLimit >= LedgerRules.dustLimit else {
             throw .invalidParameters("our dust_limit is below the ledger's \(LedgerRules.dustLimit.value) sat")
         }
+        guard minimumDepth <= 144 else { throw .invalidParameters("a minimum depth of \(minimumDepth) blocks is unreasonable") }
         let negotiation = OpeningNegotiation(fundingAmount: fundingAmount, pushAmount: pushAmount, feeratePerKw: feeratePerKw,
-                                             minimumDepth: defaultMinimumDepth)
+                                             minimumDepth: max(minimumDepth, 1))
         let channel = Channel(keys: keys, peerID: peerID, weAreOpener: true, chainHash: chainHash, localConfig: localConfig,
                               destination: destination, phase: .opening, temporaryChannelID: temporaryChannelID,
                               opening: negotiation, currentHeight: currentHeight)
@@ -127,7 +129,7 @@ extension Channel {
             maxHTLCValueInFlight: accept.maxHTLCValueInFlight, toSelfDelay: accept.toSelfDelay, maxAcceptedHTLCs: accept.maxAcceptedHTLCs)
         try Channel.validate(remoteConfig: remoteConfig, localConfig: localConfig, capacity: opening.fundingAmount)
         opening.remoteConfig = remoteConfig
-        opening.minimumDepth = max(accept.minimumDepth, 1)
+        opening.minimumDepth = max(accept.minimumDepth, opening.minimumDepth)
         opening.remoteBasepoints = try Channel.basepoints(
             funding: accept.fundingPubkey, revocation: accept.revocationBasepoint, payment: accept.paymentBasepoint,
             delayed: accept.delayedPaymentBasepoint, htlc: accept.htlcBasepoint)
@@ -213,8 +215,16 @@ extension Channel {
             ourSignatureForRemote: remoteSignature)
     }
 
-    mutating func fundingConfirmed(depth: UInt32, shortChannelID: ShortChannelID, now: UInt64) -> [ChannelEffect] {
+    mutating func fundingConfirmed(depth: UInt32, shortChannelID: ShortChannelID, output: TxOutput, now: UInt64) -> [ChannelEffect] {
         guard let commitments else { return [] }
+        guard output.amount == commitments.parameters.capacity, output.condition == fundingCondition else {
+            // Not the output both commitments spend: they could never confirm, and nothing of
+            // ours is locked. The channel ends here, and the peer hears why.
+            guard phase == .awaitingFunding else { return [] }
+            let text = "the funding output holds \(output.amount.value) sat to \(output.condition.kind), not the channel's \(commitments.parameters.capacity.value) sat to its 2-of-2"
+            let changed = transition(to: .closed, cause: text, now: now)
+            return [.persist(), .send(.error(ErrorMessage(channelID: commitments.channelID, data: Array(text.utf8))))] + changed
+        }
         fundingDepth = depth
         self.shortChannelID = shortChannelID
         guard phase == .awaitingFunding, !channelReadySent, depth >= opening.minimumDepth, isConnected else { return [] }

@@ -74,6 +74,12 @@ public final class LedgerDatabase: Sendable {
         }
     }
 
+    /// SQLite's `data_version` of this connection: it changes when another connection (another
+    /// process) commits a write, so a watcher polls it cheaply instead of re-reading the ledger.
+    public func dataVersion() throws -> Int64 {
+        try DatabaseFile.mapErrors { try queue.read { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0 } }
+    }
+
     /// Runs `body` on a consistent snapshot of the ledger (a read transaction).
     public func read<T>(_ body: (Ledger<SQLiteLedgerStore>) throws -> T) throws -> T {
         try DatabaseFile.mapErrors {

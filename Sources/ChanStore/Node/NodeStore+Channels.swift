@@ -20,9 +20,11 @@ public struct ChannelWrite: Sendable {
     public let record: [UInt8]
     public let revoked: RevokedCommitment?
     public let stateChanges: [StateChange]
+    /// Our new current commitment, signed, for the archive (`cheat`).
+    public let archived: (number: UInt64, transaction: Transaction)?
 
     public init(index: UInt64, channelID: ChannelID, peerID: PublicKey, phase: ChannelPhase, record: [UInt8],
-                revoked: RevokedCommitment?, stateChanges: [StateChange]) {
+                revoked: RevokedCommitment?, stateChanges: [StateChange], archived: (number: UInt64, transaction: Transaction)? = nil) {
         self.index = index
         self.channelID = channelID
         self.peerID = peerID
@@ -30,6 +32,7 @@ public struct ChannelWrite: Sendable {
         self.record = record
         self.revoked = revoked
         self.stateChanges = stateChanges
+        self.archived = archived
     }
 }
 
@@ -63,6 +66,11 @@ extension NodeStore {
                         arguments: [change.index.stored, Data(revoked.txid.bytes), revoked.number.stored])
                 }
                 try appendStateChanges(db, index: change.index, change.stateChanges)
+                if let archived = change.archived {
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO commitment_archive (channel_index, commitment_number, raw) VALUES (?, ?, ?)",
+                        arguments: [change.index.stored, archived.number.stored, Data(archived.transaction.serialized())])
+                }
             }
         }
     }
@@ -112,6 +120,23 @@ extension NodeStore {
         try read { db in
             try Int64.fetchOne(db, sql: "SELECT commitment_number FROM revocation_log WHERE channel_index = ? AND txid = ?",
                                arguments: [index.stored, Data(txid.bytes)]).map(UInt64.init(stored:))
+        }
+    }
+
+    /// Our archived commitment `number` of channel `index`, or nil.
+    public func archivedCommitment(channel index: UInt64, number: UInt64) throws -> Transaction? {
+        try read { db in
+            guard let raw = try Data.fetchOne(db, sql: "SELECT raw FROM commitment_archive WHERE channel_index = ? AND commitment_number = ?",
+                                              arguments: [index.stored, number.stored]) else { return nil }
+            return try Transaction(serialized: [UInt8](raw))
+        }
+    }
+
+    /// The numbers of our archived commitments of channel `index`, ascending.
+    public func archivedCommitmentNumbers(channel index: UInt64) throws -> [UInt64] {
+        try read { db in
+            try Int64.fetchAll(db, sql: "SELECT commitment_number FROM commitment_archive WHERE channel_index = ? ORDER BY commitment_number",
+                               arguments: [index.stored]).map(UInt64.init(stored:))
         }
     }
 

@@ -12,6 +12,7 @@ import GRDB
 /// - `channels`: one versioned `ChannelRecord` per channel, rewritten at each persist; it stays
 ///   as large as the channel's current state.
 /// - `revocation_log`, `state_changes`: what grows with a channel's age, append-only.
+/// - `commitment_archive`: our own signed commitments as they were replaced, for `cheat` demos.
 /// - `peers`: where to reach the peers we share channels with.
 /// - `invoices`, `payments`: our invoices (with their preimages) and our outgoing payments.
 public final class NodeStore: Sendable {
@@ -58,6 +59,12 @@ public final class NodeStore: Sendable {
                     new TEXT NOT NULL,
                     cause TEXT NOT NULL,
                     PRIMARY KEY (channel_index, seq)
+                ) WITHOUT ROWID;
+                CREATE TABLE commitment_archive (
+                    channel_index INTEGER NOT NULL,
+                    commitment_number INTEGER NOT NULL,
+                    raw BLOB NOT NULL,
+                    PRIMARY KEY (channel_index, commitment_number)
                 ) WITHOUT ROWID;
                 CREATE TABLE peers (
                     node_id BLOB PRIMARY KEY NOT NULL,

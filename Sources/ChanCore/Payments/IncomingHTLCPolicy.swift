@@ -1,0 +1,86 @@
+import ChanCrypto
+import ChanLedger
+
+/// What the payee needs to know of its invoice to judge an HTLC that pays it.
+public struct InvoiceTerms: Hashable, Sendable {
+    public let paymentHash: PaymentHash
+    public let preimage: Preimage
+    public let paymentSecret: Bytes32
+    /// Nil for an invoice of any amount.
+    public let amount: MilliSatoshi?
+    public let expiresAt: UInt64
+    public let minFinalCLTVExpiry: UInt32
+    /// Not paid yet.
+    public let isOpen: Bool
+
+    public init(paymentHash: PaymentHash, preimage: Preimage, paymentSecret: Bytes32, amount: MilliSatoshi?,
+                expiresAt: UInt64, minFinalCLTVExpiry: UInt32, isOpen: Bool) {
+        self.paymentHash = paymentHash
+        self.preimage = preimage
+        self.paymentSecret = paymentSecret
+        self.amount = amount
+        self.expiresAt = expiresAt
+        self.minFinalCLTVExpiry = minFinalCLTVExpiry
+        self.isOpen = isOpen
+    }
+}
+
+/// What to do with an HTLC the peer irrevocably committed to us.
+public enum IncomingHTLCAction: Hashable, Sendable {
+    /// It pays one of our invoices: settle it with the preimage.
+    case fulfill(Preimage, received: MilliSatoshi)
+    /// Fail it with `failure`, encrypted for the sender (`reason` of `update_fail_htlc`).
+    case fail(reason: [UInt8], failure: OnionFailure)
+    /// The onion cannot be read: `update_fail_malformed_htlc`.
+    case failMalformed(sha256OfOnion: Hash32, failureCode: UInt16)
+}
+
+/// BOLT 4's rules for the final node: the onion must be ours and authentic, its payload must
+/// agree with the HTLC, and the HTLC must pay an open invoice of ours with its payment secret,
+/// at least its amount (at most twice it) and enough blocks before its expiry. Pure: the node
+/// looks the invoice up and performs the answer.
+public enum IncomingHTLCPolicy {
+    public static func decide(_ htlc: CommitmentHTLC, onion: OnionRoutingPacket, nodeKey: PrivateKey, currentHeight: UInt32,
+                              now: UInt64, invoice lookup: (PaymentHash) -> InvoiceTerms?) -> IncomingHTLCAction {
+        let peeled: PeeledOnion
+        do {
+            peeled = try Sphinx.peel(onion, nodeKey: nodeKey, associatedData: htlc.paymentHash.bytes)
+        } catch {
+            switch error {
+            case .badOnion(let bad):
+                return .failMalformed(sha256OfOnion: bad.sha256OfOnion, failureCode: bad.failureCode)
+            case .invalidPayload(let payloadError, let secret):
+                return fail(payloadError.failure, secret: secret)
+            }
+        }
+        let secret = peeled.sharedSecret
+        guard case .final(let payload) = peeled.hop else {
+            // Forwarding is not ours to do (yet): nobody is behind us.
+            return fail(.unknownNextPeer, secret: secret)
+        }
+        let unknown = OnionFailure.incorrectOrUnknownPaymentDetails(htlcAmount: htlc.amount, height: currentHeight)
+        guard payload.amountToForward <= htlc.amount else {
+            return fail(.finalIncorrectHTLCAmount(incomingHTLCAmount: htlc.amount), secret: secret)
+        }
+        guard payload.outgoingCLTVValue <= htlc.cltvExpiry else {
+            return fail(.finalIncorrectCLTVExpiry(cltvExpiry: htlc.cltvExpiry), secret: secret)
+        }
+        guard let invoice = lookup(htlc.paymentHash), invoice.isOpen, now < invoice.expiresAt else { return fail(unknown, secret: secret) }
+        // The secret proves the sender has the invoice (probing a hash alone learns nothing).
+        guard let data = payload.paymentData, data.paymentSecret == invoice.paymentSecret else { return fail(unknown, secret: secret) }
+        // One part must pay it all: multi-part payments come with the next issue.
+        guard data.totalAmount <= htlc.amount else { return fail(unknown, secret: secret) }
+        if let amount = invoice.amount {
+            let twice = (try? amount.adding(amount)) ?? MilliSatoshi(.max)
+            guard htlc.amount >= amount, htlc.amount <= twice else { return fail(unknown, secret: secret) }
+        }
+        guard htlc.cltvExpiry >= currentHeight &+ invoice.minFinalCLTVExpiry else { return fail(unknown, secret: secret) }
+        return .fulfill(invoice.preimage, received: htlc.amount)
+    }
+
+    static func fail(_ failure: OnionFailure, secret: OnionSharedSecret) -> IncomingHTLCAction {
+        // A failure message always fits (at most a channel_update's worth of bytes).
+        let reason = (try? OnionErrorPacket.create(sharedSecret: secret, message: OnionFailureMessage(failure))) ?? []
+        return .fail(reason: reason, failure: failure)
+    }
+}

@@ -1,0 +1,100 @@
+import ChanAPI
+import ChanCore
+import ChanCrypto
+import ChanLedger
+
+/// Waiting without sleeping: `wait` and the commands that wait (`close`, `pay`) register a
+/// condition that the node re-checks after every change; `events` streams every change.
+extension Node {
+    /// What a waiter waits for.
+    enum Condition: Sendable {
+        case channel(index: UInt64, phases: Set<ChannelPhase>)
+        case height(UInt32)
+        case payment(PaymentHash)
+        case peer(PublicKey)
+    }
+
+    struct Waiter {
+        let condition: Condition
+        let continuation: CheckedContinuation<NodeEvent, any Error>
+    }
+
+    func publish(_ event: NodeEvent) {
+        events.publish(event)
+        recheckWaiters()
+    }
+
+    func subscribe() -> (id: UInt64, stream: AsyncStream<NodeEvent>) { events.subscribe() }
+
+    func unsubscribe(_ id: UInt64) { events.unsubscribe(id) }
+
+    /// Returns once `condition` holds, or throws `timeout`.
+    func waitFor(_ condition: Condition, timeout seconds: UInt64) async throws -> NodeEvent {
+        if let event = satisfied(condition) { return event }
+        nextWaiterID += 1
+        let id = nextWaiterID
+        return try await withCheckedThrowingContinuation { continuation in
+            waiters[id] = Waiter(condition: condition, continuation: continuation)
+            Task {
+                try? await Task.sleep(nanoseconds: seconds * 1_000_000_000)
+                await self.expireWaiter(id, after: seconds)
+            }
+        }
+    }
+
+    private func expireWaiter(_ id: UInt64, after seconds: UInt64) {
+        waiters.removeValue(forKey: id)?.continuation.resume(throwing: APIError.timeout("the condition did not hold within \(seconds) s"))
+    }
+
+    func recheckWaiters() {
+        for (id, waiter) in waiters {
+            if let event = satisfied(waiter.condition) {
+                waiters[id] = nil
+                waiter.continuation.resume(returning: event)
+            }
+        }
+    }
+
+    /// The event that shows `condition` holds now, or nil.
+    private func satisfied(_ condition: Condition) -> NodeEvent? {
+        switch condition {
+        case .channel(let index, let phases):
+            guard let channel = channels[index], phases.contains(channel.phase) else { return nil }
+            return NodeEvent(type: "channel", channelId: channel.channelID.hex, shortChannelId: channel.shortChannelID?.description,
+                             state: channel.phase.rawValue)
+        case .height(let height):
+            return blockHeight >= height ? .block(height: blockHeight) : nil
+        case .payment(let hash):
+            if let payment = try? local.store.payment(hash), payment.status != .pending {
+                return NodeEvent(type: "payment", state: payment.status.rawValue, paymentHash: hash.hex, amountMsat: payment.amount.value)
+            }
+            if let invoice = try? local.store.invoice(hash), invoice.status == .paid {
+                return NodeEvent(type: "invoice", state: "paid", paymentHash: hash.hex, amountMsat: invoice.received?.value)
+            }
+            return nil
+        case .peer(let peer):
+            return isReady(peer) ? .peer(nodeId: peer.hex, connected: true) : nil
+        }
+    }
+
+    /// `wait`: one condition of `params`.
+    func wait(_ params: WaitParams) async throws -> NodeEvent {
+        let given = [params.channel != nil, params.height != nil, params.payment != nil, params.peer != nil].count(where: { $0 })
+        guard given == 1 else { throw APIError.badParams("wait for exactly one of --channel, --height, --payment, --peer") }
+        let condition: Condition
+        if let channel = params.channel {
+            guard let state = params.state else { throw APIError.badParams("--channel needs --state") }
+            condition = .channel(index: try channelIndex(channel), phases: [state])
+        } else if let height = params.height {
+            condition = .height(height)
+        } else if let payment = params.payment {
+            guard let bytes = Hex.decode(payment), let hash = try? PaymentHash(bytes: bytes) else {
+                throw APIError(code: "invalid_payment_hash", message: "'\(payment)' is not a payment hash (64 hex digits)")
+            }
+            condition = .payment(hash)
+        } else {
+            condition = .peer(try parsePeer(params.peer!))
+        }
+        return try await waitFor(condition, timeout: params.timeoutSeconds)
+    }
+}

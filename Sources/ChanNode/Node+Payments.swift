@@ -1,0 +1,197 @@
+import ChanAPI
+import ChanCore
+import ChanCrypto
+import ChanLedger
+import ChanStore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Invoices and payments over our channels: the node makes invoices, pays invoices to its
+/// direct peers, and settles HTLCs that pay its invoices. What to do with an HTLC is decided
+/// by ChanCore (`IncomingHTLCPolicy`, `PaymentAttempt`); the node stores and performs it.
+extension Node {
+    /// Blocks of margin added to the invoice's `min_final_cltv_expiry`, so that a block found
+    /// while the HTLC travels does not make it too short for the payee.
+    static let finalExpiryMargin: UInt32 = 2
+
+    /// Milliseconds since 1970 (payments record when they start and end).
+    var nowMilliseconds: UInt64 {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return UInt64(time.tv_sec) * 1000 + UInt64(time.tv_nsec / 1_000_000)
+    }
+
+    // MARK: Invoices
+
+    func createInvoice(_ params: InvoiceParams) throws -> InvoiceJSON {
+        let preimage = try Preimage(bytes: try SecureRandom.bytes(32))
+        let secret = try Bytes32(try SecureRandom.bytes(32))
+        let created = now
+        let unsigned = try Invoice.make(
+            prefix: .regtest, amount: params.amountMsat, paymentHash: preimage.hash, paymentSecret: secret,
+            description: .text(params.description), expiry: params.expiry,
+            minFinalCLTVExpiry: UnsignedInvoice.defaultMinFinalCLTVExpiry, timestamp: created)
+        let invoice = try unsigned.signed(with: local.keys.nodeKey)
+        let record = InvoiceRecord(
+            paymentHash: preimage.hash, preimage: preimage, paymentSecret: secret, bolt11: invoice.encoded, amount: params.amountMsat,
+            description: params.description, createdAt: created, expiresAt: invoice.expiresAt, minFinalCLTVExpiry: invoice.minFinalCLTVExpiry)
+        try local.store.insertInvoice(record)
+        return invoiceJSON(record)
+    }
+
+    func invoicesResult() throws -> InvoicesResult {
+        InvoicesResult(invoices: try local.store.invoices().map(invoiceJSON))
+    }
+
+    private func invoiceJSON(_ record: InvoiceRecord) -> InvoiceJSON {
+        let status = record.status == .paid ? "paid" : now >= record.expiresAt ? "expired" : "open"
+        return InvoiceJSON(invoice: record.bolt11, paymentHash: record.paymentHash.hex, amountMsat: record.amount, description: record.description,
+                           createdAt: record.createdAt, expiresAt: record.expiresAt, minFinalCltvExpiry: record.minFinalCLTVExpiry,
+                           status: status, receivedMsat: record.received, paidAt: record.paidAt)
+    }
+
+    // MARK: Paying
+
+    /// `pay`: pays `params.invoice` over our channel with its payee; returns the outcome, or
+    /// `timeout` if it is still in flight after `params.timeoutSeconds`.
+    func pay(_ params: PayParams) async throws -> PaymentJSON {
+        let invoice = try Invoice.decode(params.invoice)
+        guard invoice.prefix == .regtest else {
+            throw APIError(code: "wrong_chain", message: "the invoice is for \(invoice.prefix.rawValue), this network is lnbcrt")
+        }
+        guard !invoice.isExpired(now: now) else { throw APIError(code: "invoice_expired", message: "the invoice expired at \(invoice.expiresAt)") }
+        let amount = try invoice.amountToPay(requested: params.amountMsat)
+        let payee = invoice.payee
+        guard payee != nodeID else { throw APIError(code: "self_payment", message: "the invoice is our own") }
+        let index = try channelToPay(payee, amount: amount)
+        let expiry = blockHeight &+ invoice.minFinalCLTVExpiry &+ Node.finalExpiryMargin
+        let attempt = try PaymentAttempt.direct(to: payee, amount: amount, paymentHash: invoice.paymentHash,
+                                                paymentSecret: invoice.paymentSecret, finalExpiry: expiry, sessionKey: try PrivateKey.random())
+        let started = nowMilliseconds
+        var record = PaymentRecord(
+            paymentHash: invoice.paymentHash, bolt11: invoice.encoded, destination: payee, amount: amount, fee: .zero,
+            status: .pending, createdAt: started, channelIndex: index, htlcID: channels[index]?.commitments?.localNextHTLCID,
+            hopSecrets: attempt.storedSecrets)
+        // Recorded before the HTLC exists: whatever happens next, the node knows of the payment.
+        try local.store.startPayment(record)
+        do {
+            try runCommand(index, .addHTLC(amount: attempt.firstHopAmount, paymentHash: invoice.paymentHash,
+                                           cltvExpiry: attempt.firstHopExpiry, onion: attempt.onion))
+        } catch {
+            record.status = .failed
+            record.resolvedAt = nowMilliseconds
+            record.failureCode = error.code
+            record.failureMessage = error.message
+            try? local.store.updatePayment(record)
+            throw error
+        }
+        attempts[invoice.paymentHash] = attempt
+        scheduleSign(index)
+        do {
+            _ = try await waitFor(.payment(invoice.paymentHash), timeout: params.timeoutSeconds)
+        } catch let error as APIError where error.code == "timeout" {
+            throw APIError.timeout("the payment is still in flight after \(params.timeoutSeconds) s (see `chan payments`)")
+        }
+        guard let settled = try local.store.payment(invoice.paymentHash) else { throw APIError(code: "internal_error", message: "the payment vanished") }
+        if settled.status == .failed {
+            throw APIError(code: settled.failureCode ?? "payment_failed", message: settled.failureMessage ?? "the payment failed")
+        }
+        return paymentJSON(settled)
+    }
+
+    /// Our best channel to `payee` for `amount`: operational, connected, able to send it.
+    private func channelToPay(_ payee: PublicKey, amount: MilliSatoshi) throws -> UInt64 {
+        let candidates = channels.filter { $0.value.peerID == payee && $0.value.phase == .normal && $0.value.isConnected && isReady(payee) }
+        guard let best = candidates.max(by: { $0.value.sendLimit.amount < $1.value.sendLimit.amount }) else {
+            let hasChannel = channels.values.contains { $0.peerID == payee && $0.phase == .normal }
+            throw hasChannel
+                ? APIError(code: "peer_not_connected", message: "the channel to \(payee.hex) is not connected")
+                : APIError(code: "no_route", message: "no channel to \(payee.hex): this node pays its direct peers only (multi-hop comes later)")
+        }
+        let limit = best.value.sendLimit
+        guard limit.amount >= amount else {
+            throw APIError(code: "insufficient_balance",
+                           message: "the channel can send at most spendable_msat=\(limit.amount.value) now (\(limit.refusal.code)); the payment needs \(amount.value) msat")
+        }
+        return best.key
+    }
+
+    func paymentsResult() throws -> PaymentsResult {
+        PaymentsResult(payments: try local.store.payments().map(paymentJSON))
+    }
+
+    private func paymentJSON(_ record: PaymentRecord) -> PaymentJSON {
+        PaymentJSON(status: record.status.rawValue, paymentHash: record.paymentHash.hex, preimage: record.preimage.map { Hex.encode($0.bytes) },
+                    amountMsat: record.amount, feeMsat: record.fee, destination: record.destination.hex, createdAt: record.createdAt / 1000,
+                    durationMs: record.resolvedAt.map { $0 >= record.createdAt ? $0 - record.createdAt : 0 },
+                    failureCode: record.failureCode, failureMessage: record.failureMessage)
+    }
+
+    // MARK: HTLC outcomes
+
+    func htlcResolved(_ resolution: HTLCResolution, channel index: UInt64) {
+        switch resolution {
+        case .incomingCommitted(let htlc, let onion):
+            settleIncoming(htlc, onion: onion, channel: index)
+        case .outgoingFulfilled(_, let hash, let preimage):
+            finishPayment(hash) { record in
+                record.status = .succeeded
+                record.preimage = preimage
+            }
+        case .outgoingFailed(_, let hash, let reason):
+            finishPayment(hash) { record in
+                let attempt = attempts[hash]
+                let failure = attempt?.failure(from: reason)
+                    ?? PaymentAttempt.failure(from: reason, hopSecrets: PaymentAttempt.secrets(stored: record.hopSecrets ?? []))
+                record.status = .failed
+                record.failureCode = failure.code
+                record.failureMessage = failure.message
+            }
+        }
+    }
+
+    private func finishPayment(_ hash: PaymentHash, _ update: (inout PaymentRecord) -> Void) {
+        attempts[hash] = nil
+        guard var record = try? local.store.payment(hash), record.status == .pending else { return }
+        update(&record)
+        record.resolvedAt = nowMilliseconds
+        do { try local.store.updatePayment(record) } catch { logger.error("payment outcome not recorded: \(error)") }
+        logger.info("payment \(record.status.rawValue)", metadata: ["payment_hash": "\(hash.hex)", "amount_msat": "\(record.amount.value)"])
+        publish(NodeEvent(type: "payment", state: record.status.rawValue, paymentHash: hash.hex, amountMsat: record.amount.value))
+    }
+
+    /// An HTLC to us is committed: settle it if it pays an open invoice of ours, else fail it.
+    private func settleIncoming(_ htlc: CommitmentHTLC, onion: OnionRoutingPacket, channel index: UInt64) {
+        let invoice = try? local.store.invoice(htlc.paymentHash)
+        let action = IncomingHTLCPolicy.decide(htlc, onion: onion, nodeKey: local.keys.nodeKey, currentHeight: blockHeight, now: now) { hash in
+            guard let invoice, invoice.paymentHash == hash else { return nil }
+            return InvoiceTerms(paymentHash: invoice.paymentHash, preimage: invoice.preimage, paymentSecret: invoice.paymentSecret,
+                                amount: invoice.amount, expiresAt: invoice.expiresAt, minFinalCLTVExpiry: invoice.minFinalCLTVExpiry,
+                                isOpen: invoice.status == .open)
+        }
+        publish(NodeEvent(type: "htlc", channelId: channels[index]?.channelID.hex, state: "received", paymentHash: htlc.paymentHash.hex,
+                          amountMsat: htlc.amount.value))
+        do {
+            switch action {
+            case .fulfill(let preimage, let received):
+                // Durable before the preimage leaves: the invoice is paid from now on.
+                try local.store.markInvoicePaid(htlc.paymentHash, received: received, at: now)
+                try runCommand(index, .fulfillHTLC(id: htlc.id, preimage: preimage))
+                logger.info("invoice paid", metadata: ["payment_hash": "\(htlc.paymentHash.hex)", "amount_msat": "\(received.value)"])
+                publish(NodeEvent(type: "invoice", state: "paid", paymentHash: htlc.paymentHash.hex, amountMsat: received.value))
+            case .fail(let reason, let failure):
+                logger.info("incoming HTLC failed", metadata: ["payment_hash": "\(htlc.paymentHash.hex)", "failure": "\(failure.name)"])
+                try runCommand(index, .failHTLC(id: htlc.id, reason: reason))
+            case .failMalformed(let sha256, let code):
+                logger.info("incoming HTLC with an unreadable onion", metadata: ["payment_hash": "\(htlc.paymentHash.hex)", "code": "\(code)"])
+                try runCommand(index, .failMalformedHTLC(id: htlc.id, sha256OfOnion: sha256, failureCode: code))
+            }
+            scheduleSign(index)
+        } catch {
+            logger.error("incoming HTLC not settled", metadata: ["channel": "\(index)", "htlc": "\(htlc.id)", "error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,13 @@
+import ArgumentParser
+import ChanAPI
+
+struct PeersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "peers",
+        abstract: "The node's connected peers: node id, address, direction, features, channels."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() throws { try global.printCall("peers", NoParams()) }
+}
