@@ -97,7 +97,6 @@ extension Node {
         if change.new == .closed, openWaiters[index] != nil {
             abandonOpening(index, reason: APIError(code: "open_failed", message: "the channel closed while opening: \(change.cause)"))
         }
-        recheckWaiters()
     }
 
     // MARK: Opening

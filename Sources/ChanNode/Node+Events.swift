@@ -21,7 +21,13 @@ extension Node {
 
     func publish(_ event: NodeEvent) {
         events.publish(event)
-        recheckWaiters()
+        // Only the waiters this event can concern look again (a payment's waiter at its payment).
+        for (id, waiter) in waiters where waiter.condition.mayHold(after: event) {
+            if let satisfied = satisfied(waiter.condition) {
+                waiters[id] = nil
+                waiter.continuation.resume(returning: satisfied)
+            }
+        }
     }
 
     func subscribe() -> (id: UInt64, stream: AsyncStream<NodeEvent>) { events.subscribe() }
@@ -46,6 +52,7 @@ extension Node {
         waiters.removeValue(forKey: id)?.continuation.resume(throwing: APIError.timeout("the condition did not hold within \(seconds) s"))
     }
 
+    /// Every waiter looks again (after a change no event describes).
     func recheckWaiters() {
         for (id, waiter) in waiters {
             if let event = satisfied(waiter.condition) {
@@ -96,5 +103,17 @@ extension Node {
             condition = .peer(try parsePeer(params.peer!))
         }
         return try await waitFor(condition, timeout: params.timeoutSeconds)
+    }
+}
+
+extension Node.Condition {
+    /// Whether `event` can have made the condition true (so that it is worth checking).
+    func mayHold(after event: NodeEvent) -> Bool {
+        switch self {
+        case .channel: event.type == "channel"
+        case .height: event.type == "block"
+        case .payment(let hash): (event.type == "payment" || event.type == "invoice") && event.paymentHash == hash.hex
+        case .peer(let peer): event.type == "peer" && event.nodeId == peer.hex
+        }
     }
 }

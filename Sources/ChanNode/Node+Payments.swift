@@ -66,21 +66,20 @@ extension Node {
         let amount = try invoice.amountToPay(requested: params.amountMsat)
         let payee = invoice.payee
         guard payee != nodeID else { throw APIError(code: "self_payment", message: "the invoice is our own") }
-        let index = try channelToPay(payee, amount: amount)
+        let candidates = try channelToPay(payee)
         let expiry = blockHeight &+ invoice.minFinalCLTVExpiry &+ Node.finalExpiryMargin
         let attempt = try PaymentAttempt.direct(to: payee, amount: amount, paymentHash: invoice.paymentHash,
                                                 paymentSecret: invoice.paymentSecret, finalExpiry: expiry, sessionKey: try PrivateKey.random())
         let started = nowMilliseconds
         var record = PaymentRecord(
             paymentHash: invoice.paymentHash, bolt11: invoice.encoded, destination: payee, amount: amount, fee: .zero,
-            status: .pending, createdAt: started, channelIndex: index, htlcID: channels[index]?.commitments?.localNextHTLCID,
-            hopSecrets: attempt.storedSecrets)
+            status: .pending, createdAt: started, hopSecrets: attempt.storedSecrets)
         // Recorded before the HTLC exists: whatever happens next, the node knows of the payment.
         try local.store.startPayment(record)
+        let index: UInt64
         do {
-            try runCommand(index, .addHTLC(amount: attempt.firstHopAmount, paymentHash: invoice.paymentHash,
-                                           cltvExpiry: attempt.firstHopExpiry, onion: attempt.onion))
-        } catch {
+            index = try addHTLC(attempt, on: candidates)
+        } catch let error as APIError {
             record.status = .failed
             record.resolvedAt = nowMilliseconds
             record.failureCode = error.code
@@ -102,21 +101,34 @@ extension Node {
         return paymentJSON(settled)
     }
 
-    /// Our best channel to `payee` for `amount`: operational, connected, able to send it.
-    private func channelToPay(_ payee: PublicKey, amount: MilliSatoshi) throws -> UInt64 {
+    /// Our channel to `payee` for `amount`: operational and connected, the one with the most of
+    /// its capacity on our side first (the channel itself checks every limit when the HTLC is added).
+    private func channelToPay(_ payee: PublicKey) throws -> [UInt64] {
         let candidates = channels.filter { $0.value.peerID == payee && $0.value.phase == .normal && $0.value.isConnected && isReady(payee) }
-        guard let best = candidates.max(by: { $0.value.sendLimit.amount < $1.value.sendLimit.amount }) else {
+        guard !candidates.isEmpty else {
             let hasChannel = channels.values.contains { $0.peerID == payee && $0.phase == .normal }
             throw hasChannel
                 ? APIError(code: "peer_not_connected", message: "the channel to \(payee.hex) is not connected")
                 : APIError(code: "no_route", message: "no channel to \(payee.hex): this node pays its direct peers only (multi-hop comes later)")
         }
-        let limit = best.value.sendLimit
-        guard limit.amount >= amount else {
-            throw APIError(code: "insufficient_balance",
-                           message: "the channel can send at most spendable_msat=\(limit.amount.value) now (\(limit.refusal.code)); the payment needs \(amount.value) msat")
+        return candidates.sorted { ($0.value.commitments?.local.spec.toLocal ?? .zero) > ($1.value.commitments?.local.spec.toLocal ?? .zero) }.map(\.key)
+    }
+
+    /// Adds the payment's HTLC on the first of `candidates` that takes it; when none does, the
+    /// error says what the best one could send (`spendable_msat`) and why no more.
+    private func addHTLC(_ attempt: PaymentAttempt, on candidates: [UInt64]) throws -> UInt64 {
+        for index in candidates {
+            do {
+                try drive(index, .command(.addHTLC(amount: attempt.firstHopAmount, paymentHash: attempt.paymentHash,
+                                                   cltvExpiry: attempt.firstHopExpiry, onion: attempt.onion)))
+                return index
+            } catch {
+                continue
+            }
         }
-        return best.key
+        let limits = candidates.compactMap { channels[$0]?.sendLimit }
+        let best = limits.max { $0.amount < $1.amount }
+        throw APIError(code: "insufficient_balance", message: "the channel can send at most spendable_msat=\(best?.amount.value ?? 0) now (\(best?.refusal.code ?? "no channel")); the payment needs \(attempt.firstHopAmount.value) msat")
     }
 
     func paymentsResult() throws -> PaymentsResult {
@@ -153,7 +165,7 @@ extension Node {
         }
     }
 
-    private func finishPayment(_ hash: PaymentHash, _ update: (inout PaymentRecord) -> Void) {
+    func finishPayment(_ hash: PaymentHash, _ update: (inout PaymentRecord) -> Void) {
         attempts[hash] = nil
         guard var record = try? local.store.payment(hash), record.status == .pending else { return }
         update(&record)
@@ -192,6 +204,35 @@ extension Node {
             scheduleSign(index)
         } catch {
             logger.error("incoming HTLC not settled", metadata: ["channel": "\(index)", "htlc": "\(htlc.id)", "error": "\(error)"])
+        }
+    }
+}
+
+/// After a restart: what the node decided before but may not have carried out.
+extension Node {
+    /// Payments recorded as pending whose HTLC no channel has: the HTLC never left in a signed
+    /// commitment (the node stopped first), so the payment failed; and incoming HTLCs of
+    /// invoices already paid, fulfilled again (the fulfil may have been lost with the process).
+    func reconcileAfterRestart() {
+        for payment in (try? local.store.payments()) ?? [] where payment.status == .pending {
+            let carried = channels.values.contains { $0.hasOutgoingHTLC(paymentHash: payment.paymentHash) }
+            guard !carried else { continue }
+            finishPayment(payment.paymentHash) { record in
+                record.status = .failed
+                record.failureCode = "htlc_lost"
+                record.failureMessage = "the node stopped before the HTLC was signed; nothing was sent"
+            }
+        }
+        for (index, channel) in channels.sorted(by: { $0.key < $1.key }) {
+            for htlc in channel.undecidedIncomingHTLCs {
+                guard let invoice = try? local.store.invoice(htlc.paymentHash), invoice.status == .paid else { continue }
+                do {
+                    try runCommand(index, .fulfillHTLC(id: htlc.id, preimage: invoice.preimage))
+                    logger.info("fulfilled again after a restart", metadata: ["payment_hash": "\(htlc.paymentHash.hex)"])
+                } catch {
+                    logger.error("could not fulfil after a restart", metadata: ["payment_hash": "\(htlc.paymentHash.hex)", "error": "\(error)"])
+                }
+            }
         }
     }
 }

@@ -46,6 +46,7 @@ public enum NodeDaemon {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let node = try Node(local: local, ledger: ledger, group: group, logger: logger)
         try await node.loadChannels()
+        await node.reconcileAfterRestart()
         let listener: PeerListener
         do {
             listener = try await PeerListener.bind(port: Int(local.config.port), group: group)

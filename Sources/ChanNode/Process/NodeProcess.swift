@@ -79,6 +79,7 @@ public enum NodeProcess {
     }
 
     private static func spawn(executable: String, arguments: [String], stderr: Int32) throws -> pid_t {
+        keepDescriptorsFromChildren()
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -98,6 +99,23 @@ public enum NodeProcess {
         return pid
     }
 
+    /// Marks every descriptor above stderr close-on-exec: the daemon must not inherit the pipes
+    /// its starter was given (a test or script reading `chan node start`'s output to its end
+    /// would otherwise wait for the daemon to exit).
+    private static func keepDescriptorsFromChildren() {
+        guard let directory = opendir("/proc/self/fd") else { return }
+        defer { closedir(directory) }
+        var descriptors: [Int32] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if let descriptor = Int32(name), descriptor > STDERR_FILENO { descriptors.append(descriptor) }
+        }
+        for descriptor in descriptors {
+            let flags = fcntl(descriptor, F_GETFD)
+            if flags >= 0 { _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC) }
+        }
+    }
+
     /// glibc's `POSIX_SPAWN_SETSID` (2.26 on), which Swift's Glibc module does not export.
     private static let spawnSetsid: Int32 = 0x80
 
@@ -107,7 +125,7 @@ public enum NodeProcess {
         return String(cString: resolved)
     }
 
-    static func monotonicSeconds() -> Double {
+    public static func monotonicSeconds() -> Double {
         var now = timespec()
         clock_gettime(CLOCK_MONOTONIC, &now)
         return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9

@@ -5,6 +5,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure chan's performance.",
-        subcommands: [BenchPathfindCommand.self]
+        subcommands: [BenchPathfindCommand.self, BenchPayCommand.self, BenchRPCCommand.self]
     )
 }

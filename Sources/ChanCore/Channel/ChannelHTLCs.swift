@@ -1,0 +1,28 @@
+import ChanLedger
+
+/// What the node asks of a channel's HTLCs when it restarts: which incoming ones still wait for
+/// its decision, and whether an outgoing payment still has an HTLC.
+extension Channel {
+    /// Incoming HTLCs both commitments hold and nothing settles yet: the node owes each a
+    /// decision (after a restart too, when the one it took may not have been persisted).
+    public var undecidedIncomingHTLCs: [CommitmentHTLC] {
+        guard let commitments, phase == .normal || phase == .shuttingDown else { return [] }
+        let settling = Set((commitments.localChanges.all + pendingReplay).compactMap(\.settledHTLCID))
+        return commitments.local.spec.htlcs.filter { htlc in
+            htlc.direction == .received && commitments.incomingCrossSigned(htlc.id) != nil && !settling.contains(htlc.id)
+                && commitments.preimages[htlc.paymentHash] == nil
+        }
+    }
+
+    /// Whether an HTLC we offered for `paymentHash` is anywhere: proposed, signed, or in a
+    /// commitment on or off the ledger. When none is, a payment the node thought in flight is lost.
+    public func hasOutgoingHTLC(paymentHash: PaymentHash) -> Bool {
+        guard let commitments else { return false }
+        let inCommitments = (commitments.local.spec.htlcs + commitments.latestRemote.spec.flipped.htlcs + commitments.remote.spec.flipped.htlcs)
+            .contains { $0.direction == .offered && $0.paymentHash == paymentHash }
+        let proposed = commitments.localChanges.all.contains { update in
+            if case .add(let add) = update { return add.paymentHash.bytes == paymentHash.bytes } else { return false }
+        }
+        return inCommitments || proposed
+    }
+}

@@ -1,0 +1,114 @@
+import ArgumentParser
+import ChanAPI
+import ChanLedger
+import ChanNode
+import Foundation
+import Synchronization
+
+struct BenchPayCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "pay",
+        abstract: "Payments per second over one channel between two daemons on loopback, durable writes on.",
+        discussion: """
+            Starts two daemons in a temporary home (alice funded, a channel to bob), makes the \
+            invoices, then pays them from CONCURRENCY clients at once, each `pay` a JSON-RPC call \
+            that returns when the payment is settled. Prints payments_per_s, p50_ms, p99_ms. Every \
+            daemon is stopped at the end.
+            """
+    )
+
+    @Option(help: "How many payments.")
+    var payments = 1000
+
+    @Option(help: "How many payments are in flight at once (one RPC client each).")
+    var concurrency = 64
+
+    @Option(help: "Each payment's amount.")
+    var amount: String = "10000"
+
+    func run() throws {
+        guard payments > 0, concurrency > 0 else { throw ValidationError("--payments and --concurrency must be positive") }
+        let amount = try MilliSatoshi.parse(amount)
+        let network = try LocalNetwork(executable: NodeProcess.currentExecutable)
+        defer { network.stopAll() }
+        Progress.note("starting two daemons")
+        try network.startNode("alice", funding: Satoshi(2_000_000_000))
+        try network.startNode("bob")
+        let capacity = Satoshi(1_000_000_000)
+        _ = try network.openChannel(from: "alice", to: "bob", capacity: capacity)
+        Progress.note("making \(payments) invoices")
+        let bob = try network.client("bob")
+        let invoices = try (0..<payments).map { _ in
+            try bob.call("invoice", InvoiceParams(amountMsat: amount, description: "bench", expiry: 3600), as: InvoiceJSON.self).invoice
+        }
+        Progress.note("paying with \(concurrency) clients")
+        let latencies = Mutex<[Double]>([])
+        let failures = Mutex<[String]>([])
+        let next = Atomic<Int>(0)
+        let started = NodeProcess.monotonicSeconds()
+        let group = DispatchGroup()
+        for _ in 0..<min(concurrency, payments) {
+            group.enter()
+            let client = try network.client("alice")
+            let work = UnsafeSendable(client)
+            Thread.detachNewThread {
+                defer { group.leave() }
+                while true {
+                    let index = next.add(1, ordering: .relaxed).oldValue
+                    guard index < invoices.count else { return }
+                    let begin = NodeProcess.monotonicSeconds()
+                    do {
+                        _ = try work.value.call("pay", PayParams(invoice: invoices[index], amountMsat: nil, timeoutSeconds: 120), as: PaymentJSON.self)
+                        latencies.withLock { $0.append((NodeProcess.monotonicSeconds() - begin) * 1000) }
+                    } catch {
+                        failures.withLock { $0.append("\(error)") }
+                    }
+                }
+            }
+        }
+        group.wait()
+        let elapsed = NodeProcess.monotonicSeconds() - started
+        let sorted = latencies.withLock { $0 }.sorted()
+        func percentile(_ p: Double) -> Double {
+            guard !sorted.isEmpty else { return 0 }
+            return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+        }
+        struct Result: Encodable {
+            let payments: Int
+            let concurrency: Int
+            let amountMsat: UInt64
+            let succeeded: Int
+            let failed: Int
+            let seconds: Double
+            let paymentsPerS: Double
+            let p50Ms: Double
+            let p99Ms: Double
+            let maxMs: Double
+            let durableWrites: Bool
+            let firstFailure: String?
+        }
+        try Output.json(Result(
+            payments: payments, concurrency: concurrency, amountMsat: amount.value, succeeded: sorted.count,
+            failed: failures.withLock { $0.count }, seconds: rounded(elapsed), paymentsPerS: rounded(Double(sorted.count) / elapsed),
+            p50Ms: rounded(percentile(0.5)), p99Ms: rounded(percentile(0.99)), maxMs: rounded(sorted.last ?? 0),
+            durableWrites: true, firstFailure: failures.withLock { $0.first }))
+    }
+}
+
+/// A value handed to one thread that alone uses it.
+struct UnsafeSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
+
+/// Progress lines on stderr, only when it is a terminal (scripts and logs see nothing).
+enum Progress {
+    static let enabled = isatty(STDERR_FILENO) == 1
+
+    static func note(_ text: String) {
+        guard enabled else { return }
+        Output.write(to: STDERR_FILENO, Array("… \(text)\n".utf8))
+    }
+}

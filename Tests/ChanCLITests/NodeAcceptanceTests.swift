@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+
+/// The node-daemon issue's acceptance, through the binary: daemons, a channel, payments, the
+/// closes, the breach, the audit.
+@Suite(.serialized) struct NodeAcceptanceTests {
+    @Test func openPayCloseAudit() throws {
+        let network = try NodeNetwork()
+        let chan = network.chan
+        try network.start("alice", fundingSat: 100_000_000)
+        try network.start("bob")
+        let started = try chan.ok("node", "list")["nodes"]?.array ?? []
+        #expect(started.allSatisfy { $0["running"]?.bool == true })
+
+        let channelID = try network.openChannel("alice", "bob", capacitySat: 1_000_000)
+        let payment = try network.pay("alice", "bob", "50000")
+        #expect(payment["status"]?.string == "succeeded")
+        #expect(payment["amount_msat"]?.int == 50_000_000)
+        #expect(payment["fee_msat"]?.int == 0)
+        #expect(payment["preimage"]?.string?.count == 64)
+        // Bob pays some back.
+        #expect(try network.pay("bob", "alice", "20000")["status"]?.string == "succeeded")
+
+        let alice = try network.channel("alice", channelID), bob = try network.channel("bob", channelID)
+        #expect(alice["to_local_msat"]?.int == 970_000_000 && alice["to_remote_msat"]?.int == 30_000_000)
+        #expect(bob["to_local_msat"] == alice["to_remote_msat"] && bob["to_remote_msat"] == alice["to_local_msat"])
+        #expect(alice["state"]?.string == "normal" && (alice["state_changes"]?.array?.count ?? 0) == 2)
+        #expect(alice["short_channel_id"]?.string != nil)
+
+        let aliceBefore = try chan.balance("alice").confirmed
+        let closed = try chan.ok("-n", "alice", "close", channelID)
+        #expect(closed["type"]?.string == "mutual" && closed["closing_txid"]?.string?.count == 64)
+        _ = try chan.ok("mine")
+        for node in ["alice", "bob"] {
+            _ = try chan.ok("-n", node, "wait", "--channel", channelID, "--state", "closed", "--timeout", "20")
+        }
+        // Each wallet holds its final balance: bob exactly his 30,000 sat, alice hers less the closing fee.
+        #expect(try chan.balance("bob").confirmed == 30_000)
+        let aliceGain = try chan.balance("alice").confirmed - aliceBefore
+        #expect(aliceGain > 960_000 && aliceGain < 970_000, "alice got \(aliceGain) sat back")
+        #expect(try chan.ok("ledger", "audit")["ok"]?.bool == true)
+    }
+
+    @Test func aBreachIsPunished() throws {
+        let network = try NodeNetwork()
+        let chan = network.chan
+        try network.start("alice", fundingSat: 10_000_000)
+        try network.start("bob")
+        let channelID = try network.openChannel("alice", "bob", capacitySat: 1_000_000)
+        for _ in 0..<3 { try network.pay("alice", "bob", "100000") }
+        let cheat = try chan.ok("-n", "alice", "cheat", channelID)
+        #expect(cheat["commitment_number"]?.int == 0)
+        _ = try chan.ok("mine")
+        _ = try chan.ok("-n", "bob", "wait", "--channel", channelID, "--state", "force_closing", "--timeout", "20")
+        #expect(try network.channel("bob", channelID)["on_chain_resolution"]?["kind"]?.string == "revoked_commitment")
+        _ = try chan.ok("mine")
+        _ = try chan.ok("-n", "bob", "wait", "--channel", channelID, "--state", "closed", "--timeout", "20")
+        // Bob's penalty took the whole channel (less its fee); alice got nothing back from it.
+        let bob = try chan.balance("bob").confirmed
+        #expect(bob > 990_000 && bob <= 1_000_000, "bob holds \(bob)")
+        #expect(try chan.ok("ledger", "audit")["ok"]?.bool == true)
+    }
+}

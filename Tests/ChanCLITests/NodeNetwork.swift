@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+/// Nodes run as daemons in a temporary home, through the binary as a user runs them. Every
+/// daemon started is stopped when the value goes away, so a failing test leaves none behind.
+final class NodeNetwork {
+    let temp: TempHome
+    var chan: ChanProcess { temp.chan }
+    private var running: [String] = []
+
+    init() throws {
+        temp = try TempHome()
+        _ = try temp.chan.ok("ledger", "init")
+    }
+
+    deinit {
+        for name in running { _ = try? chan.run("node", "stop", name) }
+    }
+
+    /// Creates and starts `name`, with `fundingSat` mined into its wallet.
+    func start(_ name: String, fundingSat: Int64 = 0) throws {
+        _ = try chan.ok("node", "create", name)
+        if fundingSat > 0 {
+            _ = try chan.ok("ledger", "faucet", try chan.address(name), "\(fundingSat)")
+            _ = try chan.ok("mine")
+        }
+        _ = try chan.ok("node", "start", name)
+        running.append(name)
+    }
+
+    func stop(_ name: String) throws {
+        _ = try chan.ok("node", "stop", name)
+        running.removeAll { $0 == name }
+    }
+
+    /// Restarts a node that was killed (its lock died with it).
+    func restart(_ name: String) throws {
+        _ = try chan.ok("node", "start", name)
+        if !running.contains(name) { running.append(name) }
+    }
+
+    func pid(_ name: String) throws -> Int32 {
+        try #require(Int32(try String(contentsOfFile: temp.path + "/nodes/\(name)/node.pid", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+    }
+
+    /// `opener` opens a channel of `capacitySat` to `acceptor`; blocks are mined until both see it normal.
+    func openChannel(_ opener: String, _ acceptor: String, capacitySat: Int64, push: String? = nil) throws -> String {
+        _ = try chan.ok("-n", opener, "connect", acceptor)
+        let opened = try chan.run(["-n", opener, "open", acceptor, "\(capacitySat)"] + (push.map { ["--push", $0] } ?? []))
+        try #require(opened.status == 0, "open failed: \(opened.stderr)")
+        let channelID = try #require(try opened.json["channel_id"]?.string)
+        _ = try chan.ok("mine", "3")
+        for node in [opener, acceptor] {
+            _ = try chan.ok("-n", node, "wait", "--channel", channelID, "--state", "normal", "--timeout", "20")
+        }
+        return channelID
+    }
+
+    /// `payer` pays a fresh invoice of `payee` for `amount`.
+    @discardableResult
+    func pay(_ payer: String, _ payee: String, _ amount: String) throws -> JSON {
+        let invoice = try #require(try chan.ok("-n", payee, "invoice", amount)["invoice"]?.string)
+        return try chan.ok("-n", payer, "pay", invoice)
+    }
+
+    func channel(_ node: String, _ id: String) throws -> JSON { try chan.ok("-n", node, "channel", id) }
+}
