@@ -43,7 +43,7 @@ extension Node {
             waiters[id] = Waiter(condition: condition, continuation: continuation)
             Task {
                 try? await Task.sleep(nanoseconds: seconds * 1_000_000_000)
-                await self.expireWaiter(id, after: seconds)
+                self.expireWaiter(id, after: seconds)
             }
         }
     }

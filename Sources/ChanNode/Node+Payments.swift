@@ -71,7 +71,7 @@ extension Node {
         let attempt = try PaymentAttempt.direct(to: payee, amount: amount, paymentHash: invoice.paymentHash,
                                                 paymentSecret: invoice.paymentSecret, finalExpiry: expiry, sessionKey: try PrivateKey.random())
         let started = nowMilliseconds
-        var record = PaymentRecord(
+        let record = PaymentRecord(
             paymentHash: invoice.paymentHash, bolt11: invoice.encoded, destination: payee, amount: amount, fee: .zero,
             status: .pending, createdAt: started, hopSecrets: attempt.storedSecrets)
         // Recorded before the HTLC exists: whatever happens next, the node knows of the payment.
@@ -80,11 +80,8 @@ extension Node {
         do {
             index = try addHTLC(attempt, on: candidates)
         } catch let error as APIError {
-            record.status = .failed
-            record.resolvedAt = nowMilliseconds
-            record.failureCode = error.code
-            record.failureMessage = error.message
-            try? local.store.updatePayment(record)
+            // No HTLC left the node: the payment never happened, and may be tried again.
+            try? local.store.forgetPayment(invoice.paymentHash)
             throw error
         }
         attempts[invoice.paymentHash] = attempt

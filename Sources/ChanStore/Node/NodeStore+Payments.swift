@@ -153,6 +153,11 @@ extension NodeStore {
         }
     }
 
+    /// Forgets an attempt that never left the node (its HTLC was refused before any was sent).
+    public func forgetPayment(_ hash: PaymentHash) throws {
+        try write { db in try db.execute(sql: "DELETE FROM payments WHERE payment_hash = ?", arguments: [Data(hash.bytes)]) }
+    }
+
     public func payment(_ hash: PaymentHash) throws -> PaymentRecord? {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM payments WHERE payment_hash = ?", arguments: [Data(hash.bytes)]).map(NodeStore.payment)
