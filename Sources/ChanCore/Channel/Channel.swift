@@ -5,7 +5,7 @@ import ChanLedger
 /// driver must perform, in order. No I/O, no clock (the driver passes `now`), no randomness
 /// (keys are derived from the node seed), so the daemon, the test harness and the simulator
 /// run exactly this code.
-public struct Channel: Sendable, Equatable, Codable {
+public struct Channel: Sendable, Equatable {
     public let keys: ChannelKeys
     public let peerID: PublicKey
     public let weAreOpener: Bool
@@ -296,7 +296,7 @@ public struct Channel: Sendable, Equatable, Codable {
 }
 
 /// What the opener proposed and the acceptor answered, until the funding is signed.
-public struct OpeningNegotiation: Hashable, Sendable, Codable {
+public struct OpeningNegotiation: Hashable, Sendable {
     public var fundingAmount: Satoshi
     public var pushAmount: MilliSatoshi
     public var feeratePerKw: UInt32

@@ -2,7 +2,7 @@ import ChanCrypto
 import ChanLedger
 
 /// Where a mutual close stands.
-public struct ShutdownNegotiation: Hashable, Sendable, Codable {
+public struct ShutdownNegotiation: Hashable, Sendable {
     public var localSent = false
     /// Where the peer wants its balance paid, from its `shutdown`.
     public var remoteDestination: OutputCondition?

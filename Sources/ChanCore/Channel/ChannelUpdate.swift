@@ -2,7 +2,7 @@ import ChanLedger
 
 /// An `update_*` message as it sits in a change log: the wire structs themselves, so what is
 /// retransmitted after a reconnect is byte for byte what was sent.
-public enum ChannelUpdate: Hashable, Sendable, Codable {
+public enum ChannelUpdate: Hashable, Sendable {
     case add(UpdateAddHTLC)
     case fulfill(UpdateFulfillHTLC)
     case fail(UpdateFailHTLC)
@@ -39,7 +39,7 @@ public enum ChannelUpdate: Hashable, Sendable, Codable {
 /// `proposed` are sent or received but not yet covered by a `commitment_signed`;
 /// `signed` are covered by a signature that waits for its `revoke_and_ack`;
 /// `acked` are committed on one side and still owed to the other side's next commitment.
-public struct ChangeLog: Hashable, Sendable, Codable {
+public struct ChangeLog: Hashable, Sendable {
     public var proposed: [ChannelUpdate] = []
     public var signed: [ChannelUpdate] = []
     public var acked: [ChannelUpdate] = []
@@ -105,26 +105,5 @@ extension CommitmentHTLC {
         // A Hash32 is always 32 bytes, so it is always a valid payment hash.
         self.init(id: add.id, direction: direction, amount: add.amount,
                   paymentHash: try! PaymentHash(bytes: add.paymentHash.bytes), cltvExpiry: add.cltvExpiry)
-    }
-}
-
-extension ChannelUpdate {
-    /// Persisted as the BOLT 2 message it is: a frozen format already.
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        switch try WireMessage.decode(try container.decode([UInt8].self)) {
-        case .updateAddHTLC(let add): self = .add(add)
-        case .updateFulfillHTLC(let fulfill): self = .fulfill(fulfill)
-        case .updateFailHTLC(let fail): self = .fail(fail)
-        case .updateFailMalformedHTLC(let fail): self = .failMalformed(fail)
-        case .updateFee(let fee): self = .fee(fee)
-        case let other:
-            throw DecodingError.dataCorruptedError(in: container, debugDescription: "\(other.name) is not a channel update")
-        }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(try wireMessage.encode())
     }
 }

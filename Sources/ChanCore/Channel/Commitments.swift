@@ -2,7 +2,7 @@ import ChanCrypto
 import ChanLedger
 
 /// What the channel fixed at open and never changes.
-public struct ChannelParameters: Hashable, Sendable, Codable {
+public struct ChannelParameters: Hashable, Sendable {
     public let fundingOutPoint: OutPoint
     public let capacity: Satoshi
     public let weAreOpener: Bool
@@ -31,7 +31,7 @@ public struct ChannelParameters: Hashable, Sendable, Codable {
 }
 
 /// Our current commitment: the one we could broadcast, with the peer's signatures on it.
-public struct LocalCommitment: Hashable, Sendable, Codable {
+public struct LocalCommitment: Hashable, Sendable {
     public var number: UInt64
     public var spec: CommitmentSpec
     public var transaction: CommitmentTransaction
@@ -41,7 +41,7 @@ public struct LocalCommitment: Hashable, Sendable, Codable {
 }
 
 /// The peer's current commitment, as we signed it. `spec` is from the peer's point of view.
-public struct RemoteCommitment: Hashable, Sendable, Codable {
+public struct RemoteCommitment: Hashable, Sendable {
     public var number: UInt64
     public var spec: CommitmentSpec
     public var txid: TxID
@@ -50,7 +50,7 @@ public struct RemoteCommitment: Hashable, Sendable, Codable {
 
 /// Either we signed a next commitment for the peer and wait for it to revoke the current one,
 /// or we hold the point for the next commitment we may sign.
-public enum RemoteNextCommitment: Hashable, Sendable, Codable {
+public enum RemoteNextCommitment: Hashable, Sendable {
     /// `sentAfterLocalNumber` is our local commitment number when the signature left, which
     /// orders it against our own `revoke_and_ack` for retransmission after a reconnect.
     case awaitingRevocation(RemoteCommitment, sentAfterLocalNumber: UInt64)
@@ -59,7 +59,7 @@ public enum RemoteNextCommitment: Hashable, Sendable, Codable {
 
 /// An irrevocable outcome the node must act on: forward or settle an incoming HTLC, report an
 /// outgoing one as paid or failed.
-public enum HTLCResolution: Hashable, Sendable, Codable {
+public enum HTLCResolution: Hashable, Sendable {
     /// The peer's HTLC is now committed in both commitments: it may be forwarded or settled.
     case incomingCommitted(CommitmentHTLC, onion: OnionRoutingPacket)
     /// Our HTLC was fulfilled: the preimage is proof of payment (final as soon as it is known).
@@ -71,7 +71,7 @@ public enum HTLCResolution: Hashable, Sendable, Codable {
 /// The two commitments of a channel in its normal life and the updates moving between them.
 /// Every method either applies completely or throws and leaves the value as it was (it works
 /// on a copy held by the caller).
-public struct Commitments: Hashable, Sendable, Codable {
+public struct Commitments: Hashable, Sendable {
     public let parameters: ChannelParameters
     public var channelID: ChannelID
     public internal(set) var local: LocalCommitment

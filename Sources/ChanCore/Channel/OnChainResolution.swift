@@ -4,7 +4,7 @@ import ChanLedger
 /// BOLT 5 on the toy ledger: once a commitment is confirmed, every output that can become ours
 /// is claimed as soon as its timelock allows, the peer's claims teach us preimages, and each
 /// outgoing HTLC is reported paid or failed exactly once.
-public struct OnChainResolution: Hashable, Sendable, Codable {
+public struct OnChainResolution: Hashable, Sendable {
     public enum Kind: String, Hashable, Sendable, Codable {
         case localCommitment = "local_commitment"
         case remoteCommitment = "remote_commitment"
@@ -15,7 +15,7 @@ public struct OnChainResolution: Hashable, Sendable, Codable {
     }
 
     /// How we may claim one output, and what its spending tells us.
-    enum Claim: Hashable, Sendable, Codable {
+    enum Claim: Hashable, Sendable {
         /// A `to_local` of ours (our commitment or our second-stage HTLC transaction): after its delay.
         case delayed(perCommitmentPoint: PublicKey)
         /// Paid to our payment basepoint (`to_remote` on the peer's commitment): at once.
@@ -32,7 +32,7 @@ public struct OnChainResolution: Hashable, Sendable, Codable {
         case revocable(perCommitmentSecret: [UInt8])
     }
 
-    struct PendingOutput: Hashable, Sendable, Codable {
+    struct PendingOutput: Hashable, Sendable {
         let output: TxOutput
         let confirmedHeight: UInt32
         let claim: Claim
@@ -43,11 +43,12 @@ public struct OnChainResolution: Hashable, Sendable, Codable {
     public let confirmedHeight: UInt32
     let feeratePerKw: UInt32
     let destination: OutputCondition
-    private(set) var pending: [OutPoint: PendingOutput] = [:]
+    // Internal rather than private for `ChannelRecord`, which writes and restores them.
+    var pending: [OutPoint: PendingOutput] = [:]
     /// Outgoing HTLC ids already reported paid or failed.
-    private(set) var reportedOutgoing: Set<UInt64> = []
+    var reportedOutgoing: Set<UInt64> = []
     /// Outcomes found outside an event's effects (while classifying), reported with the next ones.
-    private var carryOverResolutions: [HTLCResolution] = []
+    var carryOverResolutions: [HTLCResolution] = []
 
     public var isComplete: Bool { pending.isEmpty }
     public var watchedOutPoints: Set<OutPoint> { Set(pending.keys) }

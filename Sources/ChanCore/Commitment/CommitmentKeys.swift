@@ -3,7 +3,7 @@ import ChanLedger
 
 /// The public keys of one commitment transaction (BOLT 3 "Key Derivation"), from the point of
 /// view of its owner: the side that holds it and whose outputs are delayed and revocable.
-public struct CommitmentKeys: Hashable, Sendable, Codable {
+public struct CommitmentKeys: Hashable, Sendable {
     /// The owner's per-commitment point for this commitment number.
     public let perCommitmentPoint: PublicKey
     /// BOLT 3 `revocationpubkey`: the counterparty's revocation basepoint blinded with the

@@ -1,7 +1,7 @@
 import ChanLedger
 
 /// An untrimmed HTLC and the index of its output in the commitment transaction.
-public struct HTLCOutput: Hashable, Sendable, Codable {
+public struct HTLCOutput: Hashable, Sendable {
     public let htlc: CommitmentHTLC
     public let outputIndex: Int
 
@@ -13,7 +13,7 @@ public struct HTLCOutput: Hashable, Sendable, Codable {
 
 /// One side's commitment transaction, unsigned, with what the protocol needs to know about
 /// it: which output is which, what was trimmed and the keys it was built with.
-public struct CommitmentTransaction: Hashable, Sendable, Codable {
+public struct CommitmentTransaction: Hashable, Sendable {
     /// Unsigned: its single input (the funding outpoint) has no witness.
     public let transaction: Transaction
     public let commitmentNumber: UInt64

@@ -9,7 +9,7 @@ public enum HTLCTransactionKind: String, Hashable, Sendable, Codable {
 }
 
 /// An HTLC-timeout or HTLC-success transaction (BOLT 3), unsigned.
-public struct HTLCTransaction: Hashable, Sendable, Codable {
+public struct HTLCTransaction: Hashable, Sendable {
     /// Unsigned; spends commitment output `htlc.outputIndex`; pays
     /// `to_local(revocationKey, ownerDelayedKey, toSelfDelay)`.
     public let transaction: Transaction

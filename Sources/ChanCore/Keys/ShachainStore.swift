@@ -11,7 +11,8 @@ public struct ShachainStore: Hashable, Sendable, Codable {
     }
 
     /// `buckets[b]` holds a secret whose index has b trailing zero bits (the BOLT 3 layout).
-    public private(set) var buckets: [Entry?] = Array(repeating: nil, count: 49)
+    /// Set from outside this file only by `ChannelRecord`, restoring a store.
+    public internal(set) var buckets: [Entry?] = Array(repeating: nil, count: 49)
 
     public init() {}
 

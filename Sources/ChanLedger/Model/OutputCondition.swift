@@ -2,7 +2,7 @@ import ChanCrypto
 
 /// Who may spend an output, and how. A closed set of templates that mirror BOLT 3's scripts
 /// one to one (DESIGN.md section 3); `Witness` names the spending path used.
-public enum OutputCondition: Hashable, Sendable, Codable {
+public enum OutputCondition: Hashable, Sendable {
     /// One signature by `key`: wallet outputs and `to_remote`.
     case key(PublicKey)
     /// Both keys sign: the funding output. Keys are kept sorted (BOLT 3 orders them so).

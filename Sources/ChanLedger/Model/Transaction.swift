@@ -2,9 +2,8 @@ import ChanCrypto
 
 /// A ledger transaction. Regular transactions spend inputs; mints (the faucet) and coinbases
 /// (the miner's fee output) have none and are marked by `kind`.
-/// Codable (structurally) for channel records; the ledger's own format is `serialized()`.
-public struct Transaction: Hashable, Sendable, Codable {
-    public enum Kind: Hashable, Sendable, Codable {
+public struct Transaction: Hashable, Sendable {
+    public enum Kind: Hashable, Sendable {
         case regular
         /// The faucet: new coins; `serial` keeps two identical mints apart.
         case mint(serial: UInt64)
@@ -42,7 +41,7 @@ public struct Transaction: Hashable, Sendable, Codable {
     public func outPoint(_ index: Int) -> OutPoint { OutPoint(txid: txid, index: UInt32(index)) }
 }
 
-public struct TxInput: Hashable, Sendable, Codable {
+public struct TxInput: Hashable, Sendable {
     public var previousOutput: OutPoint
     public var witness: Witness?
 
@@ -53,7 +52,7 @@ public struct TxInput: Hashable, Sendable, Codable {
     }
 }
 
-public struct TxOutput: Hashable, Sendable, Codable {
+public struct TxOutput: Hashable, Sendable {
     public var amount: Satoshi
     public var condition: OutputCondition
 

@@ -2,7 +2,7 @@ import ChanCrypto
 
 /// What an input presents to satisfy the condition of the output it spends; each case is one
 /// spending path of one `OutputCondition`.
-public enum Witness: Hashable, Sendable, Codable {
+public enum Witness: Hashable, Sendable {
     /// `key`: the key's signature.
     case keySignature(Signature)
     /// `multisig2`: signatures in the order of the condition's (sorted) keys.
