@@ -117,11 +117,18 @@ extension Node {
         }
     }
 
+    /// How long updates gather before they are signed: one signature round then carries every
+    /// update that arrived meanwhile (each round costs a signature per HTLC in flight).
+    static let signBatchWindow: UInt64 = 1_000_000  // 1 ms
+
     /// Schedules a `commitment_signed` for the channel's new updates. It runs after the work
     /// already queued on the node, so updates that arrive together share one signature round.
     func scheduleSign(_ index: UInt64) {
         guard signScheduled.insert(index).inserted else { return }
-        Task { await self.signNow(index) }
+        Task {
+            try? await Task.sleep(nanoseconds: Node.signBatchWindow)
+            self.signNow(index)
+        }
     }
 
     private func signNow(_ index: UInt64) {
