@@ -7,12 +7,21 @@ public struct InvoiceParams: Codable, Sendable, Equatable {
     public let description: String
     /// Seconds until it expires.
     public let expiry: UInt64
+    /// A hold invoice: its HTLC waits for `settle` (or `cancel`) instead of being settled at once.
+    public let hold: Bool
 
-    public init(amountMsat: MilliSatoshi?, description: String, expiry: UInt64) {
+    public init(amountMsat: MilliSatoshi?, description: String, expiry: UInt64, hold: Bool = false) {
         self.amountMsat = amountMsat
         self.description = description
         self.expiry = expiry
+        self.hold = hold
     }
+}
+
+/// Methods `settle` and `cancel`: a hold invoice, by its payment hash.
+public struct InvoiceHashParams: Codable, Sendable, Equatable {
+    public let paymentHash: String
+    public init(paymentHash: String) { self.paymentHash = paymentHash }
 }
 
 /// An invoice of ours (`chan invoice`, `chan invoices`); never its preimage.
@@ -25,13 +34,14 @@ public struct InvoiceJSON: Codable, Sendable, Equatable {
     public let createdAt: UInt64
     public let expiresAt: UInt64
     public let minFinalCltvExpiry: UInt32
-    /// `open`, `paid` or `expired`.
+    /// `open`, `held` (a hold invoice's HTLC waits), `paid`, `canceled` or `expired`.
     public let status: String
+    public let hold: Bool
     @Nullable public var receivedMsat: MilliSatoshi?
     @Nullable public var paidAt: UInt64?
 
     public init(invoice: String, paymentHash: String, amountMsat: MilliSatoshi?, description: String, createdAt: UInt64, expiresAt: UInt64,
-                minFinalCltvExpiry: UInt32, status: String, receivedMsat: MilliSatoshi?, paidAt: UInt64?) {
+                minFinalCltvExpiry: UInt32, status: String, hold: Bool, receivedMsat: MilliSatoshi?, paidAt: UInt64?) {
         self.invoice = invoice
         self.paymentHash = paymentHash
         self.amountMsat = amountMsat
@@ -40,6 +50,7 @@ public struct InvoiceJSON: Codable, Sendable, Equatable {
         self.expiresAt = expiresAt
         self.minFinalCltvExpiry = minFinalCltvExpiry
         self.status = status
+        self.hold = hold
         self.receivedMsat = receivedMsat
         self.paidAt = paidAt
     }

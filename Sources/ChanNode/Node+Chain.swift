@@ -24,6 +24,7 @@ extension Node {
             deliver(index, .ledger(.blockConnected(height: height)))
         }
         blockHeight = max(blockHeight, height)
+        cancelExpiringHolds()
         publish(.block(height: height))
     }
 

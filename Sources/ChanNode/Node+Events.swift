@@ -75,8 +75,8 @@ extension Node {
             if let payment = try? local.store.payment(hash), payment.status != .pending {
                 return NodeEvent(type: "payment", state: payment.status.rawValue, paymentHash: hash.hex, amountMsat: payment.amount.value)
             }
-            if let invoice = try? local.store.invoice(hash), invoice.status == .paid {
-                return NodeEvent(type: "invoice", state: "paid", paymentHash: hash.hex, amountMsat: invoice.received?.value)
+            if let invoice = try? local.store.invoice(hash), invoice.status != .open {
+                return NodeEvent(type: "invoice", state: invoice.status.rawValue, paymentHash: hash.hex, amountMsat: invoice.received?.value)
             }
             return nil
         case .peer(let peer):
@@ -95,10 +95,7 @@ extension Node {
         } else if let height = params.height {
             condition = .height(height)
         } else if let payment = params.payment {
-            guard let bytes = Hex.decode(payment), let hash = try? PaymentHash(bytes: bytes) else {
-                throw APIError(code: "invalid_payment_hash", message: "'\(payment)' is not a payment hash (64 hex digits)")
-            }
-            condition = .payment(hash)
+            condition = .payment(try paymentHash(payment))
         } else {
             condition = .peer(try parsePeer(params.peer!))
         }

@@ -37,7 +37,8 @@ extension Node {
         let invoice = try unsigned.signed(with: local.keys.nodeKey)
         let record = InvoiceRecord(
             paymentHash: preimage.hash, preimage: preimage, paymentSecret: secret, bolt11: invoice.encoded, amount: params.amountMsat,
-            description: params.description, createdAt: created, expiresAt: invoice.expiresAt, minFinalCLTVExpiry: invoice.minFinalCLTVExpiry)
+            description: params.description, createdAt: created, expiresAt: invoice.expiresAt, minFinalCLTVExpiry: invoice.minFinalCLTVExpiry,
+            hold: params.hold)
         try local.store.insertInvoice(record)
         return invoiceJSON(record)
     }
@@ -47,10 +48,10 @@ extension Node {
     }
 
     private func invoiceJSON(_ record: InvoiceRecord) -> InvoiceJSON {
-        let status = record.status == .paid ? "paid" : now >= record.expiresAt ? "expired" : "open"
+        let status = record.status == .open && now >= record.expiresAt ? "expired" : record.status.rawValue
         return InvoiceJSON(invoice: record.bolt11, paymentHash: record.paymentHash.hex, amountMsat: record.amount, description: record.description,
                            createdAt: record.createdAt, expiresAt: record.expiresAt, minFinalCltvExpiry: record.minFinalCLTVExpiry,
-                           status: status, receivedMsat: record.received, paidAt: record.paidAt)
+                           status: status, hold: record.hold, receivedMsat: record.received, paidAt: record.paidAt)
     }
 
     // MARK: Paying
@@ -179,26 +180,27 @@ extension Node {
             guard let invoice, invoice.paymentHash == hash else { return nil }
             return InvoiceTerms(paymentHash: invoice.paymentHash, preimage: invoice.preimage, paymentSecret: invoice.paymentSecret,
                                 amount: invoice.amount, expiresAt: invoice.expiresAt, minFinalCLTVExpiry: invoice.minFinalCLTVExpiry,
-                                isOpen: invoice.status == .open)
+                                isOpen: invoice.status == .open || invoice.status == .held)
         }
         publish(NodeEvent(type: "htlc", channelId: channels[index]?.channelID.hex, state: "received", paymentHash: htlc.paymentHash.hex,
                           amountMsat: htlc.amount.value))
         do {
             switch action {
-            case .fulfill(let preimage, let received):
+            case .fulfill(_, let received) where invoice?.hold == true:
+                // A hold invoice: the HTLC waits for `settle` or `cancel`.
+                try local.store.setInvoice(htlc.paymentHash, to: .held, from: [.open, .held], received: received)
+                logger.info("payment held", metadata: ["payment_hash": "\(htlc.paymentHash.hex)", "amount_msat": "\(received.value)"])
+                publish(NodeEvent(type: "invoice", state: "held", paymentHash: htlc.paymentHash.hex, amountMsat: received.value))
+                return
+            case .fulfill(_, let received):
                 // Durable before the preimage leaves: the invoice is paid from now on.
                 try local.store.markInvoicePaid(htlc.paymentHash, received: received, at: now)
-                try runCommand(index, .fulfillHTLC(id: htlc.id, preimage: preimage))
+                try carryOut(action, for: htlc, channel: index)
                 logger.info("invoice paid", metadata: ["payment_hash": "\(htlc.paymentHash.hex)", "amount_msat": "\(received.value)"])
                 publish(NodeEvent(type: "invoice", state: "paid", paymentHash: htlc.paymentHash.hex, amountMsat: received.value))
-            case .fail(let reason, let failure):
-                logger.info("incoming HTLC failed", metadata: ["payment_hash": "\(htlc.paymentHash.hex)", "failure": "\(failure.name)"])
-                try runCommand(index, .failHTLC(id: htlc.id, reason: reason))
-            case .failMalformed(let sha256, let code):
-                logger.info("incoming HTLC with an unreadable onion", metadata: ["payment_hash": "\(htlc.paymentHash.hex)", "code": "\(code)"])
-                try runCommand(index, .failMalformedHTLC(id: htlc.id, sha256OfOnion: sha256, failureCode: code))
+            case .fail, .failMalformed:
+                try carryOut(action, for: htlc, channel: index)
             }
-            scheduleSign(index)
         } catch {
             logger.error("incoming HTLC not settled", metadata: ["channel": "\(index)", "htlc": "\(htlc.id)", "error": "\(error)"])
         }
@@ -222,14 +224,101 @@ extension Node {
         }
         for (index, channel) in channels.sorted(by: { $0.key < $1.key }) {
             for htlc in channel.undecidedIncomingHTLCs {
-                guard let invoice = try? local.store.invoice(htlc.paymentHash), invoice.status == .paid else { continue }
-                do {
-                    try runCommand(index, .fulfillHTLC(id: htlc.id, preimage: invoice.preimage))
-                    logger.info("fulfilled again after a restart", metadata: ["payment_hash": "\(htlc.paymentHash.hex)"])
-                } catch {
-                    logger.error("could not fulfil after a restart", metadata: ["payment_hash": "\(htlc.paymentHash.hex)", "error": "\(error)"])
+                if let invoice = try? local.store.invoice(htlc.paymentHash), invoice.status == .paid {
+                    fulfil(htlc, channel: index, preimage: invoice.preimage)
+                } else if let onion = channel.onion(ofIncomingHTLC: htlc.id) {
+                    settleIncoming(htlc, onion: onion, channel: index)
                 }
             }
         }
     }
+
+    private func fulfil(_ htlc: CommitmentHTLC, channel index: UInt64, preimage: Preimage) {
+        do {
+            try carryOut(.fulfill(preimage, received: htlc.amount), for: htlc, channel: index)
+        } catch {
+            logger.error("could not fulfil", metadata: ["payment_hash": "\(htlc.paymentHash.hex)", "error": "\(error)"])
+        }
+    }
+
+    /// Every incoming HTLC paying `hash` that waits for a decision, with its channel and onion.
+    private func heldHTLCs(_ hash: PaymentHash) -> [(index: UInt64, htlc: CommitmentHTLC, onion: OnionRoutingPacket?)] {
+        channels.sorted { $0.key < $1.key }.flatMap { index, channel in
+            channel.undecidedIncomingHTLCs.filter { $0.paymentHash == hash }.map { (index, $0, channel.onion(ofIncomingHTLC: $0.id)) }
+        }
+    }
+
+    /// `settle`: a held payment is taken (its HTLCs fulfilled).
+    func settle(_ params: InvoiceHashParams) throws -> InvoiceJSON {
+        let hash = try paymentHash(params.paymentHash)
+        guard let invoice = try local.store.invoice(hash), invoice.status == .held else {
+            throw APIError(code: "not_held", message: "no held payment for \(params.paymentHash)")
+        }
+        try local.store.markInvoicePaid(hash, received: invoice.received ?? .zero, at: now)
+        for held in heldHTLCs(hash) { fulfil(held.htlc, channel: held.index, preimage: invoice.preimage) }
+        publish(NodeEvent(type: "invoice", state: "paid", paymentHash: hash.hex, amountMsat: invoice.received?.value))
+        return invoiceJSON(try local.store.invoice(hash) ?? invoice)
+    }
+
+    /// `cancel`: an invoice will not be paid; a held payment's HTLCs are failed back.
+    func cancel(_ params: InvoiceHashParams) throws -> InvoiceJSON {
+        let hash = try paymentHash(params.paymentHash)
+        guard let invoice = try local.store.invoice(hash), try local.store.setInvoice(hash, to: .canceled, from: [.open, .held]) else {
+            throw APIError(code: "not_cancelable", message: "no open or held invoice \(params.paymentHash)")
+        }
+        for held in heldHTLCs(hash) { refuse(held.htlc, channel: held.index, onion: held.onion) }
+        publish(NodeEvent(type: "invoice", state: "canceled", paymentHash: hash.hex))
+        return invoiceJSON(try local.store.invoice(hash) ?? invoice)
+    }
+
+    /// Fails an incoming HTLC back, as unknown to us (an HTLC stored before onions were kept
+    /// has none: it goes back as malformed, the only failure that needs no shared secret).
+    func refuse(_ htlc: CommitmentHTLC, channel index: UInt64, onion: OnionRoutingPacket?) {
+        let action = onion.map { IncomingHTLCPolicy.refusal(of: htlc, onion: $0, nodeKey: local.keys.nodeKey, currentHeight: blockHeight) }
+            ?? .failMalformed(sha256OfOnion: .zero, failureCode: OnionFailure.invalidOnionHMAC(sha256OfOnion: .zero).code)
+        do {
+            try carryOut(action, for: htlc, channel: index)
+        } catch {
+            logger.error("incoming HTLC not failed", metadata: ["channel": "\(index)", "htlc": "\(htlc.id)", "error": "\(error)"])
+        }
+    }
+
+    /// Performs a failure (or a fulfil) of an incoming HTLC on its channel.
+    private func carryOut(_ action: IncomingHTLCAction, for htlc: CommitmentHTLC, channel index: UInt64) throws {
+        switch action {
+        case .fulfill(let preimage, _):
+            try runCommand(index, .fulfillHTLC(id: htlc.id, preimage: preimage))
+        case .fail(let reason, let failure):
+            logger.info("incoming HTLC failed", metadata: ["payment_hash": "\(htlc.paymentHash.hex)", "failure": "\(failure.name)"])
+            try runCommand(index, .failHTLC(id: htlc.id, reason: reason))
+        case .failMalformed(let sha256, let code):
+            logger.info("incoming HTLC with an unreadable onion", metadata: ["payment_hash": "\(htlc.paymentHash.hex)", "code": "\(code)"])
+            try runCommand(index, .failMalformedHTLC(id: htlc.id, sha256OfOnion: sha256, failureCode: code))
+        }
+        scheduleSign(index)
+    }
+
+    /// Blocks before its expiry at which a held HTLC is failed back, so that the peer never has
+    /// to close the channel to time it out.
+    static let heldHTLCMargin: UInt32 = 6
+
+    /// Held payments whose HTLCs near their expiry are canceled.
+    func cancelExpiringHolds() {
+        for (index, channel) in channels {
+            for htlc in channel.undecidedIncomingHTLCs where htlc.cltvExpiry <= blockHeight &+ Node.heldHTLCMargin {
+                guard let invoice = try? local.store.invoice(htlc.paymentHash), invoice.status == .held else { continue }
+                logger.info("a held payment nears its expiry: canceled", metadata: ["payment_hash": "\(htlc.paymentHash.hex)"])
+                try? local.store.setInvoice(htlc.paymentHash, to: .canceled, from: [.held])
+                refuse(htlc, channel: index, onion: channel.onion(ofIncomingHTLC: htlc.id))
+            }
+        }
+    }
+
+    func paymentHash(_ text: String) throws -> PaymentHash {
+        guard let bytes = Hex.decode(text), let hash = try? PaymentHash(bytes: bytes) else {
+            throw APIError(code: "invalid_payment_hash", message: "'\(text)' is not a payment hash (64 hex digits)")
+        }
+        return hash
+    }
+
 }

@@ -20,6 +20,8 @@ enum CommandRegistry {
         CheatCommand.self,
         InvoiceCommand.self,
         InvoicesCommand.self,
+        SettleCommand.self,
+        CancelCommand.self,
         DecodeCommand.self,
         PayCommand.self,
         PaymentsCommand.self,

@@ -148,8 +148,8 @@ import Testing
 
     /// Version 1 records of `goldenRecords`' channel: alice's while normal, bob's while his force
     /// close resolves.
-    static let goldenNormal = (size: 4399, sha256: "0133b4021bbd6abc99cfa5acbbc3c1762e103df3b597f80cc94345730d717f3d")
-    static let goldenForceClosing = (size: 3335, sha256: "b72c50da3dbfffb1e11b47ba87e641f50f83f2f7635d4510ac23d5bb8ddbc841")
+    static let goldenNormal = (size: 5774, sha256: "9f860858c350391356ce344169908364f55e72fc631f57ae11d41ae77c54cfb8")
+    static let goldenForceClosing = (size: 6084, sha256: "a45a268cce28327fd47d94f2846338d4a80359aa17e288ec37103b59bc68346e")
 
     /// The frame and the first fields, as `ChannelRecord` documents them.
     @Test func recordLayout() throws {

@@ -4,15 +4,19 @@ import ChanLedger
 /// its decision, and whether an outgoing payment still has an HTLC.
 extension Channel {
     /// Incoming HTLCs both commitments hold and nothing settles yet: the node owes each a
-    /// decision (after a restart too, when the one it took may not have been persisted).
+    /// decision (after a restart too, when the one it took may not have been persisted). While
+    /// force closing, a preimage given now still claims the HTLC on the ledger.
     public var undecidedIncomingHTLCs: [CommitmentHTLC] {
-        guard let commitments, phase == .normal || phase == .shuttingDown else { return [] }
+        guard let commitments, phase == .normal || phase == .shuttingDown || phase == .forceClosing else { return [] }
         let settling = Set((commitments.localChanges.all + pendingReplay).compactMap(\.settledHTLCID))
         return commitments.local.spec.htlcs.filter { htlc in
             htlc.direction == .received && commitments.incomingCrossSigned(htlc.id) != nil && !settling.contains(htlc.id)
                 && commitments.preimages[htlc.paymentHash] == nil
         }
     }
+
+    /// The onion of incoming HTLC `id`, while both commitments hold it.
+    public func onion(ofIncomingHTLC id: UInt64) -> OnionRoutingPacket? { commitments?.incomingOnions[id] }
 
     /// Whether an HTLC we offered for `paymentHash` is anywhere: proposed, signed, or in a
     /// commitment on or off the ledger. When none is, a payment the node thought in flight is lost.

@@ -89,6 +89,7 @@ extension Commitments {
             switch update {
             case .add(let add):
                 resolutions.append(.incomingCommitted(CommitmentHTLC(add, direction: .received), onion: add.onionRoutingPacket))
+                incomingOnions[add.id] = add.onionRoutingPacket
             case .fail(let fail):
                 if let htlc = remote.spec.htlcs.first(where: { $0.id == fail.id && $0.direction == .received }) {
                     resolutions.append(.outgoingFailed(id: fail.id, paymentHash: htlc.paymentHash, reason: fail.reason))
@@ -122,6 +123,10 @@ extension Commitments {
             var pending = Set(local.spec.htlcs.lazy.filter { $0.direction == .offered }.map(\.id))
             pending.formUnion(remote.spec.htlcs.lazy.filter { $0.direction == .received }.map(\.id))
             reportedFulfilments.formIntersection(pending)
+        }
+        if !incomingOnions.isEmpty {
+            let incoming = Set(local.spec.htlcs.lazy.filter { $0.direction == .received }.map(\.id))
+            incomingOnions = incomingOnions.filter { incoming.contains($0.key) }
         }
         if preimages.count > htlcs.count {
             let hashes = Set(htlcs.map(\.paymentHash))

@@ -89,6 +89,9 @@ public struct Commitments: Hashable, Sendable {
     /// reconnect discarded it unsigned (and may claim the HTLC on chain): the node must hear
     /// of each payment once. Kept while the HTLC is in a commitment (ids are never reused then).
     public internal(set) var reportedFulfilments: Set<UInt64> = []
+    /// The onions of the peer's HTLCs that both commitments hold, until they are removed: the
+    /// node decides on each HTLC from its onion, and must be able to again after a restart.
+    public internal(set) var incomingOnions: [UInt64: OnionRoutingPacket] = [:]
 
     /// The latest commitment we signed for the peer (the next one while awaiting revocation).
     public var latestRemote: RemoteCommitment {

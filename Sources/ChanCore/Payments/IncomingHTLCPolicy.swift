@@ -78,6 +78,20 @@ public enum IncomingHTLCPolicy {
         return .fulfill(invoice.preimage, received: htlc.amount)
     }
 
+    /// The answer that fails `htlc` as unknown to us whatever it carries (a held payment the
+    /// payee cancels, an HTLC that must not wait any longer).
+    public static func refusal(of htlc: CommitmentHTLC, onion: OnionRoutingPacket, nodeKey: PrivateKey, currentHeight: UInt32) -> IncomingHTLCAction {
+        do {
+            let peeled = try Sphinx.peel(onion, nodeKey: nodeKey, associatedData: htlc.paymentHash.bytes)
+            return fail(.incorrectOrUnknownPaymentDetails(htlcAmount: htlc.amount, height: currentHeight), secret: peeled.sharedSecret)
+        } catch {
+            switch error {
+            case .badOnion(let bad): return .failMalformed(sha256OfOnion: bad.sha256OfOnion, failureCode: bad.failureCode)
+            case .invalidPayload(let payloadError, let secret): return fail(payloadError.failure, secret: secret)
+            }
+        }
+    }
+
     static func fail(_ failure: OnionFailure, secret: OnionSharedSecret) -> IncomingHTLCAction {
         // A failure message always fits (at most a channel_update's worth of bytes).
         let reason = (try? OnionErrorPacket.create(sharedSecret: secret, message: OnionFailureMessage(failure))) ?? []

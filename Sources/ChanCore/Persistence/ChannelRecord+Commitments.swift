@@ -5,7 +5,7 @@ import ChanLedger
 
 /// parameters, channel id, local, remote, remote next, local changes, remote changes, local
 /// and remote next HTLC ids (u64), remote secrets, preimages (by payment hash, ascending),
-/// reported fulfilments (ascending).
+/// reported fulfilments (ascending), incoming onions (by HTLC id, ascending).
 extension Commitments: RecordCodable {
     func write(to writer: inout RecordWriter) {
         writer.write(parameters)
@@ -24,6 +24,11 @@ extension Commitments: RecordCodable {
             writer.write(preimage)
         }
         writer.sortedSet(reportedFulfilments)
+        writer.count(incomingOnions.count)
+        for (id, onion) in incomingOnions.sorted(by: { $0.key < $1.key }) {
+            writer.u64(id)
+            writer.write(onion)
+        }
     }
 
     init(from reader: inout RecordReader) throws(RecordError) {
@@ -48,10 +53,20 @@ extension Commitments: RecordCodable {
             preimages[hash] = try reader.read(Preimage.self)
             previous = hash
         }
+        let reportedFulfilments = try reader.sortedSet(of: "reported fulfilments")
+        let onionCount = try reader.count(of: "incoming onions", minimumSize: 8 + OnionRoutingPacket.byteCount)
+        var incomingOnions: [UInt64: OnionRoutingPacket] = Dictionary(minimumCapacity: onionCount)
+        var previousID: UInt64?
+        for _ in 0..<onionCount {
+            let id = try reader.u64()
+            if let previousID, previousID >= id { throw reader.malformed("incoming onions are not in ascending order of their ids") }
+            incomingOnions[id] = try reader.read(OnionRoutingPacket.self)
+            previousID = id
+        }
         self.init(parameters: parameters, channelID: channelID, local: local, remote: remote, remoteNext: remoteNext,
                   localChanges: localChanges, remoteChanges: remoteChanges, localNextHTLCID: localNextHTLCID,
                   remoteNextHTLCID: remoteNextHTLCID, remoteSecrets: remoteSecrets, preimages: preimages,
-                  reportedFulfilments: try reader.sortedSet(of: "reported fulfilments"))
+                  reportedFulfilments: reportedFulfilments, incomingOnions: incomingOnions)
     }
 }
 

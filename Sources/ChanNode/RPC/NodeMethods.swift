@@ -24,6 +24,8 @@ extension RPCRouter {
         // Payments
         router.method("invoice", InvoiceParams.self) { node, params in try await node.createInvoice(params) }
         router.method("invoices", NoParams.self) { node, _ in try await node.invoicesResult() }
+        router.method("settle", InvoiceHashParams.self) { node, params in try await node.settle(params) }
+        router.method("cancel", InvoiceHashParams.self) { node, params in try await node.cancel(params) }
         router.method("pay", PayParams.self) { node, params in try await node.pay(params) }
         router.method("payments", NoParams.self) { node, _ in try await node.paymentsResult() }
         // Waiting and watching

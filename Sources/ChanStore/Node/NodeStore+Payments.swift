@@ -6,7 +6,8 @@ import GRDB
 
 /// One of our invoices, with the preimage that settles it (never printed: see the daemon's JSON).
 public struct InvoiceRecord: Sendable, Equatable {
-    public enum Status: String, Sendable { case open, paid }
+    /// `held`: a hold invoice whose HTLC arrived and waits for `settle` or `cancel`.
+    public enum Status: String, Sendable { case open, held, paid, canceled }
 
     public let paymentHash: PaymentHash
     public let preimage: Preimage
@@ -17,12 +18,14 @@ public struct InvoiceRecord: Sendable, Equatable {
     public let createdAt: UInt64
     public let expiresAt: UInt64
     public let minFinalCLTVExpiry: UInt32
+    /// Its HTLCs are held until the node is told to settle or cancel them.
+    public let hold: Bool
     public var status: Status
     public var received: MilliSatoshi?
     public var paidAt: UInt64?
 
     public init(paymentHash: PaymentHash, preimage: Preimage, paymentSecret: Bytes32, bolt11: String, amount: MilliSatoshi?,
-                description: String, createdAt: UInt64, expiresAt: UInt64, minFinalCLTVExpiry: UInt32,
+                description: String, createdAt: UInt64, expiresAt: UInt64, minFinalCLTVExpiry: UInt32, hold: Bool = false,
                 status: Status = .open, received: MilliSatoshi? = nil, paidAt: UInt64? = nil) {
         self.paymentHash = paymentHash
         self.preimage = preimage
@@ -33,6 +36,7 @@ public struct InvoiceRecord: Sendable, Equatable {
         self.createdAt = createdAt
         self.expiresAt = expiresAt
         self.minFinalCLTVExpiry = minFinalCLTVExpiry
+        self.hold = hold
         self.status = status
         self.received = received
         self.paidAt = paidAt
@@ -88,11 +92,11 @@ extension NodeStore {
             try db.execute(
                 sql: """
                     INSERT INTO invoices (payment_hash, preimage, payment_secret, bolt11, amount_msat, description, created_at,
-                        expires_at, min_final_cltv_expiry, status, received_msat, paid_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        expires_at, min_final_cltv_expiry, hold, status, received_msat, paid_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [Data(invoice.paymentHash.bytes), Data(invoice.preimage.bytes), Data(invoice.paymentSecret.bytes), invoice.bolt11,
                             invoice.amount.map { $0.value.stored }, invoice.description, invoice.createdAt.stored, invoice.expiresAt.stored,
-                            Int64(invoice.minFinalCLTVExpiry), invoice.status.rawValue, invoice.received.map { $0.value.stored },
+                            Int64(invoice.minFinalCLTVExpiry), invoice.hold, invoice.status.rawValue, invoice.received.map { $0.value.stored },
                             invoice.paidAt.map(\.stored)])
         }
     }
@@ -107,12 +111,32 @@ extension NodeStore {
         try read { db in try Row.fetchAll(db, sql: "SELECT * FROM invoices ORDER BY created_at, payment_hash").map(NodeStore.invoice) }
     }
 
-    /// Marks the invoice paid with what arrived; false if it was not open.
+    /// Marks the invoice paid with what arrived; false if it was not open or held.
     @discardableResult
     public func markInvoicePaid(_ hash: PaymentHash, received: MilliSatoshi, at time: UInt64) throws -> Bool {
+        try setInvoice(hash, to: .paid, from: [.open, .held], received: received, at: time)
+    }
+
+    /// Moves the invoice from one of `from` to `status`; false if it was in none of them.
+    @discardableResult
+    public func setInvoice(_ hash: PaymentHash, to status: InvoiceRecord.Status, from: Set<InvoiceRecord.Status>,
+                           received: MilliSatoshi? = nil, at time: UInt64? = nil) throws -> Bool {
         try write { db in
-            try db.execute(sql: "UPDATE invoices SET status = 'paid', received_msat = ?, paid_at = ? WHERE payment_hash = ? AND status = 'open'",
-                           arguments: [received.value.stored, time.stored, Data(hash.bytes)])
+            let placeholders = from.map { _ in "?" }.joined(separator: ", ")
+            var arguments: [any DatabaseValueConvertible] = [status.rawValue]
+            var assignments = "status = ?"
+            if let received {
+                assignments += ", received_msat = ?"
+                arguments.append(received.value.stored)
+            }
+            if let time {
+                assignments += ", paid_at = ?"
+                arguments.append(time.stored)
+            }
+            arguments.append(Data(hash.bytes))
+            arguments += from.map(\.rawValue)
+            try db.execute(sql: "UPDATE invoices SET \(assignments) WHERE payment_hash = ? AND status IN (\(placeholders))",
+                           arguments: StatementArguments(arguments))
             return db.changesCount == 1
         }
     }
@@ -125,7 +149,7 @@ extension NodeStore {
             paymentSecret: try Bytes32([UInt8](row["payment_secret"] as Data)),
             bolt11: row["bolt11"], amount: (row["amount_msat"] as Int64?).map { MilliSatoshi(UInt64(stored: $0)) },
             description: row["description"], createdAt: UInt64(stored: row["created_at"]), expiresAt: UInt64(stored: row["expires_at"]),
-            minFinalCLTVExpiry: UInt32(truncatingIfNeeded: row["min_final_cltv_expiry"] as Int64), status: status,
+            minFinalCLTVExpiry: UInt32(truncatingIfNeeded: row["min_final_cltv_expiry"] as Int64), hold: row["hold"], status: status,
             received: (row["received_msat"] as Int64?).map { MilliSatoshi(UInt64(stored: $0)) },
             paidAt: (row["paid_at"] as Int64?).map(UInt64.init(stored:)))
     }

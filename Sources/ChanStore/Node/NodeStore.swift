@@ -81,6 +81,7 @@ public final class NodeStore: Sendable {
                     created_at INTEGER NOT NULL,
                     expires_at INTEGER NOT NULL,
                     min_final_cltv_expiry INTEGER NOT NULL,
+                    hold INTEGER NOT NULL,
                     status TEXT NOT NULL,
                     received_msat INTEGER,
                     paid_at INTEGER
