@@ -35,7 +35,7 @@ extension Node {
             for waiter in peer.readyWaiters { waiter.resume() }
             registry[remote]?.readyWaiters = []
             channelsRegainedConnection(to: remote)
-            events.publish(.peer(nodeId: remote.hex, connected: true))
+            publish(.peer(nodeId: remote.hex, connected: true))
         case .channel(let channelID, let message):
             channelMessage(message, channelID: channelID, from: remote)
         case .openChannel(let open):
@@ -69,7 +69,7 @@ extension Node {
         for waiter in peer.readyWaiters { waiter.resume(throwing: APIError(code: "peer_unreachable", message: "the connection to \(peer.link.remote) closed")) }
         peer.link.outbound.finish()
         channelsLostConnection(to: peer.link.remote)
-        events.publish(.peer(nodeId: peer.link.remote.hex, connected: false))
+        publish(.peer(nodeId: peer.link.remote.hex, connected: false))
     }
 
     /// Sends `message` to `peer` if it is connected and ready (messages to an absent peer are
