@@ -1,65 +1,85 @@
 #!/usr/bin/env bash
-# A guided tour of chan's toy ledger and node wallets. Uses `chan` from PATH and jq.
-# It runs in CHAN_HOME when that names a home without a ledger yet, else in a fresh
-# temporary home, so it never touches an existing network.
+# Three nodes as daemons (alice, bob, carol) on one toy ledger: channels alice-bob and
+# bob-carol, payments both ways on each, a channel's JSON, one mutual close, one force close
+# with an HTLC in flight resolved on the ledger, then balances and the audit. Uses `chan` from
+# PATH and jq. Runs in CHAN_HOME when that names a home without a ledger yet, else in a fresh
+# temporary home; every daemon is stopped when the script ends, even when it fails.
 set -euo pipefail
 
 if [ -z "${CHAN_HOME:-}" ] || [ -e "$CHAN_HOME/ledger.sqlite" ]; then
   CHAN_HOME="$(mktemp -d)/home"
 fi
 export CHAN_HOME
+NODES=(alice bob carol)
+stop_all() { for n in "${NODES[@]}"; do chan node stop "$n" >/dev/null 2>&1 || true; done; }
+trap stop_all EXIT
 say() { printf '\n== %s\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
 
-say "A new network in $CHAN_HOME: the ledger starts with its genesis block"
-run chan ledger init
-
-say "Two nodes, each with its own seed, node key and TCP port"
-run chan node create alice
-run chan node create bob
-run chan node list
-
-say "Alice asks for an address; the faucet mints 1 BTC to it; a block confirms it"
-alice=$(chan -n alice address | jq -r .address)
-echo "alice's address: $alice"
-run chan ledger faucet "$alice" 1btc
+say "A ledger in $CHAN_HOME and three nodes; the faucet funds alice and bob"
+chan ledger init >/dev/null
+for n in "${NODES[@]}"; do chan node create "$n" >/dev/null; done
+chan ledger faucet "$(chan -n alice address | jq -r .address)" 10000000 >/dev/null
+chan ledger faucet "$(chan -n bob address | jq -r .address)" 10000000 >/dev/null
 run chan mine
-run chan -n alice balance
 
-say "Alice pays Bob 20,000,000 sat; the payment waits in the mempool"
-bob=$(chan -n bob address | jq -r .address)
-sent=$(chan -n alice send "$bob" 20000000)
-echo "$sent"
-txid=$(jq -r .txid <<<"$sent")
-run chan -n bob balance
+say "Each node's daemon starts in the background and answers on nodes/NAME/rpc.sock"
+for n in "${NODES[@]}"; do chan node start "$n" | jq -c '{name, pid, uri}'; done
 
-say "A block confirms it; the fee goes to the miner's coinbase"
+say "alice opens 1,000,000 sat to bob, bob 1,000,000 sat to carol (BOLT 8 connections, BOLT 2 opens)"
+run chan -n alice open bob 1000000 | tee "$CHAN_HOME/open-ab.json"
+ab=$(jq -r .channel_id "$CHAN_HOME/open-ab.json")
+bc=$(chan -n bob open carol 1000000 | jq -r .channel_id)
+echo "bob-carol: $bc"
+say "Three blocks confirm both fundings; the channels become normal"
+run chan mine 3
+chan -n alice wait --channel "$ab" --state normal | jq -c '{channel_id, short_channel_id, state}'
+chan -n carol wait --channel "$bc" --state normal | jq -c '{channel_id, short_channel_id, state}'
+
+say "Payments both ways on each channel (BOLT 11 invoices, one-hop onions)"
+pay() { # pay PAYER PAYEE AMOUNT
+  invoice=$(chan -n "$2" invoice "$3" --description "from $1" | jq -r .invoice)
+  chan -n "$1" pay "$invoice" | jq -c --arg from "$1" --arg to "$2" '{from: $from, to: $to, status, amount_msat, duration_ms}'
+}
+pay alice bob 50000
+pay bob alice 10000
+pay bob carol 70000
+pay carol bob 20000
+
+say "alice-bob as alice sees it (chan channel ID; docs/channel-snapshot.schema.json)"
+chan -n alice channel "$ab" | jq '{state, short_channel_id, capacity_sat, to_local_msat, to_remote_msat, spendable_msat, local_commitment_number, revoked_states_held, state_changes: [.state_changes[] | {new, cause}]}'
+[ "$(chan -n bob channel "$ab" | jq .to_local_msat)" = 40000000 ] || fail "bob's side of alice-bob is wrong"
+
+say "alice and bob close their channel mutually; one block confirms the closing transaction"
+run chan -n alice close "$ab"
 run chan mine
-run chan ledger tx "$txid"
+chan -n alice wait --channel "$ab" --state closed | jq -c '{state}'
 
-say "Balances"
-echo "alice: $(chan -n alice balance | jq -c .)"
-echo "bob:   $(chan -n bob balance | jq -c .)"
+say "carol makes a hold invoice; bob pays it, and the HTLC stays in flight until carol settles"
+hold=$(chan -n carol invoice 30000 --hold --description "held")
+hash=$(jq -r .payment_hash <<<"$hold")
+chan -n bob pay "$(jq -r .invoice <<<"$hold")" --timeout 120 > "$CHAN_HOME/held-payment.json" 2>&1 &
+chan -n carol wait --payment "$hash" | jq -c '{type, state, amount_msat}'
+chan -n bob channel "$bc" | jq -c '{state, htlcs: [.htlcs[] | {direction, amount_msat, state}]}'
 
-say "The audit: unspent outputs add up to everything ever minted"
+say "bob force closes bob-carol with the HTLC in flight: his commitment goes on the ledger"
+run chan -n bob close "$bc" --force
+run chan mine
+chan -n carol wait --channel "$bc" --state force_closing | jq -c '{state}'
+say "carol settles now: she claims the HTLC on the ledger with its preimage, and bob learns it there"
+chan -n carol settle "$hash" | jq -c '{status}'
+for _ in $(seq 1 200); do
+  chan mine >/dev/null
+  [ "$(chan -n bob channel "$bc" | jq -r .state)" = closed ] && [ "$(chan -n carol channel "$bc" | jq -r .state)" = closed ] && break
+done
+wait
+jq -c '{status, preimage: (.preimage != null)}' "$CHAN_HOME/held-payment.json"
+[ "$(jq -r .status "$CHAN_HOME/held-payment.json")" = succeeded ] || fail "the held payment did not succeed"
+chan -n bob channel "$bc" | jq -c '{state, on_chain_resolution}'
+
+say "Balances: every channel is closed, every satoshi back in a wallet (less the fees)"
+for n in "${NODES[@]}"; do echo "$n: $(chan -n "$n" balance | jq -c .)"; done
 run chan ledger audit
-[ "$(chan ledger audit | jq .ok)" = true ] || { echo "audit failed" >&2; exit 1; }
-[ "$(chan -n bob balance | jq .confirmed_sat)" = 20000000 ] || { echo "bob's balance is wrong" >&2; exit 1; }
-say "A channel simulated in memory on its own ledger: open, 3,000 random operations (payments both ways, fee updates, disconnects), then one side broadcasts a revoked state and the other's penalty takes it all"
-sim=$(chan sim pair --seed 7 --ops 3000 --disconnect-rate 0.02 --breach)
-echo "$sim" | jq '{operations, htlcs_added, htlcs_settled, htlcs_failed, commitments_exchanged, disconnects, penalties, final_state, invariant_violations, audit: {ok: .audit.ok, minted_sat: .audit.minted_sat, unspent_sat: .audit.unspent_sat}}'
-[ "$(jq .invariant_violations <<<"$sim")" = 0 ] && [ "$(jq .penalties <<<"$sim")" = 1 ] || { echo "the simulation failed" >&2; exit 1; }
-
-GRAPHS="$(cd "$(dirname "$0")/../../shared/data/graphs" 2>/dev/null && pwd || true)"
-if [ -n "$GRAPHS" ] && [ -f "$GRAPHS/mainnet-2026-02-03.listchannels.json.gz" ]; then
-  graph="$GRAPHS/mainnet-2026-02-03.listchannels.json.gz"
-  say "Routing offline on the real Lightning mainnet graph of 2026-02-03"
-  run chan graph stats --graph "$graph"
-  say "50,000 sat from a small node to Wallet of Satoshi: fees and CLTV add up hop by hop"
-  chan route --graph "$graph" --amount 50000 \
-    --from 03c7bfdc9eea4e469f1fa75adde830b7901db0068f2ed4cfbc7b72ab1d447c3f8c \
-    --to 035e4ff418fc8b5554c5d9eea66396c227bd429a3251c8cbc711002ba215bfc226 \
-    | jq '{fee_msat, total_cltv, probability, hops: [.hops[] | {node_id: .node_id[0:16], short_channel_id, amount_msat, fee_msat}]}'
-fi
-
-say "Done. Explore further with: CHAN_HOME=$CHAN_HOME chan --help"
+[ "$(chan ledger audit | jq .ok)" = true ] || fail "the audit failed"
+say "Done. More: Examples/breach.sh (a cheater punished), Examples/tour.sh (simulator, offline routing)"
