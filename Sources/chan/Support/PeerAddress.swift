@@ -31,7 +31,7 @@ struct PeerAddress {
 
 extension GlobalOptions {
     /// Calls `method` on the node's daemon and prints its result as the daemon wrote it.
-    func printCall<Params: Encodable & Sendable>(_ method: String, _ params: Params) throws {
-        try Output.rpcResult(try client().callRaw(method, params))
+    func printCall<Params: Encodable & Sendable>(_ method: String, _ params: Params, human: Bool = false) throws {
+        try Output.rpcResult(try client().callRaw(method, params), method: method, human: human)
     }
 }

@@ -8,8 +8,9 @@ struct ChannelsCommand: ParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var display: HumanFlag
 
-    func run() throws { try global.printCall("channels", NoParams()) }
+    func run() throws { try global.printCall("channels", NoParams(), human: display.human) }
 }
 
 struct ChannelCommand: ParsableCommand {

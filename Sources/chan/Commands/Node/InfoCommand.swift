@@ -8,8 +8,7 @@ struct InfoCommand: ParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var display: HumanFlag
 
-    func run() throws {
-        try Output.json(try global.call("info", NoParams(), as: NodeInfo.self))
-    }
+    func run() throws { try global.printCall("info", NoParams(), human: display.human) }
 }

@@ -59,6 +59,7 @@ struct InvoicesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "invoices", abstract: "The node's invoices and their status (open, paid, expired).")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var display: HumanFlag
 
-    func run() throws { try global.printCall("invoices", NoParams()) }
+    func run() throws { try global.printCall("invoices", NoParams(), human: display.human) }
 }

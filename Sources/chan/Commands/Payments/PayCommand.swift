@@ -34,6 +34,7 @@ struct PaymentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "payments", abstract: "The node's payments and their status (pending, succeeded, failed).")
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var display: HumanFlag
 
-    func run() throws { try global.printCall("payments", NoParams()) }
+    func run() throws { try global.printCall("payments", NoParams(), human: display.human) }
 }

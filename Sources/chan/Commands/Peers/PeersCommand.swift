@@ -8,6 +8,7 @@ struct PeersCommand: ParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var display: HumanFlag
 
-    func run() throws { try global.printCall("peers", NoParams()) }
+    func run() throws { try global.printCall("peers", NoParams(), human: display.human) }
 }

@@ -13,12 +13,13 @@ struct BalanceCommand: ParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var display: HumanFlag
 
     func run() throws {
         if let client = try global.runningClient() {
-            try Output.json(try client.call("balance", NoParams(), as: BalanceResult.self))
+            try Output.rpcResult(try client.callRaw("balance", NoParams()), method: "balance", human: display.human)
         } else {
-            try Output.json(try global.localWallet().balanceResult())
+            try Output.result(try global.localWallet().balanceResult(), method: "balance", human: display.human)
         }
     }
 }
