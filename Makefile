@@ -47,10 +47,22 @@ bench: release
 	@mkdir -p .build/bench
 	$(RELEASE_BIN) bench pathfind --graph $(GRAPHS)/mainnet-2026-02-03.listchannels.json.gz --pairs 1000 --mpp
 	time $(RELEASE_BIN) sim pair --seed 1 --ops 100000
+	$(RELEASE_BIN) bench pay --payments 300 --concurrency 1
+	$(RELEASE_BIN) bench pay --payments 2000 --concurrency 64
+	$(RELEASE_BIN) bench rpc --starts 10 --calls 200
 
+# The binary, its man page (swift-argument-parser's generate-manual plugin) and completions
+# for bash, zsh and fish.
 install: release
-	install -d $(PREFIX)/bin
+	install -d $(PREFIX)/bin $(PREFIX)/share/man/man1 $(PREFIX)/share/bash-completion/completions \
+		$(PREFIX)/share/zsh/site-functions $(PREFIX)/share/fish/vendor_completions.d
 	install -m 0755 $(RELEASE_BIN) $(PREFIX)/bin/chan
+	@mkdir -p .build/man
+	$(SWIFT) package --allow-writing-to-directory .build/man generate-manual --output-directory .build/man
+	install -m 0644 .build/man/chan.1 $(PREFIX)/share/man/man1/chan.1
+	$(RELEASE_BIN) --generate-completion-script bash > $(PREFIX)/share/bash-completion/completions/chan
+	$(RELEASE_BIN) --generate-completion-script zsh > $(PREFIX)/share/zsh/site-functions/_chan
+	$(RELEASE_BIN) --generate-completion-script fish > $(PREFIX)/share/fish/vendor_completions.d/chan.fish
 
 clean:
 	rm -rf .build

@@ -12,10 +12,16 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "The network's home directory (default: $CHAN_HOME or ~/.chan).")
     var home: String?
 
-    @Option(name: [.short, .long], help: "The local node to act as (default: $CHAN_NODE).")
+    @Option(name: [.short, .long], help: "The local node to act as (default: $CHAN_NODE).",
+            completion: .custom { _, _, _ in GlobalOptions.nodeNames() })
     var node: String?
 
     var resolvedHome: Home { Home.resolve(option: home) }
+
+    /// The nodes of the home in `CHAN_HOME` (or ~/.chan), for shell completion of `-n`.
+    static func nodeNames() -> [String] {
+        (try? LocalNode.list(home: Home.resolve(option: nil)).map(\.name)) ?? []
+    }
 
     /// The node name from `-n`, else `CHAN_NODE`; a usage error when neither is given.
     func requireNode() throws -> String {

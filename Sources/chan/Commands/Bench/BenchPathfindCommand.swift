@@ -15,7 +15,7 @@ struct BenchPathfindCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "The graph file (.json or .json.gz).")
+    @Option(name: .long, help: "The graph file (.json or .json.gz).", completion: .file(extensions: ["json", "gz"]))
     var graph: String
 
     @Option(name: .long, help: "How many payer/payee pairs to route.")

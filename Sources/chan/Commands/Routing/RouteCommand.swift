@@ -16,7 +16,7 @@ struct RouteCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "The graph file (.json or .json.gz; Core Lightning listchannels or LND describegraph).")
+    @Option(name: .long, help: "The graph file (.json or .json.gz; Core Lightning listchannels or LND describegraph).", completion: .file(extensions: ["json", "gz"]))
     var graph: String
 
     @Option(name: .long, help: "The payer's node id (default: the graph's source node, if it marks one).")
