@@ -45,6 +45,9 @@ extension Commitments {
         }
         local = LocalCommitment(number: number, spec: spec, transaction: commitment,
                                 remoteSignature: signature, remoteHTLCSignatures: htlcSignatures)
+        // Our settlements the peer acknowledged leave our commitment here, the last of the two
+        // to drop them: their onions go now (`forgetRemovedHTLCs` only runs on a revocation).
+        forgetRemovedOnions()
         localChanges.acked = []
         remoteChanges.acked += remoteChanges.proposed
         remoteChanges.proposed = []
@@ -124,14 +127,19 @@ extension Commitments {
             pending.formUnion(remote.spec.htlcs.lazy.filter { $0.direction == .received }.map(\.id))
             reportedFulfilments.formIntersection(pending)
         }
-        if !incomingOnions.isEmpty {
-            let incoming = Set(local.spec.htlcs.lazy.filter { $0.direction == .received }.map(\.id))
-            incomingOnions = incomingOnions.filter { incoming.contains($0.key) }
-        }
+        forgetRemovedOnions()
         if preimages.count > htlcs.count {
             let hashes = Set(htlcs.map(\.paymentHash))
             preimages = preimages.filter { hashes.contains($0.key) }
         }
+    }
+
+    /// The onion of an incoming HTLC is kept while our commitment holds the HTLC (it is in the
+    /// peer's as long: a received HTLC leaves our commitment last).
+    private mutating func forgetRemovedOnions() {
+        guard !incomingOnions.isEmpty else { return }
+        let incoming = Set(local.spec.htlcs.lazy.filter { $0.direction == .received }.map(\.id))
+        incomingOnions = incomingOnions.filter { incoming.contains($0.key) }
     }
 
     /// BOLT 2: on disconnection, updates not covered by a `commitment_signed` are forgotten by

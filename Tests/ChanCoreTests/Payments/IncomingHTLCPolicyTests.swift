@@ -1,0 +1,342 @@
+import ChanCore
+import ChanCrypto
+import ChanLedger
+import Testing
+
+/// `IncomingHTLCPolicy` as the payee, fed real onions built by `PaymentAttempt.direct`, and
+/// the payer reading each answer back with the attempt (`PaymentAttempt.failure(from:)`).
+@Suite struct IncomingHTLCPolicyTests {
+    static let payeeKey = try! PrivateKey(secretBytes: [UInt8](repeating: 0x11, count: 32))
+    static let otherNodeKey = try! PrivateKey(secretBytes: [UInt8](repeating: 0x22, count: 32))
+    static let sessionKey = try! PrivateKey(secretBytes: [UInt8](repeating: 0x33, count: 32))
+    static let preimage = try! Preimage(bytes: [UInt8](repeating: 0x42, count: 32))
+    static let paymentHash = preimage.hash
+    static let paymentSecret = try! Bytes32([UInt8](repeating: 0x5e, count: 32))
+    static let invoiceAmount = MilliSatoshi(50_000_000)
+    static let height: UInt32 = 800_000
+    static let minFinalCLTVExpiry: UInt32 = 18
+    static let now: UInt64 = 1_700_000_000
+    static let expiresAt: UInt64 = now + 3600
+
+    static func terms(secret: Bytes32 = paymentSecret, amount: MilliSatoshi? = invoiceAmount, expiresAt: UInt64 = expiresAt,
+                      isOpen: Bool = true) -> InvoiceTerms {
+        InvoiceTerms(paymentHash: paymentHash, preimage: preimage, paymentSecret: secret, amount: amount,
+                     expiresAt: expiresAt, minFinalCLTVExpiry: minFinalCLTVExpiry, isOpen: isOpen)
+    }
+
+    static func attempt(amount: MilliSatoshi = invoiceAmount, secret: Bytes32 = paymentSecret,
+                        finalExpiry: UInt32 = height + 40) throws -> PaymentAttempt {
+        try PaymentAttempt.direct(to: payeeKey.publicKey, amount: amount, paymentHash: paymentHash, paymentSecret: secret,
+                                  finalExpiry: finalExpiry, sessionKey: sessionKey)
+    }
+
+    /// The HTLC that carries `attempt` (its first hop's amount and expiry), with changes.
+    static func htlc(for attempt: PaymentAttempt, amount: MilliSatoshi? = nil, expiry: UInt32? = nil,
+                     paymentHash: PaymentHash? = nil) -> CommitmentHTLC {
+        CommitmentHTLC(id: 3, direction: .received, amount: amount ?? attempt.firstHopAmount,
+                       paymentHash: paymentHash ?? attempt.paymentHash, cltvExpiry: expiry ?? attempt.firstHopExpiry)
+    }
+
+    static func decide(_ htlc: CommitmentHTLC, onion: OnionRoutingPacket, nodeKey: PrivateKey = payeeKey,
+                       now: UInt64 = now, invoice: InvoiceTerms? = terms()) -> IncomingHTLCAction {
+        IncomingHTLCPolicy.decide(htlc, onion: onion, nodeKey: nodeKey, currentHeight: height, now: now) { hash in
+            hash == invoice?.paymentHash ? invoice : nil
+        }
+    }
+
+    /// `action` fails the HTLC with `expected`, and the payer reads it as `code` from the payee, hop 0.
+    static func expectFailure(_ action: IncomingHTLCAction, _ expected: OnionFailure, code: String, attempt: PaymentAttempt,
+                              sourceLocation: SourceLocation = #_sourceLocation) {
+        guard case .fail(let reason, let failure) = action else {
+            Issue.record("expected a failure, got \(action)", sourceLocation: sourceLocation)
+            return
+        }
+        #expect(failure == expected, sourceLocation: sourceLocation)
+        #expect(failure.name == code, sourceLocation: sourceLocation)
+        let read = attempt.failure(from: reason)
+        #expect(read.code == code, sourceLocation: sourceLocation)
+        #expect(read.hopIndex == 0, sourceLocation: sourceLocation)
+        #expect(read.failingNode == payeeKey.publicKey, sourceLocation: sourceLocation)
+        #expect(read.message.contains(payeeKey.publicKey.hex), sourceLocation: sourceLocation)
+    }
+
+    static func expectUnknownDetails(_ action: IncomingHTLCAction, htlc: CommitmentHTLC, attempt: PaymentAttempt,
+                                     sourceLocation: SourceLocation = #_sourceLocation) {
+        expectFailure(action, .incorrectOrUnknownPaymentDetails(htlcAmount: htlc.amount, height: height),
+                      code: "incorrect_or_unknown_payment_details", attempt: attempt, sourceLocation: sourceLocation)
+    }
+
+    // MARK: Fulfilled
+
+    @Test func anHTLCThatPaysAnOpenInvoiceIsFulfilled() throws {
+        let attempt = try Self.attempt()
+        #expect(attempt.amount == Self.invoiceAmount && attempt.firstHopAmount == Self.invoiceAmount)
+        #expect(attempt.firstHopExpiry == Self.height + 40)
+        #expect(attempt.hopSecrets.count == 1 && attempt.hopSecrets[0].nodeID == Self.payeeKey.publicKey)
+        let htlc = Self.htlc(for: attempt)
+        #expect(Self.decide(htlc, onion: attempt.onion) == .fulfill(Self.preimage, received: Self.invoiceAmount))
+    }
+
+    @Test func theBoundsThatStillPay() throws {
+        // Exactly twice the amount.
+        let twice = try Self.attempt(amount: MilliSatoshi(2 * Self.invoiceAmount.value))
+        #expect(Self.decide(Self.htlc(for: twice), onion: twice.onion) == .fulfill(Self.preimage, received: MilliSatoshi(100_000_000)))
+        // Expiring exactly min_final_cltv_expiry blocks above the tip.
+        let tight = try Self.attempt(finalExpiry: Self.height + Self.minFinalCLTVExpiry)
+        #expect(Self.decide(Self.htlc(for: tight), onion: tight.onion) == .fulfill(Self.preimage, received: Self.invoiceAmount))
+        // One second before the invoice expires.
+        let attempt = try Self.attempt()
+        #expect(Self.decide(Self.htlc(for: attempt), onion: attempt.onion, now: Self.expiresAt - 1)
+            == .fulfill(Self.preimage, received: Self.invoiceAmount))
+    }
+
+    @Test func anInvoiceOfAnyAmountTakesAnyAmount() throws {
+        let attempt = try Self.attempt(amount: MilliSatoshi(1234))
+        let action = Self.decide(Self.htlc(for: attempt), onion: attempt.onion, invoice: Self.terms(amount: nil))
+        #expect(action == .fulfill(Self.preimage, received: MilliSatoshi(1234)))
+    }
+
+    @Test func anHTLCCarryingMoreThanThePayloadIsReceivedWhole() throws {
+        let attempt = try Self.attempt()
+        let htlc = Self.htlc(for: attempt, amount: MilliSatoshi(Self.invoiceAmount.value + 7))
+        #expect(Self.decide(htlc, onion: attempt.onion) == .fulfill(Self.preimage, received: MilliSatoshi(50_000_007)))
+    }
+
+    // MARK: incorrect_or_unknown_payment_details
+
+    @Test func anUnknownInvoice() throws {
+        let attempt = try Self.attempt()
+        let htlc = Self.htlc(for: attempt)
+        Self.expectUnknownDetails(Self.decide(htlc, onion: attempt.onion, invoice: nil), htlc: htlc, attempt: attempt)
+    }
+
+    @Test func aWrongPaymentSecret() throws {
+        let attempt = try Self.attempt(secret: try Bytes32([UInt8](repeating: 0x5f, count: 32)))
+        let htlc = Self.htlc(for: attempt)
+        Self.expectUnknownDetails(Self.decide(htlc, onion: attempt.onion), htlc: htlc, attempt: attempt)
+    }
+
+    @Test func anInvoiceAlreadyPaid() throws {
+        let attempt = try Self.attempt()
+        let htlc = Self.htlc(for: attempt)
+        Self.expectUnknownDetails(Self.decide(htlc, onion: attempt.onion, invoice: Self.terms(isOpen: false)), htlc: htlc, attempt: attempt)
+    }
+
+    @Test func anExpiredInvoice() throws {
+        let attempt = try Self.attempt()
+        let htlc = Self.htlc(for: attempt)
+        Self.expectUnknownDetails(Self.decide(htlc, onion: attempt.onion, now: Self.expiresAt), htlc: htlc, attempt: attempt)
+        Self.expectUnknownDetails(Self.decide(htlc, onion: attempt.onion, now: Self.expiresAt + 86_400), htlc: htlc, attempt: attempt)
+    }
+
+    @Test func anAmountBelowTheInvoice() throws {
+        let attempt = try Self.attempt(amount: MilliSatoshi(Self.invoiceAmount.value - 1))
+        let htlc = Self.htlc(for: attempt)
+        Self.expectUnknownDetails(Self.decide(htlc, onion: attempt.onion), htlc: htlc, attempt: attempt)
+    }
+
+    @Test func anAmountAboveTwiceTheInvoice() throws {
+        let attempt = try Self.attempt(amount: MilliSatoshi(2 * Self.invoiceAmount.value + 1))
+        let htlc = Self.htlc(for: attempt)
+        Self.expectUnknownDetails(Self.decide(htlc, onion: attempt.onion), htlc: htlc, attempt: attempt)
+    }
+
+    @Test func anHTLCExpiringTooSoon() throws {
+        for expiry in [Self.height + Self.minFinalCLTVExpiry - 1, Self.height + 1, Self.height] {
+            let attempt = try Self.attempt(finalExpiry: expiry)
+            let htlc = Self.htlc(for: attempt)
+            Self.expectUnknownDetails(Self.decide(htlc, onion: attempt.onion), htlc: htlc, attempt: attempt)
+        }
+    }
+
+    @Test func aPayloadWithoutPaymentDataOrPayingPartOfTheTotal() throws {
+        let finalExpiry = Self.height + 40
+        let payloads = [
+            FinalHopPayload(amountToForward: Self.invoiceAmount, outgoingCLTVValue: finalExpiry),
+            // A multi-part payment's part: the total is more than this HTLC.
+            FinalHopPayload(amountToForward: Self.invoiceAmount, outgoingCLTVValue: finalExpiry,
+                            paymentData: PaymentData(paymentSecret: Self.paymentSecret, totalAmount: MilliSatoshi(2 * Self.invoiceAmount.value))),
+        ]
+        for payload in payloads {
+            let built = try Sphinx.build(sessionKey: Self.sessionKey, hops: [try OnionHop(nodeID: Self.payeeKey.publicKey, payload: .final(payload))],
+                                         associatedData: Self.paymentHash.bytes)
+            let htlc = CommitmentHTLC(id: 0, direction: .received, amount: Self.invoiceAmount, paymentHash: Self.paymentHash, cltvExpiry: finalExpiry)
+            guard case .fail(let reason, let failure) = Self.decide(htlc, onion: built.packet) else {
+                Issue.record("not failed")
+                continue
+            }
+            #expect(failure == .incorrectOrUnknownPaymentDetails(htlcAmount: Self.invoiceAmount, height: Self.height))
+            #expect(PaymentAttempt.failure(from: reason, hopSecrets: built.hopSecrets).code == "incorrect_or_unknown_payment_details")
+        }
+    }
+
+    // MARK: The payload disagrees with the HTLC
+
+    @Test func aPayloadAmountAboveTheHTLC() throws {
+        let attempt = try Self.attempt()
+        let short = MilliSatoshi(Self.invoiceAmount.value - 1)
+        let htlc = Self.htlc(for: attempt, amount: short)
+        Self.expectFailure(Self.decide(htlc, onion: attempt.onion), .finalIncorrectHTLCAmount(incomingHTLCAmount: short),
+                           code: "final_incorrect_htlc_amount", attempt: attempt)
+    }
+
+    @Test func aPayloadExpiryAboveTheHTLC() throws {
+        let attempt = try Self.attempt()
+        let early = attempt.firstHopExpiry - 1
+        let htlc = Self.htlc(for: attempt, expiry: early)
+        Self.expectFailure(Self.decide(htlc, onion: attempt.onion), .finalIncorrectCLTVExpiry(cltvExpiry: early),
+                           code: "final_incorrect_cltv_expiry", attempt: attempt)
+    }
+
+    @Test func anOnionThatForwardsFailsAsUnknownNextPeer() throws {
+        let forward = ForwardingHopPayload(amountToForward: Self.invoiceAmount, outgoingCLTVValue: Self.height + 40,
+                                           shortChannelID: ShortChannelID(rawValue: 700_000 << 40 | 1 << 16 | 1))
+        let final = FinalHopPayload(amountToForward: Self.invoiceAmount, outgoingCLTVValue: Self.height + 40,
+                                    paymentData: PaymentData(paymentSecret: Self.paymentSecret, totalAmount: Self.invoiceAmount))
+        let built = try Sphinx.build(
+            sessionKey: Self.sessionKey,
+            hops: [try OnionHop(nodeID: Self.payeeKey.publicKey, payload: .forwarding(forward)),
+                   try OnionHop(nodeID: Self.otherNodeKey.publicKey, payload: .final(final))],
+            associatedData: Self.paymentHash.bytes)
+        let htlc = CommitmentHTLC(id: 0, direction: .received, amount: MilliSatoshi(Self.invoiceAmount.value + 1000),
+                                  paymentHash: Self.paymentHash, cltvExpiry: Self.height + 80)
+        guard case .fail(let reason, let failure) = Self.decide(htlc, onion: built.packet) else {
+            Issue.record("not failed")
+            return
+        }
+        #expect(failure == .unknownNextPeer)
+        let read = PaymentAttempt.failure(from: reason, hopSecrets: built.hopSecrets)
+        #expect(read.code == "unknown_next_peer" && read.hopIndex == 0 && read.failingNode == Self.payeeKey.publicKey)
+    }
+
+    // MARK: Unreadable onions
+
+    @Test func aTamperedOnionIsMalformed() throws {
+        let attempt = try Self.attempt()
+        var bytes = attempt.onion.bytes
+        bytes[100] ^= 0x01  // inside the hop payloads: the HMAC no longer matches
+        let tampered = try OnionRoutingPacket(bytes)
+        let action = Self.decide(Self.htlc(for: attempt), onion: tampered)
+        // BADONION | PERM | 5: invalid_onion_hmac, with the hash of the onion as received.
+        let received = try Hash32(SHA256.hash(bytes))
+        #expect(action == .failMalformed(sha256OfOnion: received, failureCode: 0xC005))
+        #expect(received != attempt.onion.sha256)
+    }
+
+    @Test func anOnionOfAnotherVersionIsMalformed() throws {
+        let attempt = try Self.attempt()
+        var bytes = attempt.onion.bytes
+        bytes[0] = 1
+        let action = Self.decide(Self.htlc(for: attempt), onion: try OnionRoutingPacket(bytes))
+        let received = try Hash32(SHA256.hash(bytes))
+        #expect(action == .failMalformed(sha256OfOnion: received, failureCode: 0xC004))
+    }
+
+    @Test func anOnionForAnotherHashIsMalformed() throws {
+        // The HMAC covers the payment hash: an onion moved to another HTLC does not verify.
+        let attempt = try Self.attempt()
+        let htlc = Self.htlc(for: attempt, paymentHash: try PaymentHash(bytes: [UInt8](repeating: 0x77, count: 32)))
+        let received = try Hash32(SHA256.hash(attempt.onion.bytes))
+        #expect(Self.decide(htlc, onion: attempt.onion) == .failMalformed(sha256OfOnion: received, failureCode: 0xC005))
+    }
+
+    @Test func anOnionForAnotherNodeIsMalformed() throws {
+        let attempt = try Self.attempt()
+        let action = Self.decide(Self.htlc(for: attempt), onion: attempt.onion, nodeKey: Self.otherNodeKey)
+        let received = try Hash32(SHA256.hash(attempt.onion.bytes))
+        #expect(action == .failMalformed(sha256OfOnion: received, failureCode: 0xC005))
+    }
+
+    // MARK: refusal
+
+    @Test func aRefusalFailsAsUnknownWhateverTheHTLCCarries() throws {
+        let attempt = try Self.attempt()
+        let htlc = Self.htlc(for: attempt)
+        let refusal = IncomingHTLCPolicy.refusal(of: htlc, onion: attempt.onion, nodeKey: Self.payeeKey, currentHeight: Self.height)
+        Self.expectUnknownDetails(refusal, htlc: htlc, attempt: attempt)
+        // An onion it cannot read is refused as malformed all the same.
+        var bytes = attempt.onion.bytes
+        bytes[500] ^= 0x80
+        let malformed = IncomingHTLCPolicy.refusal(of: htlc, onion: try OnionRoutingPacket(bytes), nodeKey: Self.payeeKey, currentHeight: Self.height)
+        let received = try Hash32(SHA256.hash(bytes))
+        #expect(malformed == .failMalformed(sha256OfOnion: received, failureCode: 0xC005))
+    }
+}
+
+/// `PaymentAttempt`: what the payer stores of a route, and how it reads what came back.
+@Suite struct PaymentAttemptTests {
+    static func attempt() throws -> PaymentAttempt { try IncomingHTLCPolicyTests.attempt() }
+
+    @Test func storedSecretsRoundTrip() throws {
+        let attempt = try Self.attempt()
+        let stored = attempt.storedSecrets
+        #expect(stored.count == 65)
+        #expect(Array(stored[..<33]) == IncomingHTLCPolicyTests.payeeKey.publicKey.compressed)
+        #expect(Array(stored[33...]) == attempt.hopSecrets[0].sharedSecret.bytes)
+        #expect(PaymentAttempt.secrets(stored: stored) == attempt.hopSecrets)
+    }
+
+    @Test func storedSecretsOfALongerRouteRoundTrip() throws {
+        let keys = try (1...4).map { try PrivateKey(secretBytes: [UInt8](repeating: UInt8(0x60 + $0), count: 32)) }
+        let final = FinalHopPayload(amountToForward: MilliSatoshi(1000), outgoingCLTVValue: 800_100)
+        var hops: [OnionHop] = []
+        for (index, key) in keys.enumerated() {
+            let payload: HopPayload = index == keys.count - 1 ? .final(final)
+                : .forwarding(ForwardingHopPayload(amountToForward: MilliSatoshi(1000), outgoingCLTVValue: 800_100,
+                                                   shortChannelID: ShortChannelID(rawValue: UInt64(index + 1) << 40)))
+            hops.append(try OnionHop(nodeID: key.publicKey, payload: payload))
+        }
+        let built = try Sphinx.build(sessionKey: IncomingHTLCPolicyTests.sessionKey, hops: hops,
+                                     associatedData: IncomingHTLCPolicyTests.paymentHash.bytes)
+        let stored = built.hopSecrets.flatMap { $0.nodeID.compressed + $0.sharedSecret.bytes }
+        #expect(stored.count == 4 * 65)
+        #expect(PaymentAttempt.secrets(stored: stored) == built.hopSecrets)
+    }
+
+    @Test func tooFewStoredBytesGiveNoSecrets() {
+        #expect(PaymentAttempt.secrets(stored: []).isEmpty)
+        #expect(PaymentAttempt.secrets(stored: [UInt8](repeating: 2, count: 64)).isEmpty)
+    }
+
+    @Test func theStoredSecretsReadAFailureAsTheAttemptDoes() throws {
+        let attempt = try Self.attempt()
+        let htlc = IncomingHTLCPolicyTests.htlc(for: attempt)
+        guard case .fail(let reason, _) = IncomingHTLCPolicyTests.decide(htlc, onion: attempt.onion, invoice: nil) else {
+            Issue.record("not failed")
+            return
+        }
+        let restored = PaymentAttempt.failure(from: reason, hopSecrets: PaymentAttempt.secrets(stored: attempt.storedSecrets))
+        #expect(restored == attempt.failure(from: reason))
+        #expect(restored.code == "incorrect_or_unknown_payment_details")
+        // Another route's secrets cannot read it.
+        let other = try PaymentAttempt.direct(to: IncomingHTLCPolicyTests.otherNodeKey.publicKey, amount: MilliSatoshi(1000),
+                                              paymentHash: attempt.paymentHash, paymentSecret: IncomingHTLCPolicyTests.paymentSecret,
+                                              finalExpiry: 800_040, sessionKey: IncomingHTLCPolicyTests.sessionKey)
+        let unread = other.failure(from: reason)
+        #expect(unread.code == "unreadable_failure" && unread.hopIndex == nil && unread.failingNode == nil)
+    }
+
+    @Test func aShortReasonIsTheChannelsOwnText() throws {
+        let attempt = try Self.attempt()
+        for text in ["disconnected", "timed out on chain", "x"] {
+            let failure = attempt.failure(from: Array(text.utf8))
+            #expect(failure == PaymentFailure(code: "htlc_failed", message: text, hopIndex: nil, failingNode: nil))
+        }
+    }
+
+    @Test func anEmptyReasonIsTheFirstHop() throws {
+        let attempt = try Self.attempt()
+        let failure = attempt.failure(from: [])
+        #expect(failure.code == "first_hop_failed")
+        #expect(failure.hopIndex == 0 && failure.failingNode == IncomingHTLCPolicyTests.payeeKey.publicKey)
+    }
+
+    @Test func theAttemptIsDeterministicForItsSessionKey() throws {
+        let one = try Self.attempt(), two = try Self.attempt()
+        #expect(one == two)
+        let other = try PaymentAttempt.direct(to: IncomingHTLCPolicyTests.payeeKey.publicKey, amount: IncomingHTLCPolicyTests.invoiceAmount,
+                                              paymentHash: IncomingHTLCPolicyTests.paymentHash, paymentSecret: IncomingHTLCPolicyTests.paymentSecret,
+                                              finalExpiry: 800_040, sessionKey: IncomingHTLCPolicyTests.otherNodeKey)
+        #expect(other.onion != one.onion && other.hopSecrets != one.hopSecrets)
+    }
+}
