@@ -157,7 +157,7 @@ extension NodeStore {
     // MARK: Payments
 
     /// Records a new attempt to pay `payment.paymentHash`; refuses (`already_paid`) while an
-    /// earlier one is pending or succeeded (`already_paid`). A failed one is replaced: the payment may be retried.
+    /// earlier one is pending or succeeded. A failed one is replaced: the payment may be retried.
     public func startPayment(_ payment: PaymentRecord) throws {
         try write { db in
             if let status = try String.fetchOne(db, sql: "SELECT status FROM payments WHERE payment_hash = ?", arguments: [Data(payment.paymentHash.bytes)]),
