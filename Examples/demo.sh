@@ -28,7 +28,8 @@ say "Each node's daemon starts in the background and answers on nodes/NAME/rpc.s
 for n in "${NODES[@]}"; do chan node start "$n" | jq -c '{name, pid, uri}'; done
 
 say "alice opens 1,000,000 sat to bob, bob 1,000,000 sat to carol (BOLT 8 connections, BOLT 2 opens)"
-run chan -n alice open bob 1000000 | tee "$CHAN_HOME/open-ab.json"
+echo "$ chan -n alice open bob 1000000"
+chan -n alice open bob 1000000 | tee "$CHAN_HOME/open-ab.json"
 ab=$(jq -r .channel_id "$CHAN_HOME/open-ab.json")
 bc=$(chan -n bob open carol 1000000 | jq -r .channel_id)
 echo "bob-carol: $bc"
