@@ -27,7 +27,7 @@ build: deps
 	$(SWIFT) build --build-tests
 
 release: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 
 # Unit tests (Swift Testing), the CLI tests that run the built binary, then every example.
 test: build
