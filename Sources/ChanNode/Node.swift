@@ -23,6 +23,10 @@ public actor Node {
     let wallet: NodeWallet
     let logger: Logger
     let group: any EventLoopGroup
+    /// The event loop the node runs on: its connections live there too, so a message read from
+    /// a peer reaches the node without a hop to another thread.
+    let loop: any EventLoop
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { loop.executor.asUnownedSerialExecutor() }
     let chainHash: Hash32
     /// Where the peer listener listens, once bound.
     var listeningPort: UInt16
@@ -70,6 +74,7 @@ public actor Node {
         self.local = local
         self.ledger = ledger
         self.group = group
+        loop = group.next()
         self.logger = logger
         wallet = NodeWallet(node: local, ledger: ledger)
         chainHash = try Hash32(try ledger.read { $0.chainHash }.bytes)
