@@ -19,20 +19,28 @@ extension Node {
             for transaction in transactions {
                 guard let watched = channels[index]?.watchedOutPoints,
                       transaction.inputs.contains(where: { watched.contains($0.previousOutput) }) else { continue }
-                deliver(index, .ledger(confirmed(transaction, height: height, channel: index)))
+                do {
+                    deliver(index, .ledger(try confirmed(transaction, height: height, channel: index)))
+                } catch {
+                    // Unable to tell a revoked commitment from the latest: stop before the block counts as seen.
+                    halt("cannot read the revocation log of channel \(index): \(error)")
+                    return
+                }
             }
             deliver(index, .ledger(.blockConnected(height: height)))
         }
         blockHeight = max(blockHeight, height)
+        rebroadcastFundings()
         cancelExpiringHolds()
+        for index in channels.keys.sorted() { carryOutDecisions(channel: index) }
         publish(.block(height: height))
     }
 
     /// A confirmed spend of a watched outpoint; a revoked commitment when the revocation log knows its txid.
-    private func confirmed(_ transaction: Transaction, height: UInt32, channel index: UInt64) -> LedgerEvent {
+    private func confirmed(_ transaction: Transaction, height: UInt32, channel index: UInt64) throws -> LedgerEvent {
         if let funding = channels[index]?.commitments?.parameters.fundingOutPoint,
            transaction.inputs.contains(where: { $0.previousOutput == funding }),
-           let number = try? local.store.revokedCommitmentNumber(channel: index, txid: transaction.txid) {
+           let number = try local.store.revokedCommitmentNumber(channel: index, txid: transaction.txid) {
             return .revokedCommitmentConfirmed(transaction, height: height, commitmentNumber: number)
         }
         return .transactionConfirmed(transaction, height: height)

@@ -19,7 +19,7 @@ extension Node {
         for stored in try local.store.channels() {
             var channel = try ChannelRecord.decode(stored.record, nodeKeys: local.keys)
             channels[stored.index] = channel
-            for id in channel.messageChannelIDs { channelIndexByID[id] = stored.index }
+            for id in channel.messageChannelIDs { channelIndexByKey[ChannelKey(peer: channel.peerID, id: id)] = stored.index }
             if let number = channel.commitments?.local.number { archivedNumbers[stored.index] = number }
             if channel.isConnected, channel.phase != .closed {
                 let effects = (try? channel.handle(.disconnected, now: now)) ?? []
@@ -36,7 +36,8 @@ extension Node {
 
     /// The channel `id` names: a 64-hex `channel_id` or a `BLOCKxTXxOUTPUT` short channel id.
     func channelIndex(_ id: String) throws -> UInt64 {
-        if let channelID = try? ChannelID(hex: id), let index = channelIndexByID[channelID] { return index }
+        if let channelID = try? ChannelID(hex: id),
+           let index = channels.keys.sorted().first(where: { channels[$0]?.messageChannelIDs.contains(channelID) == true }) { return index }
         if let scid = try? ShortChannelID(text: id), let index = channels.first(where: { $0.value.shortChannelID == scid })?.key { return index }
         throw APIError(code: "unknown_channel", message: "no channel '\(id)' (see `chan channels`)")
     }
@@ -61,11 +62,18 @@ extension Node {
     // MARK: Messages and connections
 
     func channelMessage(_ message: WireMessage, channelID: ChannelID, from peer: PublicKey) {
-        guard let index = channelIndexByID[channelID], let channel = channels[index], channel.peerID == peer else {
+        guard let index = channelIndexByKey[ChannelKey(peer: peer, id: channelID)], channels[index] != nil else {
             if let reply = PeerSession.unknownChannel(channelID, message: message) { send(reply, to: peer) }
             return
         }
+        if case .fundingCreated(let created) = message,
+           isKnownChannelID(ChannelID(fundingTxid: created.fundingTxid, outputIndex: created.fundingOutputIndex)) {
+            // Two channels under one id would take each other's messages: this funding is refused.
+            refuseOpening(index, reason: "the funding output names a channel that exists already")
+            return
+        }
         deliver(index, .message(message))
+        if case .channelReestablish = message { carryOutDecisions(channel: index, decideTheRest: true) }
     }
 
     func channelsLostConnection(to peer: PublicKey) {
@@ -101,9 +109,33 @@ extension Node {
 
     // MARK: Opening
 
+    func isKnownChannelID(_ id: ChannelID) -> Bool {
+        channels.values.contains { $0.messageChannelIDs.contains(id) }
+    }
+
+    /// A channel the peer proposed and that we will not fund or sign: forgotten, the peer told why.
+    private func refuseOpening(_ index: UInt64, reason: String) {
+        guard let channel = channels[index] else { return }
+        forgetUnfunded(index)
+        logger.info("channel refused", metadata: ["peer": "\(channel.peerID)", "why": "\(reason)"])
+        send(.error(ErrorMessage(channelID: channel.channelID, data: Array(reason.utf8))), to: channel.peerID)
+    }
+
+    /// Channels proposed to us and not yet funded, per peer and in all: a peer cannot make us
+    /// hold unbounded state by proposing channels it never funds.
+    static let maximumPendingProposals = (perPeer: 4, total: 64)
+
     /// The peer proposes a channel: we accept it if BOLT 2 and our defaults allow.
     func openChannelReceived(_ open: OpenChannel, from peer: PublicKey) {
         do {
+            guard channelIndexByKey[ChannelKey(peer: peer, id: open.temporaryChannelID)] == nil else {
+                throw APIError(code: "duplicate_channel", message: "temporary channel id \(open.temporaryChannelID.hex) is in use")
+            }
+            let proposals = channels.values.filter { $0.phase == .opening && !$0.weAreOpener }
+            guard proposals.count(where: { $0.peerID == peer }) < Node.maximumPendingProposals.perPeer,
+                  proposals.count < Node.maximumPendingProposals.total else {
+                throw APIError(code: "too_many_openings", message: "too many channels proposed and not yet funded")
+            }
             try requireChannelFeatures(of: peer)
             let index = try local.store.allocateChannelIndex()
             let destination = try wallet.newAddress().condition
@@ -112,7 +144,7 @@ extension Node {
                 localConfig: .defaults(capacity: open.fundingAmount), minimumDepth: Node.acceptorMinimumDepth,
                 destination: destination, currentHeight: blockHeight, now: now)
             channels[index] = channel
-            channelIndexByID[open.temporaryChannelID] = index
+            channelIndexByKey[ChannelKey(peer: peer, id: open.temporaryChannelID)] = index
             logger.info("channel proposed by the peer", metadata: ["peer": "\(peer)", "capacity_sat": "\(open.fundingAmount.value)"])
             perform(effects, channel: index)
         } catch {
@@ -163,7 +195,7 @@ extension Node {
             localConfig: .defaults(capacity: params.amountSat), minimumDepth: params.minDepth ?? 1,
             destination: try wallet.newAddress().condition, currentHeight: blockHeight, now: now)
         channels[index] = channel
-        channelIndexByID[temporaryID] = index
+        channelIndexByKey[ChannelKey(peer: peer, id: temporaryID)] = index
         fundingFeeRates[index] = feeRate
         logger.info("opening a channel", metadata: ["peer": "\(peer)", "capacity_sat": "\(params.amountSat.value)"])
         return try await withCheckedThrowingContinuation { waiter in
@@ -185,6 +217,24 @@ extension Node {
             capacitySat: channel.opening.fundingAmount, pushMsat: channel.opening.pushAmount, state: channel.phase))
     }
 
+    /// The ledger refused our signed funding: `open` says so (the channel exists, signed by
+    /// both; its funding is submitted again at every block).
+    func fundingRefused(_ index: UInt64, why: String) {
+        guard let waiter = openWaiters.removeValue(forKey: index) else { return }
+        let id = channels[index]?.channelID.hex ?? ""
+        waiter.resume(throwing: APIError(code: "funding_refused", message: "channel \(id) is signed but the ledger refused its funding (\(why)); it is submitted again at each block"))
+    }
+
+    /// Our fundings not yet confirmed go to the mempool again (a refusal may have been passing).
+    func rebroadcastFundings() {
+        for (index, channel) in channels.sorted(by: { $0.key < $1.key })
+        where channel.phase == .awaitingFunding && channel.weAreOpener && fundingPositions[index] == nil {
+            if let funding = channel.fundingTransaction, (try? ledger.read { try $0.store.transaction(funding.txid) }) == nil {
+                broadcast(funding, channel: index)
+            }
+        }
+    }
+
     /// An opening that cannot finish: the peer hears why, the coins are free again, `open` fails.
     func abandonOpening(_ index: UInt64, reason: APIError) {
         reservedCoins[index] = nil
@@ -193,8 +243,7 @@ extension Node {
         if let channel = channels[index], channel.commitments == nil {
             // Nothing was signed: forget the channel (the peer forgets it on the error).
             send(.error(ErrorMessage(channelID: channel.channelID, data: Array(reason.message.utf8))), to: channel.peerID)
-            channels[index] = nil
-            channelIndexByID = channelIndexByID.filter { $0.value != index }
+            forgetUnfunded(index)
         }
         waiter.resume(throwing: reason)
     }

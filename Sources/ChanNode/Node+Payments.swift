@@ -142,10 +142,11 @@ extension Node {
 
     // MARK: HTLC outcomes
 
+    /// The outcome of one of our HTLCs (an incoming one goes to `settleIncoming`).
     func htlcResolved(_ resolution: HTLCResolution, channel index: UInt64) {
         switch resolution {
-        case .incomingCommitted(let htlc, let onion):
-            settleIncoming(htlc, onion: onion, channel: index)
+        case .incomingCommitted:
+            break
         case .outgoingFulfilled(_, let hash, let preimage):
             finishPayment(hash) { record in
                 record.status = .succeeded
@@ -165,22 +166,31 @@ extension Node {
 
     func finishPayment(_ hash: PaymentHash, _ update: (inout PaymentRecord) -> Void) {
         attempts[hash] = nil
-        guard var record = try? local.store.payment(hash), record.status == .pending else { return }
-        update(&record)
-        record.resolvedAt = nowMilliseconds
-        do { try local.store.updatePayment(record) } catch { logger.error("payment outcome not recorded: \(error)") }
+        do {
+            guard var record = try local.store.payment(hash), record.status == .pending else { return }
+            update(&record)
+            record.resolvedAt = nowMilliseconds
+            try local.store.updatePayment(record)
+            finished(record)
+        } catch {
+            halt("payment \(hash.hex) outcome not recorded: \(error)")
+        }
+    }
+
+    private func finished(_ record: PaymentRecord) {
+        let hash = record.paymentHash
         logger.info("payment \(record.status.rawValue)", metadata: ["payment_hash": "\(hash.hex)", "amount_msat": "\(record.amount.value)"])
         publish(NodeEvent(type: "payment", state: record.status.rawValue, paymentHash: hash.hex, amountMsat: record.amount.value))
     }
 
     /// An HTLC to us is committed: settle it if it pays an open invoice of ours, else fail it.
-    private func settleIncoming(_ htlc: CommitmentHTLC, onion: OnionRoutingPacket, channel index: UInt64) {
+    func settleIncoming(_ htlc: CommitmentHTLC, onion: OnionRoutingPacket, channel index: UInt64) {
         let invoice = try? local.store.invoice(htlc.paymentHash)
         let action = IncomingHTLCPolicy.decide(htlc, onion: onion, nodeKey: local.keys.nodeKey, currentHeight: blockHeight, now: now) { hash in
             guard let invoice, invoice.paymentHash == hash else { return nil }
             return InvoiceTerms(paymentHash: invoice.paymentHash, preimage: invoice.preimage, paymentSecret: invoice.paymentSecret,
                                 amount: invoice.amount, expiresAt: invoice.expiresAt, minFinalCLTVExpiry: invoice.minFinalCLTVExpiry,
-                                isOpen: invoice.status == .open || invoice.status == .held)
+                                isOpen: invoice.status == .open)  // a held invoice has its HTLC: another one fails
         }
         publish(NodeEvent(type: "htlc", channelId: channels[index]?.channelID.hex, state: "received", paymentHash: htlc.paymentHash.hex,
                           amountMsat: htlc.amount.value))
@@ -210,8 +220,8 @@ extension Node {
 /// After a restart: what the node decided before but may not have carried out.
 extension Node {
     /// Payments recorded as pending whose HTLC no channel has: the HTLC never left in a signed
-    /// commitment (the node stopped first), so the payment failed; and incoming HTLCs of
-    /// invoices already paid, fulfilled again (the fulfil may have been lost with the process).
+    /// commitment (the node stopped first), so the payment failed. (Incoming HTLCs are decided
+    /// again by `carryOutDecisions` once their channel is reestablished.)
     func reconcileAfterRestart() {
         for payment in (try? local.store.payments()) ?? [] where payment.status == .pending {
             let carried = channels.values.contains { $0.hasOutgoingHTLC(paymentHash: payment.paymentHash) }
@@ -219,16 +229,28 @@ extension Node {
             finishPayment(payment.paymentHash) { record in
                 record.status = .failed
                 record.failureCode = "htlc_lost"
-                record.failureMessage = "the node stopped before the HTLC was signed; nothing was sent"
+                record.failureMessage = "no channel holds the payment's HTLC after the restart (it was never committed): nothing was paid"
             }
         }
-        for (index, channel) in channels.sorted(by: { $0.key < $1.key }) {
-            for htlc in channel.undecidedIncomingHTLCs {
-                if let invoice = try? local.store.invoice(htlc.paymentHash), invoice.status == .paid {
-                    fulfil(htlc, channel: index, preimage: invoice.preimage)
-                } else if let onion = channel.onion(ofIncomingHTLC: htlc.id) {
-                    settleIncoming(htlc, onion: onion, channel: index)
-                }
+    }
+
+    /// Incoming HTLCs on channel `index` whose invoice is decided (paid: fulfilled; canceled:
+    /// failed) but that the channel could not take then (disconnected, or waiting for the
+    /// peer's `channel_reestablish`). Run at each block, and after each reestablish with
+    /// `decideTheRest`: then HTLCs of open invoices are decided too (their decision was lost
+    /// when the node stopped just after they arrived).
+    func carryOutDecisions(channel index: UInt64, decideTheRest: Bool = false) {
+        guard let channel = channels[index] else { return }
+        // A fulfil is kept while the peer is away (the preimage must not wait); a failure waits for it.
+        let peerListens = channel.isConnected && !channel.awaitingReestablish
+        for htlc in channel.undecidedIncomingHTLCs {
+            let invoice = try? local.store.invoice(htlc.paymentHash)
+            switch invoice?.status {
+            case .paid?: fulfil(htlc, channel: index, preimage: invoice!.preimage)
+            case .canceled?: if peerListens { refuse(htlc, channel: index, onion: channel.onion(ofIncomingHTLC: htlc.id)) }
+            case .held?: continue  // still waits for `settle` or `cancel`
+            case .open?, nil:
+                if decideTheRest, let onion = channel.onion(ofIncomingHTLC: htlc.id) { settleIncoming(htlc, onion: onion, channel: index) }
             }
         }
     }

@@ -43,8 +43,9 @@ public actor Node {
 
     // Channels
     var channels: [UInt64: ChanCore.Channel] = [:]
-    /// Every id a channel answers to (temporary while opening, then its funding-derived id).
-    var channelIndexByID: [ChannelID: UInt64] = [:]
+    /// Every id a channel answers to (temporary while opening, then its funding-derived id),
+    /// with the peer it shares it with: another peer naming the same id reaches nothing of ours.
+    var channelIndexByKey: [ChannelKey: UInt64] = [:]
     /// The RPC `open` waiting for each channel's funding to be signed and broadcast.
     var openWaiters: [UInt64: CheckedContinuation<OpenResult, any Error>] = [:]
     /// The funding fee rate each opening asked for, and the wallet coins its funding spends.
@@ -67,6 +68,9 @@ public actor Node {
     var waiters: [UInt64: Waiter] = [:]
     var nextWaiterID: UInt64 = 0
 
+    /// Why the node stopped serving: its store failed a write or read, so no state it cannot
+    /// make durable may leave it. Nothing is driven after that; the daemon exits with this.
+    private(set) var halted: String?
     private var stopRequested = false
     private var stopWaiters: [CheckedContinuation<Void, Never>] = []
 
@@ -118,6 +122,16 @@ public actor Node {
         stopWaiters = []
     }
 
+    /// A storage failure: every connection closes at once, and the daemon stops. A restart
+    /// resumes from what is stored (and replays the blocks not yet processed).
+    func halt(_ reason: String) {
+        guard halted == nil else { return }
+        halted = reason
+        logger.critical("halting: \(reason)")
+        for peer in registry.peers.values { peer.link.close() }
+        requestStop()
+    }
+
     func untilStopRequested() async {
         guard !stopRequested else { return }
         await withCheckedContinuation { stopWaiters.append($0) }
@@ -130,7 +144,16 @@ public actor Node {
             peer.link.close()
         }
         events.finishAll()
-        for (_, waiter) in waiters { waiter.continuation.resume(throwing: APIError(code: "node_stopping", message: "the node is stopping")) }
+        let stopping = APIError(code: "node_stopping", message: "the node is stopping")
+        for (_, waiter) in waiters { waiter.continuation.resume(throwing: stopping) }
         waiters = [:]
+        for (_, waiter) in openWaiters { waiter.resume(throwing: stopping) }
+        openWaiters = [:]
     }
+}
+
+/// A channel id as one peer uses it.
+struct ChannelKey: Hashable {
+    var peer: PublicKey
+    var id: ChannelID
 }

@@ -77,6 +77,9 @@ public enum NodeDaemon {
         signals.forEach { $0.cancel() }
         unlink(local.rpcSocketPath)
         try? await group.shutdownGracefully()
+        if let reason = await node.halted {
+            throw APIError(code: "node_halted", message: "the node stopped: \(reason)")
+        }
         logger.info("stopped")
     }
 

@@ -10,7 +10,16 @@ import Darwin
 /// turns every failure into the JSON error of DESIGN.md section 7.
 @main
 enum ChanMain {
+    /// A process may inherit blocked signals from its parent (a test runner's thread, say):
+    /// Ctrl-C, SIGTERM and `kill` must reach every chan command and daemon all the same.
+    static func unblockSignals() {
+        var none = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, nil)
+    }
+
     static func main() async {
+        unblockSignals()
         var arguments = Array(CommandLine.arguments.dropFirst())
         GlobalOptions.absorbLeading(&arguments)
         do {

@@ -41,6 +41,28 @@ import Testing
         #expect(try chan.ok("ledger", "audit")["ok"]?.bool == true)
     }
 
+    @Test func eventsStreamAndWaitForHeights() throws {
+        let network = try NodeNetwork()
+        let chan = network.chan
+        try network.start("alice", fundingSat: 10_000_000)
+        try network.start("bob")
+        let events = try chan.start(["-n", "bob", "events"])
+        usleep(200_000)
+        let channelID = try network.openChannel("alice", "bob", capacitySat: 500_000)
+        try network.pay("alice", "bob", "1000")
+        let height = try #require(try chan.ok("ledger", "info")["height"]?.int)
+        let waiting = try chan.start(["-n", "alice", "wait", "--height", "\(height + 2)", "--timeout", "20"])
+        _ = try chan.ok("mine", "2")
+        let reached = waiting.wait()
+        #expect(reached.status == 0 && (try? reached.json["height"]?.int) == height + 2)
+        #expect(try chan.run("-n", "alice", "wait", "--height", "\(height + 100)", "--timeout", "1").errorCode == "timeout")
+        events.process.interrupt()
+        let lines = events.wait().stdout.split(separator: "\n").compactMap { try? JSON.parse(String($0)) }
+        let types = Set(lines.compactMap { $0["type"]?.string })
+        #expect(types.isSuperset(of: ["peer", "channel", "htlc", "invoice", "block"]), "\(types)")
+        #expect(lines.contains { $0["type"]?.string == "channel" && $0["channel_id"]?.string == channelID && $0["state"]?.string == "normal" })
+    }
+
     @Test func aBreachIsPunished() throws {
         let network = try NodeNetwork()
         let chan = network.chan

@@ -87,6 +87,52 @@ import Testing
         #expect(try chan.ok("-n", "bob", "connect", "alice")["ready"]?.bool == true)
     }
 
+    @Test func theRPCAnswersGarbageWithErrorsAndGoesOn() throws {
+        let network = try NodeNetwork()
+        try network.start("alice")
+        let socket = network.temp.path + "/nodes/alice/rpc.sock"
+        let answers = try rpcLines(socket, ["not json", "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"no_such_method\"}",
+                                             "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"pay\",\"params\":{\"invoice\":5}}",
+                                             "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"info\"}"])
+        let codes = answers.map { (($0["error"] as? [String: Any])?["data"] as? [String: Any])?["code"] as? String }
+        #expect(codes == ["invalid_request", "unknown_method", "invalid_params", nil])
+        #expect((answers.last?["result"] as? [String: Any])?["name"] as? String == "alice")
+        #expect(try network.chan.ok("-n", "alice", "info")["name"]?.string == "alice")
+    }
+
+    /// Sends each line to the Unix socket at `path` and reads one answer line per request.
+    private func rpcLines(_ path: String, _ lines: [String]) throws -> [[String: Any]] {
+        let descriptor = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(descriptor >= 0)
+        defer { close(descriptor) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: Array(path.utf8))
+            raw[path.utf8.count] = 0
+        }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        try #require(connected == 0)
+        var answers: [[String: Any]] = []
+        var pending: [UInt8] = []
+        for line in lines {
+            let bytes = Array((line + "\n").utf8)
+            _ = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            while !pending.contains(0x0a) {
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+                try #require(count > 0)
+                pending += buffer[0..<count]
+            }
+            let end = pending.firstIndex(of: 0x0a)!
+            answers.append(try #require(try JSONSerialization.jsonObject(with: Data(pending[..<end])) as? [String: Any]))
+            pending.removeSubrange(...end)
+        }
+        return answers
+    }
+
     /// Connects to 127.0.0.1:`port`, writes `bytes`, and waits until the other side closes (or 5 s).
     private func sendRaw(_ bytes: [UInt8], port: UInt16) throws {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -18,8 +18,8 @@ struct LedgerWatcher {
             do {
                 let current = try ledger.dataVersion()
                 if current != version {
-                    version = current
                     try await catchUp(node: node)
+                    version = current  // only once caught up: a failed read is retried
                 }
             } catch {
                 logger.error("cannot read the ledger", metadata: ["error": "\(error)"])

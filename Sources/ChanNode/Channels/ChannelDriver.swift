@@ -13,11 +13,13 @@ extension Node {
     /// Gives `event` to channel `index` and performs its effects. A command the channel refuses
     /// throws and changes nothing; messages and ledger events never throw.
     func drive(_ index: UInt64, _ event: ChannelEvent) throws(ChannelError) {
-        guard var channel = channels[index] else { return }
+        guard halted == nil, let before = channels[index] else { return }
+        var channel = before
         let effects = try channel.handle(event, now: now)
         channels[index] = channel
-        for id in channel.messageChannelIDs { channelIndexByID[id] = index }
-        perform(effects, channel: index)
+        for id in channel.messageChannelIDs { channelIndexByKey[ChannelKey(peer: channel.peerID, id: id)] = index }
+        // A state that could not be made durable is not kept: the channel stays as stored.
+        if !perform(effects, channel: index) { channels[index] = before }
     }
 
     /// `drive` for events that cannot be refused (messages, ledger events, connection changes).
@@ -26,22 +28,28 @@ extension Node {
     }
 
     private enum Deferred {
-        case resolution(HTLCResolution)
+        case incoming(CommitmentHTLC, onion: OnionRoutingPacket)
         case funding(amount: Satoshi, condition: OutputCondition)
     }
 
-    func perform(_ effects: [ChannelEffect], channel index: UInt64) {
-        guard let peer = channels[index]?.peerID else { return }
+    /// Performs `effects` in order; false when a persist failed (the node then halts, and
+    /// nothing after the failed write is performed).
+    @discardableResult
+    func perform(_ effects: [ChannelEffect], channel index: UInt64) -> Bool {
+        guard halted == nil, let peer = channels[index]?.peerID else { return false }
+        // Our payments' outcomes are recorded first: once the channel's new state is stored the
+        // HTLC is gone from it, and a payment must never be left pending with no HTLC to end it.
+        for case .htlc(let resolution) in effects {
+            if case .incomingCommitted = resolution { continue }
+            htlcResolved(resolution, channel: index)
+        }
+        guard halted == nil else { return false }
         var history: [StateChange] = []
         var deferred: [Deferred] = []
         for effect in effects {
             switch effect {
             case .persist(let revoked):
-                guard persist(index, revoked: revoked, history: history) else {
-                    // Nothing that depends on this state may leave: drop the connection instead.
-                    registry[peer]?.link.close()
-                    return
-                }
+                guard persist(index, revoked: revoked, history: history) else { return false }
                 history = []
             case .send(let message):
                 send(message, to: peer)
@@ -50,7 +58,7 @@ extension Node {
             case .fundingNeeded(let amount, let condition):
                 deferred.append(.funding(amount: amount, condition: condition))
             case .htlc(let resolution):
-                deferred.append(.resolution(resolution))
+                if case .incomingCommitted(let htlc, let onion) = resolution { deferred.append(.incoming(htlc, onion: onion)) }
             case .phaseChanged(let change):
                 history.append(change)
                 phaseChanged(index, change)
@@ -64,16 +72,26 @@ extension Node {
         }
         for item in deferred {
             switch item {
-            case .resolution(let resolution): htlcResolved(resolution, channel: index)
+            case .incoming(let htlc, let onion): settleIncoming(htlc, onion: onion, channel: index)
             case .funding(let amount, let condition): makeFunding(index, amount: amount, condition: condition)
             }
         }
+        if let channel = channels[index], channel.phase == .closed, channel.commitments == nil, openWaiters[index] == nil {
+            forgetUnfunded(index)
+        }
+        return true
+    }
+
+    /// A channel that closed before anything was signed holds nothing: it leaves memory.
+    func forgetUnfunded(_ index: UInt64) {
+        channels[index] = nil
+        channelIndexByKey = channelIndexByKey.filter { $0.value != index }
     }
 
     /// Writes the channel's record, its new revocation-log entry, its history since the last
     /// write, and (when our commitment changed) the signed commitment for the archive.
     private func persist(_ index: UInt64, revoked: RevokedCommitment?, history: [StateChange]) -> Bool {
-        guard let channel = channels[index] else { return false }
+        guard let channel = channels[index] else { return true }  // forgotten while opening: nothing to keep
         do {
             var archived: (number: UInt64, transaction: Transaction)?
             if let commitments = channel.commitments, archivedNumbers[index] != commitments.local.number {
@@ -85,7 +103,7 @@ extension Node {
             if let archived { archivedNumbers[index] = archived.number }
             return true
         } catch {
-            logger.critical("cannot persist a channel", metadata: ["channel": "\(index)", "error": "\(error)"])
+            halt("cannot persist channel \(index): \(error)")
             return false
         }
     }
@@ -93,28 +111,36 @@ extension Node {
     /// Submits a channel's transaction to the mempool. Refusals are normal (claims go out again
     /// each block until one confirms; both sides broadcast a mutual close) and only logged.
     func broadcast(_ transaction: Transaction, channel index: UInt64) {
+        let isFunding = channels[index]?.fundingTransaction?.txid == transaction.txid
         do {
             try ledger.write { try $0.submit(transaction) }
             logger.info("broadcast", metadata: ["channel": "\(index)", "txid": "\(transaction.txid)"])
+            if isFunding, let channel = channels[index] { fundingBroadcast(index, channel: channel, transaction: transaction) }
         } catch {
             logger.debug("broadcast refused", metadata: ["channel": "\(index)", "txid": "\(transaction.txid)", "why": "\(error)"])
-        }
-        if let channel = channels[index], channel.fundingTransaction?.txid == transaction.txid {
-            fundingBroadcast(index, channel: channel, transaction: transaction)
+            // The funding goes out again with each block until it confirms.
+            if isFunding { fundingRefused(index, why: "\(error)") }
         }
     }
 
     /// The opener's wallet makes the funding transaction the channel asked for.
     private func makeFunding(_ index: UInt64, amount: Satoshi, condition: OutputCondition) {
-        let reserved = reservedCoins.values.reduce(into: Set<OutPoint>()) { $0.formUnion($1) }
         do {
             let transaction = try wallet.fundingTransaction(
-                amount: amount, condition: condition, feeRate: fundingFeeRates[index] ?? LedgerRules.defaultFeeRate, excluding: reserved)
+                amount: amount, condition: condition, feeRate: fundingFeeRates[index] ?? LedgerRules.defaultFeeRate, excluding: allReservedCoins)
             reservedCoins[index] = Set(transaction.inputs.map(\.previousOutput))
             try drive(index, .command(.fundingTransactionReady(transaction, outputIndex: 0)))
         } catch {
             abandonOpening(index, reason: APIError(error as? any CodedError ?? APIError(code: "funding_failed", message: "\(error)")))
         }
+    }
+
+    /// Wallet coins spent by fundings signed but not yet in the mempool: no other payment takes them.
+    var allReservedCoins: Set<OutPoint> { reservedCoins.values.reduce(into: []) { $0.formUnion($1) } }
+
+    /// `send` from the wallet, around the coins of fundings in progress.
+    func send(_ params: SendParams) throws -> SendResultJSON {
+        try wallet.send(params, excluding: allReservedCoins)
     }
 
     /// How long updates gather before they are signed: one signature round then carries every

@@ -10,9 +10,9 @@ extension NodeWallet {
         return BalanceResult(confirmedSat: balance.confirmed, unconfirmedSat: balance.unconfirmed, totalSat: balance.total)
     }
 
-    public func send(_ params: SendParams) throws -> SendResultJSON {
+    public func send(_ params: SendParams, excluding reserved: Set<OutPoint> = []) throws -> SendResultJSON {
         let destination = try Address(params.address)
-        let sent = try send(params.amountSat, to: destination, feeRate: FeeRate(satPerByte: params.feeRate))
+        let sent = try send(params.amountSat, to: destination, feeRate: FeeRate(satPerByte: params.feeRate), excluding: reserved)
         return SendResultJSON(txid: sent.txid.hex, address: destination.string, amountSat: sent.amount, feeSat: sent.fee,
                               changeSat: sent.change, changeAddress: sent.changeAddress?.string, status: "mempool")
     }

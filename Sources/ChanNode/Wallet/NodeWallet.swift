@@ -67,15 +67,16 @@ public struct NodeWallet: Sendable {
     }
 
     /// Pays `amount` to `destination` from confirmed coins not spent in the mempool, with the
-    /// change to a fresh address, and submits the signed transaction to the mempool.
+    /// change to a fresh address, and submits the signed transaction to the mempool. `reserved`
+    /// coins (a channel funding signed but not yet broadcast) are not used.
     ///
     /// One IMMEDIATE transaction on the node store encloses one on the ledger (always in this
     /// order, so concurrent sends cannot deadlock): two sends never pick the same coin, and a
     /// failed send changes neither file.
-    public func send(_ amount: Satoshi, to destination: Address, feeRate: FeeRate) throws -> SendResult {
+    public func send(_ amount: Satoshi, to destination: Address, feeRate: FeeRate, excluding reserved: Set<OutPoint> = []) throws -> SendResult {
         try store.wallet { wallet in
             let payment = try ledger.write { ledger in
-                let payment = try prepare(paying: amount, to: destination.condition, feeRate: feeRate, wallet: wallet, ledger: ledger, excluding: [])
+                let payment = try prepare(paying: amount, to: destination.condition, feeRate: feeRate, wallet: wallet, ledger: ledger, excluding: reserved)
                 try ledger.submit(payment.signed)
                 return payment
             }
