@@ -17,7 +17,17 @@ extension Node {
     struct Waiter {
         let condition: Condition
         let continuation: CheckedContinuation<NodeEvent, any Error>
+        /// Ends the wait with `timeout`; canceled when the condition holds first.
+        let timer: Task<Void, Never>
+
+        func resume(with result: Result<NodeEvent, any Error>) {
+            timer.cancel()
+            continuation.resume(with: result)
+        }
     }
+
+    /// The longest wait a timer is set for (a larger timeout waits this long).
+    static let longestWait: UInt64 = 10 * 365 * 86_400
 
     func publish(_ event: NodeEvent) {
         events.publish(event)
@@ -25,7 +35,7 @@ extension Node {
         for (id, waiter) in waiters where waiter.condition.mayHold(after: event) {
             if let satisfied = satisfied(waiter.condition) {
                 waiters[id] = nil
-                waiter.continuation.resume(returning: satisfied)
+                waiter.resume(with: .success(satisfied))
             }
         }
     }
@@ -40,26 +50,16 @@ extension Node {
         nextWaiterID += 1
         let id = nextWaiterID
         return try await withCheckedThrowingContinuation { continuation in
-            waiters[id] = Waiter(condition: condition, continuation: continuation)
-            Task {
-                try? await Task.sleep(nanoseconds: seconds * 1_000_000_000)
-                self.expireWaiter(id, after: seconds)
+            let timer = Task {
+                try? await Task.sleep(nanoseconds: min(seconds, Node.longestWait) * 1_000_000_000)
+                if !Task.isCancelled { self.expireWaiter(id, after: seconds) }
             }
+            waiters[id] = Waiter(condition: condition, continuation: continuation, timer: timer)
         }
     }
 
     private func expireWaiter(_ id: UInt64, after seconds: UInt64) {
-        waiters.removeValue(forKey: id)?.continuation.resume(throwing: APIError.timeout("the condition did not hold within \(seconds) s"))
-    }
-
-    /// Every waiter looks again (after a change no event describes).
-    func recheckWaiters() {
-        for (id, waiter) in waiters {
-            if let event = satisfied(waiter.condition) {
-                waiters[id] = nil
-                waiter.continuation.resume(returning: event)
-            }
-        }
+        waiters.removeValue(forKey: id)?.resume(with: .failure(APIError.timeout("the condition did not hold within \(seconds) s")))
     }
 
     /// The event that shows `condition` holds now, or nil.

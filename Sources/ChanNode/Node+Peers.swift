@@ -20,18 +20,33 @@ extension Node {
         registry[link.remote]?.readyWaiters += connectWaiters.removeValue(forKey: link.remote) ?? []
         link.send(session.initMessage)
         logger.info("peer connected", metadata: ["peer": "\(link.remote)", "address": "\(address.map { "\($0)" } ?? "?")"])
+        Task {
+            try? await Task.sleep(nanoseconds: Node.initTimeout * 1_000_000_000)
+            self.dropIfNotReady(link)
+        }
+    }
+
+    /// Seconds a peer has after the handshake to send its `init`.
+    static let initTimeout: UInt64 = 10
+
+    /// A connection whose peer never sent `init` holds a slot for nothing: it is closed.
+    private func dropIfNotReady(_ link: PeerLink) {
+        guard let peer = registry[link.remote], peer.link.connectionID == link.connectionID, !peer.isReady else { return }
+        logger.warning("dropping peer", metadata: ["peer": "\(link.remote)", "reason": "no init within \(Node.initTimeout) s"])
+        link.outbound.finish()
+        link.close()
     }
 
     /// A message from a connection; false to drop the connection.
     func peerMessage(_ message: WireMessage, connectionID: UInt64) -> Bool {
         guard let remote = registry.peer(connection: connectionID), var peer = registry[remote] else { return false }
-        let delivery = peer.session.receive(message)
+        let delivery = peer.session.receive(message, now: now)
         registry[remote] = peer
         switch delivery {
         case .reply(let reply):
             peer.link.send(reply)
         case .ready(let features):
-            logger.info("peer ready", metadata: ["peer": "\(remote)", "features": "\(features.bits.sorted())"])
+            logger.info("peer ready", metadata: ["peer": "\(remote)", "features": "\(features.bits.sorted().prefix(32))"])
             for waiter in peer.readyWaiters { waiter.resume() }
             registry[remote]?.readyWaiters = []
             channelsRegainedConnection(to: remote)
@@ -92,7 +107,6 @@ extension Node {
         if registry[remote]?.isReady != true {
             try await dial(remote, host: params.host, port: Int(params.port))
         }
-        try? local.store.rememberPeer(remote, host: params.host, port: params.port)
         guard let json = peerJSON(remote) else { throw APIError(code: "peer_unreachable", message: "\(remote) disconnected") }
         return json
     }
@@ -118,6 +132,8 @@ extension Node {
                 connectWaiters[remote, default: []].append(waiter)
             }
         }
+        // Where to reconnect to: any peer we dialed, whether by `connect` or by `open`.
+        try? local.store.rememberPeer(remote, host: host, port: UInt16(clamping: port))
     }
 
     func disconnect(_ params: PeerParams) throws -> DisconnectResult {
@@ -149,8 +165,10 @@ extension Node {
 }
 
 extension DiagnosticMessage {
-    /// The message's text with anything unprintable replaced, for logs.
+    /// The message's text with anything unprintable replaced and at most 200 characters, for
+    /// logs (a peer must not fill our log with one message).
     var printableData: String {
-        String(decoding: data.map { (32...126).contains($0) ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
+        let text = String(decoding: data.prefix(200).map { (32...126).contains($0) ? $0 : UInt8(ascii: "?") }, as: UTF8.self)
+        return data.count > 200 ? text + "..." : text
     }
 }

@@ -59,9 +59,8 @@ public actor Node {
     var fundingPositions: [UInt64: (height: UInt32, index: UInt32)] = [:]
 
     // Payments
-    /// Our payments in flight: the attempt, and the `pay` calls waiting for its outcome.
+    /// Our payments in flight (their onion secrets decrypt a failure).
     var attempts: [PaymentHash: PaymentAttempt] = [:]
-    var paymentWaiters: [PaymentHash: [CheckedContinuation<PaymentJSON, any Error>]] = [:]
 
     // Events
     var events = EventBus()
@@ -145,7 +144,7 @@ public actor Node {
         }
         events.finishAll()
         let stopping = APIError(code: "node_stopping", message: "the node is stopping")
-        for (_, waiter) in waiters { waiter.continuation.resume(throwing: stopping) }
+        for (_, waiter) in waiters { waiter.resume(with: .failure(stopping)) }
         waiters = [:]
         for (_, waiter) in openWaiters { waiter.resume(throwing: stopping) }
         openWaiters = [:]

@@ -19,6 +19,14 @@ public struct PeerSession: Sendable, Equatable {
     public let chainHash: Hash32
     /// The `pong` size our last `ping` asked for, while it is unanswered.
     public private(set) var awaitedPongLength: Int?
+    /// Pings the peer may still send before it pings too often, and when that was counted.
+    private var pingAllowance = PeerSession.pingBurst
+    private var pingAllowanceCountedAt: UInt64?
+
+    /// BOLT 1 lets a node drop a peer that pings "significantly in excess of one ping per 30
+    /// seconds" (each ping may ask for a pong of 65531 bytes): a burst of 10, then one per 10 s.
+    public static let pingBurst = 10
+    public static let pingRefillSeconds: UInt64 = 10
 
     public init(localFeatures: FeatureBits = .node, chainHash: Hash32) {
         self.localFeatures = localFeatures
@@ -51,8 +59,8 @@ public struct PeerSession: Sendable, Equatable {
         case ignore
     }
 
-    /// What to do with `message` from the peer.
-    public mutating func receive(_ message: WireMessage) -> Delivery {
+    /// What to do with `message` from the peer, arrived at `now` (seconds).
+    public mutating func receive(_ message: WireMessage, now: UInt64) -> Delivery {
         switch state {
         case .closed:
             return .ignore
@@ -71,6 +79,7 @@ public struct PeerSession: Sendable, Equatable {
             state = .active(remoteFeatures: features)
             return .ready(remoteFeatures: features)
         case .active:
+            if case .ping = message, !spendPingAllowance(now: now) { return close("pinging too often") }
             return route(message)
         }
     }
@@ -110,6 +119,19 @@ public struct PeerSession: Sendable, Equatable {
         case .updateFailMalformedHTLC(let body): return .channel(body.channelID, message)
         case .channelReestablish(let body): return .channel(body.channelID, message)
         }
+    }
+
+    private mutating func spendPingAllowance(now: UInt64) -> Bool {
+        if let counted = pingAllowanceCountedAt, now > counted {
+            let refill = (now - counted) / PeerSession.pingRefillSeconds
+            pingAllowance = Int(min(UInt64(PeerSession.pingBurst), UInt64(pingAllowance) + refill))
+            pingAllowanceCountedAt = counted + refill * PeerSession.pingRefillSeconds
+        } else if pingAllowanceCountedAt == nil {
+            pingAllowanceCountedAt = now
+        }
+        guard pingAllowance > 0 else { return false }
+        pingAllowance -= 1
+        return true
     }
 
     /// A `ping` to send, asking for a `pong` of `length` bytes (keepalive).

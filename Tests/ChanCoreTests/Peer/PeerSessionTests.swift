@@ -15,7 +15,7 @@ import Testing
     /// A session whose peer's `init` arrived.
     static func active() -> PeerSession {
         var session = PeerSession(chainHash: chain)
-        let delivery = session.receive(remoteInit())
+        let delivery = session.receive(remoteInit(), now: 0)
         #expect(delivery == .ready(remoteFeatures: .node))
         return session
     }
@@ -58,7 +58,7 @@ import Testing
 
     @Test func theInitOfAPeerMakesTheSessionActive() {
         var session = PeerSession(chainHash: Self.chain)
-        let delivery = session.receive(Self.remoteInit(features: [0, 9, 12, 15, 21]))
+        let delivery = session.receive(Self.remoteInit(features: [0, 9, 12, 15, 21]), now: 0)
         #expect(delivery == .ready(remoteFeatures: FeatureBits([0, 9, 12, 15, 21])))
         #expect(session.state == .active(remoteFeatures: FeatureBits([0, 9, 12, 15, 21])))
         #expect(session.isActive)
@@ -69,7 +69,7 @@ import Testing
         // Bit 1 in the legacy globalfeatures, bit 14 in features (two bytes): aligned at the last byte.
         let message = WireMessage.initMessage(InitMessage(globalFeatures: [0x02], features: [0x40, 0x00],
                                                           tlvs: .init(networks: [Self.chain])))
-        #expect(session.receive(message) == .ready(remoteFeatures: FeatureBits([1, 14])))
+        #expect(session.receive(message, now: 0) == .ready(remoteFeatures: FeatureBits([1, 14])))
     }
 
     @Test func anythingBeforeInitDisconnects() {
@@ -77,34 +77,34 @@ import Testing
         #expect(first.count == SampleMessages.all.count - 1)
         for message in first {
             var session = PeerSession(chainHash: Self.chain)
-            let reason = Self.expectDisconnect(session.receive(message), withError: false)
+            let reason = Self.expectDisconnect(session.receive(message, now: 0), withError: false)
             #expect(reason?.contains(message.name) == true, "\(message.name): \(reason ?? "")")
             guard case .closed = session.state else {
                 Issue.record("\(message.name) before init left the session \(session.state)")
                 continue
             }
             // Nothing more is accepted, not even the init.
-            #expect(session.receive(Self.remoteInit()) == .ignore)
+            #expect(session.receive(Self.remoteInit(), now: 0) == .ignore)
             #expect(!session.isActive)
         }
     }
 
     @Test func unknownRequiredFeaturesDisconnectWithAnError() {
         var session = PeerSession(chainHash: Self.chain)
-        let reason = Self.expectDisconnect(session.receive(Self.remoteInit(features: [8, 12, 14, 20, 31])), withError: true)
+        let reason = Self.expectDisconnect(session.receive(Self.remoteInit(features: [8, 12, 14, 20, 31]), now: 0), withError: true)
         #expect(reason?.contains("[20]") == true, "the unknown bit is named: \(reason ?? "")")
         #expect(session.state == .closed(reason: reason ?? ""))
-        #expect(session.receive(.ping(Ping(numPongBytes: 4))) == .ignore)
+        #expect(session.receive(.ping(Ping(numPongBytes: 4)), now: 0) == .ignore)
     }
 
     @Test func unknownOptionalFeaturesAreFine() {
         var session = PeerSession(chainHash: Self.chain)
-        #expect(session.receive(Self.remoteInit(features: [1, 8, 12, 14, 21, 101])) == .ready(remoteFeatures: FeatureBits([1, 8, 12, 14, 21, 101])))
+        #expect(session.receive(Self.remoteInit(features: [1, 8, 12, 14, 21, 101]), now: 0) == .ready(remoteFeatures: FeatureBits([1, 8, 12, 14, 21, 101])))
     }
 
     @Test func aPeerOnAnotherChainIsDisconnectedWithAnError() {
         var session = PeerSession(chainHash: Self.chain)
-        _ = Self.expectDisconnect(session.receive(Self.remoteInit(networks: [Self.otherChain])), withError: true)
+        _ = Self.expectDisconnect(session.receive(Self.remoteInit(networks: [Self.otherChain]), now: 0), withError: true)
         #expect(!session.isActive)
         if case .closed = session.state {} else { Issue.record("not closed: \(session.state)") }
     }
@@ -112,16 +112,16 @@ import Testing
     @Test func networksThatIncludeOursOrSayNothingAreAccepted() {
         for networks: [Hash32]? in [nil, [], [Self.chain], [Self.otherChain, Self.chain]] {
             var session = PeerSession(chainHash: Self.chain)
-            #expect(session.receive(Self.remoteInit(networks: networks)) == .ready(remoteFeatures: .node),
+            #expect(session.receive(Self.remoteInit(networks: networks), now: 0) == .ready(remoteFeatures: .node),
                     "networks \(String(describing: networks))")
         }
     }
 
     @Test func aSecondInitDisconnects() {
         var session = Self.active()
-        _ = Self.expectDisconnect(session.receive(Self.remoteInit()), withError: false)
+        _ = Self.expectDisconnect(session.receive(Self.remoteInit(), now: 0), withError: false)
         #expect(!session.isActive)
-        #expect(session.receive(.ping(Ping(numPongBytes: 1))) == .ignore)
+        #expect(session.receive(.ping(Ping(numPongBytes: 1)), now: 0) == .ignore)
     }
 
     // MARK: ping and pong
@@ -129,17 +129,34 @@ import Testing
     @Test func pingIsAnsweredWithAPongOfTheAskedSize() {
         var session = Self.active()
         for size: UInt16 in [0, 1, 8, 1000, 65531] {
-            let delivery = session.receive(.ping(Ping(numPongBytes: size, ignored: [1, 2, 3])))
+            let delivery = session.receive(.ping(Ping(numPongBytes: size, ignored: [1, 2, 3])), now: 0)
             #expect(delivery == .reply(.pong(Pong(ignored: [UInt8](repeating: 0, count: Int(size))))), "size \(size)")
         }
         #expect(session.isActive)
+    }
+
+    @Test func aPeerPingingTooOftenIsDropped() {
+        var session = Self.active()
+        for _ in 0..<PeerSession.pingBurst {
+            #expect(session.receive(.ping(Ping(numPongBytes: 65531)), now: 1000) != .ignore)
+        }
+        let reason = Self.expectDisconnect(session.receive(.ping(Ping(numPongBytes: 65531)), now: 1000), withError: false)
+        #expect(reason == "pinging too often")
+
+        // The allowance comes back with time: one ping per refill period.
+        var patient = Self.active()
+        for _ in 0..<PeerSession.pingBurst { _ = patient.receive(.ping(Ping(numPongBytes: 8)), now: 1000) }
+        for step in UInt64(1)...30 {
+            let delivery = patient.receive(.ping(Ping(numPongBytes: 8)), now: 1000 + step * PeerSession.pingRefillSeconds)
+            #expect(delivery == .reply(.pong(Pong(ignored: [UInt8](repeating: 0, count: 8)))), "step \(step)")
+        }
     }
 
     @Test func noPongAtOrAboveTheThreshold() {
         var session = Self.active()
         #expect(Ping.noPongThreshold == 65532)
         for size: UInt16 in [65532, 65533, 65535] {
-            #expect(session.receive(.ping(Ping(numPongBytes: size))) == .ignore, "size \(size)")
+            #expect(session.receive(.ping(Ping(numPongBytes: size)), now: 0) == .ignore, "size \(size)")
         }
         #expect(session.isActive)
     }
@@ -150,7 +167,7 @@ import Testing
         #expect(session.awaitedPongLength == 10)
         // One ping at a time.
         #expect(session.ping() == nil)
-        #expect(session.receive(.pong(Pong(ignored: [UInt8](repeating: 0, count: 10)))) == .ignore)
+        #expect(session.receive(.pong(Pong(ignored: [UInt8](repeating: 0, count: 10))), now: 0) == .ignore)
         #expect(session.awaitedPongLength == nil && session.isActive)
         // Answered: the next keepalive may go (default size 8).
         #expect(session.ping() == .ping(Ping(numPongBytes: 8)))
@@ -161,7 +178,7 @@ import Testing
         for wrong in [0, 9, 11, 300] {
             var session = Self.active()
             _ = session.ping(pongLength: 10)
-            let reason = Self.expectDisconnect(session.receive(.pong(Pong(ignored: [UInt8](repeating: 0, count: wrong)))), withError: false)
+            let reason = Self.expectDisconnect(session.receive(.pong(Pong(ignored: [UInt8](repeating: 0, count: wrong))), now: 0), withError: false)
             #expect(reason?.contains("\(wrong) bytes") == true, "\(reason ?? "")")
             #expect(!session.isActive)
         }
@@ -169,7 +186,7 @@ import Testing
 
     @Test func anUnaskedPongIsIgnored() {
         var session = Self.active()
-        #expect(session.receive(.pong(Pong(ignored: [0, 0, 0]))) == .ignore)
+        #expect(session.receive(.pong(Pong(ignored: [0, 0, 0])), now: 0) == .ignore)
         #expect(session.isActive)
     }
 
@@ -178,7 +195,7 @@ import Testing
         #expect(session.ping() == nil)
         #expect(session.awaitedPongLength == nil)
         var closed = Self.active()
-        _ = closed.receive(Self.remoteInit())
+        _ = closed.receive(Self.remoteInit(), now: 0)
         #expect(closed.ping() == nil)
     }
 
@@ -215,7 +232,7 @@ import Testing
         #expect(routed.count == 14)
         var session = Self.active()
         for (message, id) in routed {
-            #expect(session.receive(message) == .channel(id, message), "\(message.name)")
+            #expect(session.receive(message, now: 0) == .channel(id, message), "\(message.name)")
         }
         #expect(session.isActive)
     }
@@ -224,34 +241,34 @@ import Testing
         var session = Self.active()
         var accept = SampleMessages.acceptChannel
         accept.temporaryChannelID = SampleMessages.channelID(300)
-        #expect(session.receive(.acceptChannel(accept)) == .channel(SampleMessages.channelID(300), .acceptChannel(accept)))
+        #expect(session.receive(.acceptChannel(accept), now: 0) == .channel(SampleMessages.channelID(300), .acceptChannel(accept)))
         let created = FundingCreated(temporaryChannelID: SampleMessages.channelID(301), fundingTxid: SampleMessages.hash(302),
                                      fundingOutputIndex: 1, signature: SampleMessages.signature(303))
-        #expect(session.receive(.fundingCreated(created)) == .channel(SampleMessages.channelID(301), .fundingCreated(created)))
+        #expect(session.receive(.fundingCreated(created), now: 0) == .channel(SampleMessages.channelID(301), .fundingCreated(created)))
     }
 
     @Test func openChannelIsAProposal() {
         var session = Self.active()
-        #expect(session.receive(.openChannel(SampleMessages.openChannel)) == .openChannel(SampleMessages.openChannel))
+        #expect(session.receive(.openChannel(SampleMessages.openChannel), now: 0) == .openChannel(SampleMessages.openChannel))
     }
 
     @Test func errorsFailTheirChannelOrAllOfThem() {
         var session = Self.active()
         let all = ErrorMessage(channelID: .zero, text: "everything is broken")
-        #expect(session.receive(.error(all)) == .failAllChannels(all))
+        #expect(session.receive(.error(all), now: 0) == .failAllChannels(all))
         let one = ErrorMessage(channelID: SampleMessages.channelID(7), text: "this channel is broken")
-        #expect(session.receive(.error(one)) == .channel(SampleMessages.channelID(7), .error(one)))
+        #expect(session.receive(.error(one), now: 0) == .channel(SampleMessages.channelID(7), .error(one)))
         let warning = WarningMessage(channelID: SampleMessages.channelID(8), data: Array("careful".utf8))
-        #expect(session.receive(.warning(warning)) == .warning(warning))
+        #expect(session.receive(.warning(warning), now: 0) == .warning(warning))
         let allWarning = WarningMessage(channelID: .zero, data: [])
-        #expect(session.receive(.warning(allWarning)) == .warning(allWarning))
+        #expect(session.receive(.warning(allWarning), now: 0) == .warning(allWarning))
         // None of these ends the session.
         #expect(session.isActive)
     }
 
     @Test func unknownOddMessagesAreIgnored() {
         var session = Self.active()
-        #expect(session.receive(.unknown(type: 32_769, payload: [1, 2, 3])) == .ignore)
+        #expect(session.receive(.unknown(type: 32_769, payload: [1, 2, 3]), now: 0) == .ignore)
         #expect(session.isActive)
     }
 
