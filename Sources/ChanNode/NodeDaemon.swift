@@ -76,8 +76,10 @@ public enum NodeDaemon {
         }
         signals.forEach { $0.cancel() }
         unlink(local.rpcSocketPath)
+        // Asked before the loop stops: the node's actor runs on it.
+        let halted = await node.halted
         try? await group.shutdownGracefully()
-        if let reason = await node.halted {
+        if let reason = halted {
             throw APIError(code: "node_halted", message: "the node stopped: \(reason)")
         }
         logger.info("stopped")

@@ -41,6 +41,23 @@ import Testing
         #expect(try chan.ok("ledger", "audit")["ok"]?.bool == true)
     }
 
+    /// SIGTERM stops a daemon as `node stop` does, even one started from a thread that blocks
+    /// signals (a test runner's, here): the daemon starts with none blocked.
+    @Test func sigtermStopsTheDaemon() throws {
+        let network = try NodeNetwork()
+        try network.start("alice")
+        let pid = try #require(try network.chan.ok("-n", "alice", "info")["pid"]?.int)
+        #expect(kill(pid_t(pid), SIGTERM) == 0)
+        var stopped = false
+        for _ in 0..<100 where !stopped {
+            usleep(50_000)
+            stopped = kill(pid_t(pid), 0) != 0
+        }
+        #expect(stopped)
+        network.stopped("alice")
+        #expect(try network.chan.run("-n", "alice", "info").errorCode == "node_not_running")
+    }
+
     @Test func eventsStreamAndWaitForHeights() throws {
         let network = try NodeNetwork()
         let chan = network.chan

@@ -14,7 +14,11 @@ final class NodeNetwork {
     }
 
     deinit {
-        for name in running { _ = try? chan.run("node", "stop", name) }
+        for name in running {
+            // A daemon that does not stop is a failure (and would outlive its deleted home).
+            let stopped = try? chan.run("node", "stop", name)
+            if stopped?.status != 0 { Issue.record("the daemon of \(name) did not stop: \(stopped?.stdout ?? "")") }
+        }
     }
 
     /// Creates and starts `name`, with `fundingSat` mined into its wallet.
@@ -32,6 +36,9 @@ final class NodeNetwork {
         _ = try chan.ok("node", "stop", name)
         running.removeAll { $0 == name }
     }
+
+    /// A node stopped by other means (a signal): not stopped again at the end.
+    func stopped(_ name: String) { running.removeAll { $0 == name } }
 
     /// Restarts a node that was killed (its lock died with it).
     func restart(_ name: String) throws {
