@@ -47,7 +47,7 @@ extension Node {
     }
 
     /// The funding's depth, short channel id and output, once it is in a block.
-    private func reportFunding(_ index: UInt64, height: UInt32, transactions: [Transaction]) {
+    func reportFunding(_ index: UInt64, height: UInt32, transactions: [Transaction]) {
         guard let outPoint = channels[index]?.commitments?.parameters.fundingOutPoint else { return }
         if fundingPositions[index] == nil {
             if let position = transactions.firstIndex(where: { $0.txid == outPoint.txid }) {

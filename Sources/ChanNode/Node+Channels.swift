@@ -73,7 +73,12 @@ extension Node {
             return
         }
         deliver(index, .message(message))
-        if case .channelReestablish = message { carryOutDecisions(channel: index, decideTheRest: true) }
+        if case .channelReestablish = message {
+            // What waited for the peer: a funding deep enough while it was away (channel_ready now,
+            // not at the next block), and the HTLCs decided meanwhile.
+            if channels[index]?.phase == .awaitingFunding { reportFunding(index, height: blockHeight, transactions: []) }
+            carryOutDecisions(channel: index, decideTheRest: true)
+        }
     }
 
     func channelsLostConnection(to peer: PublicKey) {

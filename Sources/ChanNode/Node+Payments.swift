@@ -68,7 +68,10 @@ extension Node {
         let payee = invoice.payee
         guard payee != nodeID else { throw APIError(code: "self_payment", message: "the invoice is our own") }
         let candidates = try channelToPay(payee)
-        let expiry = blockHeight &+ invoice.minFinalCLTVExpiry &+ Node.finalExpiryMargin
+        let (partial, overflow) = blockHeight.addingReportingOverflow(invoice.minFinalCLTVExpiry)
+        guard !overflow, case let (expiry, overflowAgain) = partial.addingReportingOverflow(Node.finalExpiryMargin), !overflowAgain else {
+            throw APIError(code: "invalid_invoice", message: "the invoice's min_final_cltv_expiry \(invoice.minFinalCLTVExpiry) is out of range")
+        }
         let attempt = try PaymentAttempt.direct(to: payee, amount: amount, paymentHash: invoice.paymentHash,
                                                 paymentSecret: invoice.paymentSecret, finalExpiry: expiry, sessionKey: try PrivateKey.random())
         let started = nowMilliseconds
@@ -115,17 +118,22 @@ extension Node {
     /// Adds the payment's HTLC on the first of `candidates` that takes it; when none does, the
     /// error says what the best one could send (`spendable_msat`) and why no more.
     private func addHTLC(_ attempt: PaymentAttempt, on candidates: [UInt64]) throws -> UInt64 {
+        var refusal: ChannelError?
         for index in candidates {
             do {
                 try drive(index, .command(.addHTLC(amount: attempt.firstHopAmount, paymentHash: attempt.paymentHash,
                                                    cltvExpiry: attempt.firstHopExpiry, onion: attempt.onion)))
                 return index
             } catch {
-                continue
+                refusal = refusal ?? error
             }
         }
         let limits = candidates.compactMap { channels[$0]?.sendLimit }
         let best = limits.max { $0.amount < $1.amount }
+        if let refusal, (best?.amount ?? .zero) >= attempt.firstHopAmount {
+            // The amount fits: the channel refused for another reason, which is the answer.
+            throw APIError(refusal)
+        }
         throw APIError(code: "insufficient_balance", message: "the channel can send at most spendable_msat=\(best?.amount.value ?? 0) now (\(best?.refusal.code ?? "no channel")); the payment needs \(attempt.firstHopAmount.value) msat")
     }
 

@@ -11,7 +11,10 @@ public enum PairSimulation {
     /// of the longest delays (HTLC then second stage), and slack.
     static let resolutionBlocks = Int(PairOperation.expiryDeltas.upperBound) + 2 * Int(Channel.maximumToSelfDelay) + 100
 
-    public static func run(_ options: PairSimulationOptions) -> PairSimulationReport {
+    public static let progressInterval = 5_000
+
+    /// `progress` hears the number of operations done, every `progressInterval` of them.
+    public static func run(_ options: PairSimulationOptions, progress: ((Int) -> Void)? = nil) -> PairSimulationReport {
         var random = SimulationRandom(seed: options.seed)
         let cheater: PairSide? = options.breach ? (random.chance(0.5) ? .alice : .bob) : nil
         let configuration = PairConfiguration.random(keySeed: options.seed, using: &random, cheater: cheater)
@@ -26,7 +29,7 @@ public enum PairSimulation {
         }
 
         if options.traceLength > 0 { harness.trace = SimulationTrace(isEnabled: true, capacity: options.traceLength) }
-        var driver = Driver(harness: harness, random: random, options: options)
+        var driver = Driver(harness: harness, random: random, options: options, progress: progress)
         driver.runOperations()
         let ending = driver.end()
         harness = driver.harness
@@ -44,6 +47,7 @@ public enum PairSimulation {
         var harness: ChannelPairHarness
         var random: SimulationRandom
         let options: PairSimulationOptions
+        let progress: ((Int) -> Void)?
         /// Steps until the dropped connection comes back.
         var reconnectIn = 0
 
@@ -67,8 +71,9 @@ public enum PairSimulation {
         }
 
         mutating func runOperations() {
-            for _ in 0..<options.operations {
+            for done in 0..<options.operations {
                 guard harness.channels.allSatisfy({ $0.phase == .normal }) else { return }
+                if done > 0, done % PairSimulation.progressInterval == 0 { progress?(done) }
                 stepConnection()
                 harness.perform(PairOperation.random(in: harness, using: &random))
                 deliverSome()

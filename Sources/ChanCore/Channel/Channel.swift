@@ -131,6 +131,14 @@ public struct Channel: Sendable, Equatable {
     }
 
     private mutating func receive(_ message: WireMessage, now: UInt64) throws(ChannelError) -> [ChannelEffect] {
+        if phase == .closed, commitments != nil {
+            // Over: the peer hears so in an `error` (not a warning and a disconnect, which would
+            // cut its other channels with us), and an error or warning goes unanswered.
+            switch message {
+            case .error, .warning: return []
+            default: return [.send(.error(ErrorMessage(channelID: channelID, data: Array("the channel is closed".utf8))))]
+            }
+        }
         switch message {
         case .acceptChannel(let accept): return try acceptChannelReceived(accept)
         case .fundingCreated(let created): return try fundingCreatedReceived(created, now: now)

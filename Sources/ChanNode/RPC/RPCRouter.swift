@@ -63,9 +63,10 @@ struct RPCRouter: Sendable {
     static func params<Params: Decodable>(_ type: Params.Type, from line: [UInt8]) throws(APIError) -> Params {
         let decoder = RPCJSON.decoder()
         do {
-            if let decoded = try? decoder.decode(RPCRequestParams<Params>.self, from: Data(line)) { return decoded.params }
+            return try decoder.decode(RPCRequestParams<Params>.self, from: Data(line)).params
+        } catch DecodingError.keyNotFound(let key, let context) where key.stringValue == "params" && context.codingPath.isEmpty {
             // No params at all: the method must accept `{}`.
-            return try decoder.decode(Params.self, from: Data("{}".utf8))
+            do { return try decoder.decode(Params.self, from: Data("{}".utf8)) } catch { throw .badParams("the method needs params: \(error)") }
         } catch {
             throw .badParams("the params do not fit: \(error)")
         }

@@ -102,13 +102,3 @@ struct UnsafeSendable<Value>: @unchecked Sendable {
 }
 
 func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }
-
-/// Progress lines on stderr, only when it is a terminal (scripts and logs see nothing).
-enum Progress {
-    static let enabled = isatty(STDERR_FILENO) == 1
-
-    static func note(_ text: String) {
-        guard enabled else { return }
-        Output.write(to: STDERR_FILENO, Array("… \(text)\n".utf8))
-    }
-}

@@ -59,7 +59,7 @@ struct SimPairCommand: ParsableCommand {
     func run() throws {
         let report = PairSimulation.run(PairSimulationOptions(
             seed: seed, operations: operations, disconnectRate: disconnectRate, forceClose: forceClose, breach: breach,
-            traceLength: trace))
+            traceLength: trace)) { [operations] done in Progress.note("\(done) of \(operations) operations") }
         try Output.json(SimPairResult(report))
         if !report.trace.isEmpty { Output.write(to: STDERR_FILENO, Array((report.trace.joined(separator: "\n") + "\n").utf8)) }
         guard report.passed else {
