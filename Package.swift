@@ -60,12 +60,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // What more than one test target needs (a library only tests link).
+        .target(name: "ChanTestSupport", dependencies: ["ChanCrypto"], path: "Tests/ChanTestSupport"),
         .testTarget(name: "ChanCryptoTests", dependencies: ["ChanCrypto"]),
-        .testTarget(name: "ChanLedgerTests", dependencies: ["ChanLedger", "ChanCrypto"]),
+        .testTarget(name: "ChanLedgerTests", dependencies: ["ChanLedger", "ChanCrypto", "ChanTestSupport"]),
         .testTarget(name: "ChanCoreTests", dependencies: ["ChanCore", "ChanSim", "ChanLedger", "ChanCrypto"]),
         .testTarget(name: "ChanSimTests", dependencies: ["ChanSim", "ChanCore", "ChanLedger", "ChanCrypto"]),
-        .testTarget(name: "ChanStoreTests", dependencies: ["ChanStore", "ChanLedger", "ChanCore", "ChanCrypto"]),
-        .testTarget(name: "ChanNodeTests", dependencies: ["ChanNode", "ChanAPI", "ChanStore", "ChanCore", "ChanLedger", "ChanCrypto"]),
+        .testTarget(name: "ChanStoreTests", dependencies: ["ChanStore", "ChanLedger", "ChanCore", "ChanCrypto", "ChanTestSupport"]),
+        .testTarget(name: "ChanNodeTests", dependencies: ["ChanNode", "ChanAPI", "ChanStore", "ChanCore", "ChanLedger", "ChanCrypto", "ChanTestSupport"]),
         .testTarget(name: "ChanCLITests", dependencies: ["chan"]),
     ],
     swiftLanguageModes: [.v6]

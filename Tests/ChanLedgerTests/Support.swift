@@ -1,11 +1,8 @@
 import ChanCrypto
 import ChanLedger
+// `key(n)` and `concurrently` for every file of the target.
+@_exported import ChanTestSupport
 import Testing
-
-/// Deterministic keys: `key(n)` is the scalar n repeated (valid for n in 1...127).
-func key(_ n: UInt8) -> PrivateKey {
-    try! PrivateKey(secretBytes: [UInt8](repeating: n, count: 32))
-}
 
 func sign(_ key: PrivateKey, _ digest: [UInt8]) -> Signature { try! key.sign(digest: digest) }
 

@@ -1,23 +1,7 @@
 import ChanCrypto
 import ChanStore
 import Foundation
-import Synchronization
+// `key(n)` and `concurrently` for every file of the target.
+@_exported import ChanTestSupport
 
 typealias TempDirectory = TemporaryDirectory
-
-func key(_ n: UInt8) -> PrivateKey { try! PrivateKey(secretBytes: [UInt8](repeating: n, count: 32)) }
-
-/// Runs `body` on `count` threads at once and waits for all of them; returns what they threw.
-func concurrently(_ count: Int, _ body: @escaping @Sendable (Int) throws -> Void) -> [any Error] {
-    let errors = Mutex<[any Error]>([])
-    let group = DispatchGroup()
-    for index in 0..<count {
-        group.enter()
-        Thread.detachNewThread {
-            defer { group.leave() }
-            do { try body(index) } catch { errors.withLock { $0.append(error) } }
-        }
-    }
-    group.wait()
-    return errors.withLock { $0 }
-}
