@@ -58,6 +58,31 @@ import Testing
         #expect(try network.chan.run("-n", "alice", "info").errorCode == "node_not_running")
     }
 
+    /// A held payment canceled while its payer is stopped is failed back once the payer is
+    /// back and the channel reestablished (not left to time out on the ledger).
+    @Test func aCancelWhileThePayerIsAwayReachesItAfterReestablish() throws {
+        let network = try NodeNetwork()
+        let chan = network.chan
+        try network.start("alice", fundingSat: 10_000_000)
+        try network.start("bob")
+        let channelID = try network.openChannel("alice", "bob", capacitySat: 500_000)
+        let invoice = try chan.ok("-n", "bob", "invoice", "20000", "--hold")
+        let bolt11 = try #require(invoice["invoice"]?.string), hash = try #require(invoice["payment_hash"]?.string)
+        #expect(try chan.run("-n", "alice", "pay", bolt11, "--timeout", "2").errorCode == "timeout")
+        let held = try chan.ok("-n", "bob", "invoices")["invoices"]?.array?.first { $0["payment_hash"]?.string == hash }
+        #expect(held?["status"]?.string == "held")
+
+        try network.stop("alice")
+        #expect(try chan.ok("-n", "bob", "cancel", hash)["status"]?.string == "canceled")
+        try network.restart("alice")
+        let outcome = try chan.ok("-n", "alice", "wait", "--payment", hash, "--timeout", "20")
+        #expect(outcome["state"]?.string == "failed")
+        _ = try chan.ok("-n", "bob", "wait", "--peer", "alice", "--timeout", "20")
+        let alice = try network.channel("alice", channelID), bob = try network.channel("bob", channelID)
+        #expect(alice["state"]?.string == "normal" && bob["state"]?.string == "normal")
+        #expect(alice["to_local_msat"]?.int == 500_000_000 && bob["to_remote_msat"] == alice["to_local_msat"])
+    }
+
     @Test func eventsStreamAndWaitForHeights() throws {
         let network = try NodeNetwork()
         let chan = network.chan
