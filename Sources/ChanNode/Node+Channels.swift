@@ -126,8 +126,8 @@ extension Node {
         send(.error(ErrorMessage(channelID: channel.channelID, data: Array(reason.utf8))), to: channel.peerID)
     }
 
-    /// Channels proposed to us and not yet funded, per peer and in all: a peer cannot make us
-    /// hold unbounded state by proposing channels it never funds.
+    /// Channels proposed to us whose funding is not yet confirmed, per peer and in all: a peer
+    /// cannot make us hold unbounded state by proposing channels it never funds.
     static let maximumPendingProposals = (perPeer: 4, total: 64)
 
     /// The peer proposes a channel: we accept it if BOLT 2 and our defaults allow.
@@ -136,7 +136,11 @@ extension Node {
             guard channelIndexByKey[ChannelKey(peer: peer, id: open.temporaryChannelID)] == nil else {
                 throw APIError(code: "duplicate_channel", message: "temporary channel id \(open.temporaryChannelID.hex) is in use")
             }
-            let proposals = channels.values.filter { $0.phase == .opening && !$0.weAreOpener }
+            // A proposal counts until its funding is in a block: a peer cannot pile up channels
+            // by signing fundings that never appear either.
+            let proposals = channels.values.filter { channel in
+                !channel.weAreOpener && (channel.phase == .opening || (channel.phase == .awaitingFunding && channel.fundingDepth == 0))
+            }
             guard proposals.count(where: { $0.peerID == peer }) < Node.maximumPendingProposals.perPeer,
                   proposals.count < Node.maximumPendingProposals.total else {
                 throw APIError(code: "too_many_openings", message: "too many channels proposed and not yet funded")

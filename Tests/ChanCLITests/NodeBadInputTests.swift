@@ -59,6 +59,27 @@ import Testing
         #expect(try chan.ok("ledger", "info")["mempool_size"]?.int == 0)
     }
 
+    /// A peer may have 4 channels proposed to us whose funding is not yet in a block; the
+    /// fifth is refused, and once the fundings confirm there is room again.
+    @Test func proposedChannelsAreCappedPerPeer() throws {
+        let network = try NodeNetwork()
+        let chan = network.chan
+        try network.start("alice")
+        try network.start("bob")
+        let address = try chan.address("alice")
+        for _ in 0..<6 { _ = try chan.ok("ledger", "faucet", address, "200000") }
+        _ = try chan.ok("mine")
+        _ = try chan.ok("-n", "alice", "connect", "bob")
+        for _ in 0..<4 { _ = try chan.ok("-n", "alice", "open", "bob", "50000") }
+        let refused = try failure(chan, "-n", "alice", "open", "bob", "50000")
+        #expect(refused.code == "open_failed" && refused.message.contains("too many"), "\(refused)")
+        #expect(try chan.ok("-n", "bob", "channels")["channels"]?.array?.count == 4)
+        _ = try chan.ok("mine")
+        _ = try chan.ok("-n", "alice", "wait", "--height", "\(try #require(try chan.ok("ledger", "info")["height"]?.int))")
+        _ = try chan.ok("-n", "bob", "wait", "--height", "\(try #require(try chan.ok("ledger", "info")["height"]?.int))")
+        #expect(try chan.ok("-n", "alice", "open", "bob", "50000")["state"]?.string == "awaiting_funding")
+    }
+
     @Test func daemonsRefuseWhatTheyCannotDo() throws {
         let network = try NodeNetwork()
         let chan = network.chan

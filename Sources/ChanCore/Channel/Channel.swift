@@ -181,15 +181,16 @@ public struct Channel: Sendable, Equatable {
         case .channelReestablish(let reestablish): return try reestablishReceived(reestablish, now: now)
         case .shutdown(let shutdownMessage): return try shutdownReceived(shutdownMessage, now: now)
         case .closingSigned(let closingSigned): return try closingSignedReceived(closingSigned, now: now)
-        case .error:
-            // BOLT 1: an error from the peer fails the channel.
+        case .error(let error):
+            // BOLT 1: an error from the peer fails the channel. Its text, when printable, says why.
+            let why = error.printableText.map { ": " + $0.prefix(200) } ?? ""
             guard commitments != nil, phase != .closed, phase != .forceClosing, phase != .closing else {
                 guard phase == .opening else { return [] }
                 // Nothing is on the ledger yet: forget the channel, and say so like every change of state.
-                let changed = transition(to: .closed, cause: "the peer sent an error while opening", now: now)
+                let changed = transition(to: .closed, cause: "the peer sent an error while opening" + why, now: now)
                 return changed
             }
-            return forceClose(cause: "the peer sent an error", now: now)
+            return forceClose(cause: "the peer sent an error" + why, now: now)
         case .warning, .initMessage, .ping, .pong, .openChannel, .unknown:
             return []
         }
