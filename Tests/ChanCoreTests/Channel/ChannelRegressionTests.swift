@@ -108,7 +108,7 @@ import Testing
         let error = ErrorMessage(channelID: harness[.bob].channelID, data: Array("no".utf8))
         for side in [PairSide.alice, .bob] {
             let effects = try harness[side].handle(.message(.error(error)), now: 7)
-            #expect(effects == [.phaseChanged(StateChange(time: 7, old: .opening, new: .closed, cause: "the peer sent an error while opening"))])
+            #expect(effects == [.phaseChanged(StateChange(time: 7, old: .opening, new: .closed, cause: "the peer sent an error while opening: no"))])
             #expect(harness[side].phase == .closed)
         }
         // Nothing was broadcast: alice's coins never left her wallet.
