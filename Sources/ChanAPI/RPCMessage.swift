@@ -124,3 +124,8 @@ public enum RPCJSON {
     /// The longest request or response line either side accepts (a daemon must not buffer without end).
     public static let maximumLineLength = 4 << 20
 }
+
+/// The params of a method that takes none: `{}`.
+public struct NoParams: Codable, Sendable {
+    public init() {}
+}

@@ -1,3 +1,4 @@
+import ChanAPI
 import ChanCrypto
 import FoundationEssentials
 #if canImport(Glibc)
@@ -125,9 +126,4 @@ public final class RPCClient {
             buffer += chunk[0..<count]
         }
     }
-}
-
-/// The params of a method that takes none: `{}`.
-public struct NoParams: Codable, Sendable {
-    public init() {}
 }
