@@ -150,8 +150,9 @@ extension Node {
 
     // MARK: HTLC outcomes
 
-    /// The outcome of one of our HTLCs (an incoming one goes to `settleIncoming`).
-    func htlcResolved(_ resolution: HTLCResolution, channel index: UInt64) {
+    /// The outcome of one of our HTLCs, recorded on its payment (an incoming HTLC is not an
+    /// outcome: it goes to `settleIncoming` once its commitment is stored).
+    func recordOutcome(_ resolution: HTLCResolution) {
         switch resolution {
         case .incomingCommitted:
             break

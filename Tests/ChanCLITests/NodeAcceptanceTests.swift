@@ -61,11 +61,8 @@ import Testing
     /// A held payment canceled while its payer is stopped is failed back once the payer is
     /// back and the channel reestablished (not left to time out on the ledger).
     @Test func aCancelWhileThePayerIsAwayReachesItAfterReestablish() throws {
-        let network = try NodeNetwork()
+        let (network, channelID) = try NodeNetwork.aliceAndBob(capacitySat: 500_000)
         let chan = network.chan
-        try network.start("alice", fundingSat: 10_000_000)
-        try network.start("bob")
-        let channelID = try network.openChannel("alice", "bob", capacitySat: 500_000)
         let invoice = try chan.ok("-n", "bob", "invoice", "20000", "--hold")
         let bolt11 = try #require(invoice["invoice"]?.string), hash = try #require(invoice["payment_hash"]?.string)
         #expect(try chan.run("-n", "alice", "pay", bolt11, "--timeout", "2").errorCode == "timeout")
@@ -106,11 +103,8 @@ import Testing
     }
 
     @Test func aBreachIsPunished() throws {
-        let network = try NodeNetwork()
+        let (network, channelID) = try NodeNetwork.aliceAndBob(capacitySat: 1_000_000)
         let chan = network.chan
-        try network.start("alice", fundingSat: 10_000_000)
-        try network.start("bob")
-        let channelID = try network.openChannel("alice", "bob", capacitySat: 1_000_000)
         for _ in 0..<3 { try network.pay("alice", "bob", "100000") }
         let cheat = try chan.ok("-n", "alice", "cheat", channelID)
         #expect(cheat["commitment_number"]?.int == 0)

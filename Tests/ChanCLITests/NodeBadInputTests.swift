@@ -12,11 +12,8 @@ import Testing
     }
 
     @Test func paymentsRefusedChangeNothing() throws {
-        let network = try NodeNetwork()
+        let (network, channelID) = try NodeNetwork.aliceAndBob(capacitySat: 1_000_000)
         let chan = network.chan
-        try network.start("alice", fundingSat: 10_000_000)
-        try network.start("bob")
-        let channelID = try network.openChannel("alice", "bob", capacitySat: 1_000_000)
         let invoice = try #require(try chan.ok("-n", "bob", "invoice", "1000")["invoice"]?.string)
         _ = try chan.ok("-n", "alice", "pay", invoice)
         let before = try network.channel("alice", channelID)

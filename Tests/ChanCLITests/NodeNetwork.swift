@@ -51,6 +51,15 @@ final class NodeNetwork {
             .trimmingCharacters(in: .whitespacesAndNewlines)))
     }
 
+    /// The common start: alice (funded with 10,000,000 sat) and bob running, with a channel of
+    /// `capacitySat` from alice to bob, normal on both sides.
+    static func aliceAndBob(capacitySat: Int64) throws -> (network: NodeNetwork, channelID: String) {
+        let network = try NodeNetwork()
+        try network.start("alice", fundingSat: 10_000_000)
+        try network.start("bob")
+        return (network, try network.openChannel("alice", "bob", capacitySat: capacitySat))
+    }
+
     /// `opener` opens a channel of `capacitySat` to `acceptor`; blocks are mined until both see it normal.
     func openChannel(_ opener: String, _ acceptor: String, capacitySat: Int64, push: String? = nil) throws -> String {
         _ = try chan.ok("-n", opener, "connect", acceptor)

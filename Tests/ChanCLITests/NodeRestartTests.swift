@@ -6,11 +6,8 @@ import Testing
 /// no satoshi is lost or created.
 @Suite(.serialized) struct NodeRestartTests {
     @Test func paymentsSurviveKilledDaemons() throws {
-        let network = try NodeNetwork()
+        let (network, channelID) = try NodeNetwork.aliceAndBob(capacitySat: 5_000_000)
         let chan = network.chan
-        try network.start("alice", fundingSat: 10_000_000)
-        try network.start("bob")
-        let channelID = try network.openChannel("alice", "bob", capacitySat: 5_000_000)
         var random = SystemRandomNumberGenerator()
         let count = 200
         let invoices = try (0..<count).map { _ in try #require(try chan.ok("-n", "bob", "invoice", "1000")["invoice"]?.string) }

@@ -39,10 +39,7 @@ extension Node {
         guard halted == nil, let peer = channels[index]?.peerID else { return false }
         // Our payments' outcomes are recorded first: once the channel's new state is stored the
         // HTLC is gone from it, and a payment must never be left pending with no HTLC to end it.
-        for case .htlc(let resolution) in effects {
-            if case .incomingCommitted = resolution { continue }
-            htlcResolved(resolution, channel: index)
-        }
+        for case .htlc(let resolution) in effects { recordOutcome(resolution) }
         guard halted == nil else { return false }
         var history: [StateChange] = []
         var deferred: [Deferred] = []
@@ -133,14 +130,6 @@ extension Node {
         } catch {
             abandonOpening(index, reason: APIError(error as? any CodedError ?? APIError(code: "funding_failed", message: "\(error)")))
         }
-    }
-
-    /// Wallet coins spent by fundings signed but not yet in the mempool: no other payment takes them.
-    var allReservedCoins: Set<OutPoint> { reservedCoins.values.reduce(into: []) { $0.formUnion($1) } }
-
-    /// `send` from the wallet, around the coins of fundings in progress.
-    func send(_ params: SendParams) throws -> SendResultJSON {
-        try wallet.send(params, excluding: allReservedCoins)
     }
 
     /// How long updates gather before they are signed: one signature round then carries every

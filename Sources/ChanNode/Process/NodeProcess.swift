@@ -89,16 +89,9 @@ public enum NodeProcess {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        // Its own session: a Ctrl-C in the starter's terminal does not reach the daemon. Its
-        // signals start unblocked and at their defaults, whatever the starter's thread had.
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for number in [SIGINT, SIGTERM, SIGPIPE, SIGHUP] { sigaddset(&defaults, number) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(spawnSetsid | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        // Its own session: a Ctrl-C in the starter's terminal does not reach the daemon. (Its
+        // signal mask is cleared by `ChanMain`, as in every chan process.)
+        posix_spawnattr_setflags(&attributes, Int16(spawnSetsid))
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid = pid_t()

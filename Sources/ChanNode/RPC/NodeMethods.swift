@@ -10,7 +10,7 @@ extension RPCRouter {
         // Wallet
         router.method("address", NoParams.self) { node, _ in try node.wallet.addressResult() }
         router.method("balance", NoParams.self) { node, _ in try node.wallet.balanceResult() }
-        router.method("send", SendParams.self) { node, params in try await node.send(params) }
+        router.method("send", SendParams.self) { node, params in try await node.walletSend(params) }
         // Peers
         router.method("connect", ConnectParams.self) { node, params in try await node.connect(params) }
         router.method("disconnect", PeerParams.self) { node, params in try await node.disconnect(params) }
