@@ -13,6 +13,7 @@ extension Node {
     }
 
     func blockConnected(height: UInt32, transactions: [Transaction]) {
+        commitPending()  // the revocation log is read below: what is staged must be in it
         for index in channels.keys.sorted() {
             guard let channel = channels[index], channel.phase != .closed, channel.currentHeight < height else { continue }
             if channel.phase == .awaitingFunding { reportFunding(index, height: height, transactions: transactions) }

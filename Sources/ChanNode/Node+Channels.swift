@@ -290,6 +290,7 @@ extension Node {
     func cheat(_ params: CheatParams) throws -> CheatResult {
         let index = try channelIndex(params.id)
         guard let commitments = channels[index]?.commitments else { throw APIError(code: "invalid_state", message: "the channel has no commitment yet") }
+        commitPending()  // the archive is read below
         let revoked = try local.store.archivedCommitmentNumbers(channel: index).filter { $0 < commitments.local.number }
         guard let number = params.commitment ?? revoked.first else {
             throw APIError(code: "nothing_revoked", message: "the channel has no revoked commitment yet (make a payment first)")

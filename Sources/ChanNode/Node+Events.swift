@@ -29,7 +29,7 @@ extension Node {
     /// The longest wait a timer is set for (a larger timeout waits this long).
     static let longestWait: UInt64 = 10 * 365 * 86_400
 
-    func publish(_ event: NodeEvent) {
+    func publishNow(_ event: NodeEvent) {
         events.publish(event)
         // Only the waiters this event can concern look again (a payment's waiter at its payment).
         for (id, waiter) in waiters where waiter.condition.mayHold(after: event) {

@@ -13,7 +13,6 @@ extension Node {
         let outbound = pendingConnects.contains(link.remote)
         if let replaced = registry.add(link, session: session, address: address, outbound: outbound) {
             logger.info("peer reconnected; the older connection is closed", metadata: ["peer": "\(link.remote)"])
-            replaced.link.outbound.finish()
             replaced.link.close()
             channelsLostConnection(to: link.remote)
         }
@@ -33,7 +32,6 @@ extension Node {
     private func dropIfNotReady(_ link: PeerLink) {
         guard let peer = registry[link.remote], peer.link.connectionID == link.connectionID, !peer.isReady else { return }
         logger.warning("dropping peer", metadata: ["peer": "\(link.remote)", "reason": "no init within \(Node.initTimeout) s"])
-        link.outbound.finish()
         link.close()
     }
 
@@ -63,7 +61,6 @@ extension Node {
         case .disconnect(let reason, let error):
             logger.warning("dropping peer", metadata: ["peer": "\(remote)", "reason": "\(reason)"])
             if let error { peer.link.send(error) }
-            peer.link.outbound.finish()
             return false
         case .ignore:
             break
@@ -82,14 +79,13 @@ extension Node {
         guard let peer = registry.remove(connection: connectionID) else { return }
         logger.info("peer disconnected", metadata: ["peer": "\(peer.link.remote)"])
         for waiter in peer.readyWaiters { waiter.resume(throwing: APIError(code: "peer_unreachable", message: "the connection to \(peer.link.remote) closed")) }
-        peer.link.outbound.finish()
         channelsLostConnection(to: peer.link.remote)
         publish(.peer(nodeId: peer.link.remote.hex, connected: false))
     }
 
     /// Sends `message` to `peer` if it is connected and ready (messages to an absent peer are
     /// lost, as on a dropped connection: the channel retransmits on reconnection).
-    func send(_ message: WireMessage, to peer: PublicKey) {
+    func sendNow(_ message: WireMessage, to peer: PublicKey) {
         guard let connected = registry[peer], connected.isReady else { return }
         connected.link.send(message)
     }
@@ -115,14 +111,11 @@ extension Node {
     func dial(_ remote: PublicKey, host: String, port: Int) async throws {
         pendingConnects.insert(remote)
         defer { pendingConnects.remove(remote) }
-        let channel: PeerConnection.Channel
         do {
-            channel = try await PeerConnection.connect(to: remote, host: host, port: port, group: group)
+            try await PeerConnection.connect(to: remote, host: host, port: port, node: self, logger: logger)
         } catch {
             throw APIError(code: "peer_unreachable", message: "cannot connect to \(host):\(port): \(error)")
         }
-        let logger = self.logger
-        Task { await PeerConnection.run(channel, role: .initiator(remote: remote), node: self, logger: logger) }
         try await withCheckedThrowingContinuation { (waiter: CheckedContinuation<Void, any Error>) in
             if var peer = registry[remote] {
                 if peer.isReady { return waiter.resume() }
@@ -139,7 +132,6 @@ extension Node {
     func disconnect(_ params: PeerParams) throws -> DisconnectResult {
         let remote = try parsePeer(params.nodeId)
         guard let peer = registry[remote] else { throw APIError(code: "peer_not_connected", message: "\(remote.hex) is not connected") }
-        peer.link.outbound.finish()
         peer.link.close()
         return DisconnectResult(nodeId: remote.hex, disconnected: true)
     }

@@ -55,6 +55,8 @@ public actor Node {
     var signScheduled: Set<UInt64> = []
     /// The local commitment number last archived, by channel.
     var archivedNumbers: [UInt64: UInt64] = [:]
+    /// The writes of this turn of the loop and what waits for them (GroupCommit.swift).
+    var pending = GroupCommit()
     /// The funding height and position of each channel's funding transaction, once confirmed.
     var fundingPositions: [UInt64: (height: UInt32, index: UInt32)] = [:]
 
@@ -136,12 +138,10 @@ public actor Node {
         await withCheckedContinuation { stopWaiters.append($0) }
     }
 
-    /// Closes every connection and stream on the way out.
+    /// Closes every connection and stream on the way out (what is staged is written first).
     func shutdown() {
-        for peer in registry.peers.values {
-            peer.link.outbound.finish()
-            peer.link.close()
-        }
+        commitPending()
+        for peer in registry.peers.values { peer.link.close() }
         events.finishAll()
         let stopping = APIError(code: "node_stopping", message: "the node is stopping")
         for (_, waiter) in waiters { waiter.resume(with: .failure(stopping)) }

@@ -49,7 +49,7 @@ public enum NodeDaemon {
         await node.reconcileAfterRestart()
         let listener: PeerListener
         do {
-            listener = try await PeerListener.bind(port: Int(local.config.port), group: group)
+            listener = try await PeerListener.bind(port: Int(local.config.port), node: node, logger: logger)
         } catch {
             throw APIError(code: "port_in_use", message: "cannot listen on 127.0.0.1:\(local.config.port): \(error)")
         }
@@ -64,7 +64,7 @@ public enum NodeDaemon {
                 do { try await rpc.serve(router: .node, node: node, logger: logger) } catch { logger.debug("rpc server ended: \(error)") }
             }
             tasks.addTask {
-                do { try await listener.serve(node: node, logger: logger) } catch { logger.debug("peer listener ended: \(error)") }
+                do { try await listener.serve() } catch { logger.debug("peer listener ended: \(error)") }
             }
             tasks.addTask { await watcher.run(node: node) }
             tasks.addTask { await node.reconnectLoop() }

@@ -33,8 +33,8 @@ import Testing
 
     static func write(_ index: UInt64, id: UInt8 = 1, phase: ChannelPhase = .normal, record: [UInt8], revoked: RevokedCommitment? = nil,
                       changes: [StateChange] = [], archived: (number: UInt64, transaction: Transaction)? = nil) -> ChannelWrite {
-        ChannelWrite(index: index, channelID: channelID(id), peerID: peer, phase: phase, record: record, revoked: revoked,
-                     stateChanges: changes, archived: archived)
+        ChannelWrite(index: index, row: ChannelRow(channelID: channelID(id), peerID: peer, phase: phase, record: record),
+                     revoked: revoked.map { [$0] } ?? [], stateChanges: changes, archived: archived.map { [$0] } ?? [])
     }
 
     // MARK: Channels
@@ -79,6 +79,28 @@ import Testing
         #expect(try store.channels().first?.record == [4])
     }
 
+    /// A group commit merges a channel's writes of one turn: the last row, every log entry.
+    @Test func mergedWritesKeepTheLastRowAndEveryLogEntry() throws {
+        let fixture = try Fixture()
+        let store = fixture.store
+        let opened = StateChange(time: 1, old: .opening, new: .awaitingFunding, cause: "signed")
+        let ready = StateChange(time: 2, old: .awaitingFunding, new: .normal, cause: "channel_ready")
+        var merged = Self.write(6, record: [1], revoked: RevokedCommitment(txid: Self.txid(0xd0), number: 3), changes: [opened])
+        merged.merge(ChannelWrite(index: 6, row: nil, stateChanges: [ready]))
+        merged.merge(Self.write(6, phase: .shuttingDown, record: [2], revoked: RevokedCommitment(txid: Self.txid(0xd1), number: 4)))
+        // A write without a row leaves the row staged before it.
+        merged.merge(ChannelWrite(index: 6, row: nil))
+        try store.persist([merged], now: 9)
+        #expect(try store.channels().map(\.record) == [[2]])
+        #expect(try store.revokedCommitmentNumber(channel: 6, txid: Self.txid(0xd0)) == 3)
+        #expect(try store.revokedCommitmentNumber(channel: 6, txid: Self.txid(0xd1)) == 4)
+        #expect(try store.stateChanges(channel: 6) == [opened, ready])
+        // Only the history: no row is created for a channel never written.
+        try store.persist([ChannelWrite(index: 7, row: nil, stateChanges: [opened])], now: 10)
+        #expect(try store.channels().map(\.index) == [6])
+        #expect(try store.stateChanges(channel: 7) == [opened])
+    }
+
     @Test func stateChangesAreAppendedInOrder() throws {
         let fixture = try Fixture()
         let store = fixture.store
@@ -89,8 +111,8 @@ import Testing
         try store.persist([Self.write(3, record: [1], changes: first)], now: 11)
         try store.persist([Self.write(3, record: [2], changes: [later])], now: 20)
         // History without a record write.
-        try store.appendStateChanges(channel: 3, [last])
-        try store.appendStateChanges(channel: 3, [])
+        try store.persist([ChannelWrite(index: 3, row: nil, stateChanges: [last])], now: 30)
+        try store.persist([ChannelWrite(index: 3, row: nil)], now: 31)
         // Another channel's history is its own.
         try store.persist([Self.write(8, record: [1], changes: [StateChange(time: 5, old: .opening, new: .closed, cause: "refused")])], now: 5)
         #expect(try store.stateChanges(channel: 3) == first + [later, last])

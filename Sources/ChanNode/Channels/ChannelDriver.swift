@@ -5,21 +5,20 @@ import ChanLedger
 import ChanStore
 
 /// Driving a channel: an event in, the channel's effects out, performed in order. Persist
-/// comes before the sends that follow it (the channel's record and its log entries in one
-/// durable transaction); outcomes that start new work (an HTLC to settle, a funding to make)
+/// comes before the sends that follow it (the channel's record and its log entries, committed
+/// with every other write of the loop's turn in one durable transaction); outcomes that start new work (an HTLC to settle, a funding to make)
 /// wait until the whole list is done, so no new update slips between a message and the
 /// `commitment_signed` the channel already produced.
 extension Node {
     /// Gives `event` to channel `index` and performs its effects. A command the channel refuses
     /// throws and changes nothing; messages and ledger events never throw.
     func drive(_ index: UInt64, _ event: ChannelEvent) throws(ChannelError) {
-        guard halted == nil, let before = channels[index] else { return }
-        var channel = before
+        guard halted == nil, var channel = channels[index] else { return }
         let effects = try channel.handle(event, now: now)
         channels[index] = channel
         for id in channel.messageChannelIDs { channelIndexByKey[ChannelKey(peer: channel.peerID, id: id)] = index }
-        // A state that could not be made durable is not kept: the channel stays as stored.
-        if !perform(effects, channel: index) { channels[index] = before }
+        // A state that cannot be made durable never leaves the node: a failed commit halts it.
+        perform(effects, channel: index)
     }
 
     /// `drive` for events that cannot be refused (messages, ledger events, connection changes).
@@ -32,8 +31,9 @@ extension Node {
         case funding(amount: Satoshi, condition: OutputCondition)
     }
 
-    /// Performs `effects` in order; false when a persist failed (the node then halts, and
-    /// nothing after the failed write is performed).
+    /// Performs `effects` in order; false once the node has halted. A persist is staged for
+    /// the end of the loop's turn (GroupCommit.swift), and the sends, broadcasts and events
+    /// after it wait for that commit.
     @discardableResult
     func perform(_ effects: [ChannelEffect], channel index: UInt64) -> Bool {
         guard halted == nil, let peer = channels[index]?.peerID else { return false }
@@ -43,10 +43,14 @@ extension Node {
         guard halted == nil else { return false }
         var history: [StateChange] = []
         var deferred: [Deferred] = []
+        // The channel's record is its state after the whole event: one write of it covers every
+        // `.persist` of the list (each staged before the sends that follow it).
+        var rowStaged = false
         for effect in effects {
             switch effect {
             case .persist(let revoked):
-                guard persist(index, revoked: revoked, history: history) else { return false }
+                stagePersist(index, row: !rowStaged, revoked: revoked, history: history)
+                rowStaged = true
                 history = []
             case .send(let message):
                 send(message, to: peer)
@@ -60,13 +64,10 @@ extension Node {
                 history.append(change)
                 phaseChanged(index, change)
             case .disconnect:
-                registry[peer]?.link.outbound.finish()
                 registry[peer]?.link.close()
             }
         }
-        if !history.isEmpty {
-            do { try local.store.appendStateChanges(channel: index, history) } catch { logger.error("state history not written: \(error)") }
-        }
+        if !history.isEmpty { stage(ChannelWrite(index: index, row: nil, stateChanges: history)) }
         for item in deferred {
             switch item {
             case .incoming(let htlc, let onion): settleIncoming(htlc, onion: onion, channel: index)
@@ -76,7 +77,7 @@ extension Node {
         if let channel = channels[index], channel.phase == .closed, channel.commitments == nil, openWaiters[index] == nil {
             forgetUnfunded(index)
         }
-        return true
+        return halted == nil
     }
 
     /// A channel that closed before anything was signed holds nothing: it leaves memory.
@@ -85,29 +86,27 @@ extension Node {
         channelIndexByKey = channelIndexByKey.filter { $0.value != index }
     }
 
-    /// Writes the channel's record, its new revocation-log entry, its history since the last
-    /// write, and (when our commitment changed) the signed commitment for the archive.
-    private func persist(_ index: UInt64, revoked: RevokedCommitment?, history: [StateChange]) -> Bool {
-        guard let channel = channels[index] else { return true }  // forgotten while opening: nothing to keep
+    /// Stages the channel's record (when `row`), its new revocation-log entry, its history since
+    /// the last write, and (when our commitment changed) the signed commitment for the archive.
+    private func stagePersist(_ index: UInt64, row: Bool, revoked: RevokedCommitment?, history: [StateChange]) {
+        guard let channel = channels[index] else { return }  // forgotten while opening: nothing to keep
+        var archived: [(number: UInt64, transaction: Transaction)] = []
+        if let commitments = channel.commitments, archivedNumbers[index] != commitments.local.number {
+            archived = [(commitments.local.number, channel.signedLocalCommitment(commitments))]
+            archivedNumbers[index] = commitments.local.number
+        }
         do {
-            var archived: (number: UInt64, transaction: Transaction)?
-            if let commitments = channel.commitments, archivedNumbers[index] != commitments.local.number {
-                archived = (commitments.local.number, channel.signedLocalCommitment(commitments))
-            }
-            try local.store.persist([ChannelWrite(
-                index: index, channelID: channel.channelID, peerID: channel.peerID, phase: channel.phase,
-                record: try ChannelRecord.encode(channel), revoked: revoked, stateChanges: history, archived: archived)], now: now)
-            if let archived { archivedNumbers[index] = archived.number }
-            return true
+            let row = try row ? ChannelRow(channelID: channel.channelID, peerID: channel.peerID, phase: channel.phase,
+                                           record: ChannelRecord.encode(channel)) : nil
+            stage(ChannelWrite(index: index, row: row, revoked: revoked.map { [$0] } ?? [], stateChanges: history, archived: archived))
         } catch {
-            halt("cannot persist channel \(index): \(error)")
-            return false
+            halt("cannot encode channel \(index): \(error)")
         }
     }
 
     /// Submits a channel's transaction to the mempool. Refusals are normal (claims go out again
     /// each block until one confirms; both sides broadcast a mutual close) and only logged.
-    func broadcast(_ transaction: Transaction, channel index: UInt64) {
+    func broadcastNow(_ transaction: Transaction, channel index: UInt64) {
         let isFunding = channels[index]?.fundingTransaction?.txid == transaction.txid
         do {
             try ledger.write { try $0.submit(transaction) }
@@ -132,18 +131,13 @@ extension Node {
         }
     }
 
-    /// How long updates gather before they are signed: one signature round then carries every
-    /// update that arrived meanwhile (each round costs a signature per HTLC in flight).
-    static let signBatchWindow: UInt64 = 1_000_000  // 1 ms
-
-    /// Schedules a `commitment_signed` for the channel's new updates. It runs after the work
-    /// already queued on the node, so updates that arrive together share one signature round.
+    /// Schedules a `commitment_signed` for the channel's new updates. It runs on the node's loop
+    /// after the work already queued there (the messages and commands of this turn), so updates
+    /// that arrive together share one signature round, and while we await the peer's
+    /// revocation, every update made meanwhile waits for the next round (`signIfNeeded`).
     func scheduleSign(_ index: UInt64) {
         guard signScheduled.insert(index).inserted else { return }
-        Task {
-            try? await Task.sleep(nanoseconds: Node.signBatchWindow)
-            self.signNow(index)
-        }
+        loop.execute { self.assumeIsolated { $0.signNow(index) } }
     }
 
     private func signNow(_ index: UInt64) {

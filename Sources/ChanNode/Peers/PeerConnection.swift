@@ -4,13 +4,16 @@ import Logging
 import NIOCore
 import NIOPosix
 
-/// One TCP connection to a peer, from the BOLT 8 handshake to its close. Bytes become messages
-/// here and nowhere else: the reader decrypts frames and decodes them in order, handing each to
-/// the node; a writer drains the node's outbound queue, encoding and encrypting. A peer that
-/// fails the handshake, sends a frame that does not authenticate, or a message that does not
-/// decode is dropped; nothing it sent can reach the node's state first.
-enum PeerConnection {
-    typealias Channel = NIOAsyncChannel<ByteBuffer, ByteBuffer>
+/// One TCP connection to a peer, from the BOLT 8 handshake to its close, as a handler on the
+/// node's event loop. Bytes become messages here and nowhere else: each read is decrypted and
+/// decoded in order and handed to the node synchronously (the node's actor runs on this same
+/// loop, so a message costs no hop to another thread); the node's sends are encrypted and
+/// written at once and flushed together at the end of the loop's turn. A peer that fails the
+/// handshake, sends a frame that does not authenticate, or a message that does not decode is
+/// dropped; nothing it sent can reach the node's state first.
+final class PeerConnection: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
 
     /// How long a handshake may take before the connection is dropped.
     static let handshakeTimeout: TimeAmount = .seconds(10)
@@ -21,125 +24,236 @@ enum PeerConnection {
         case responder
     }
 
-    /// Runs the connection until it closes.
-    static func run(_ channel: Channel, role: Role, node: Node, logger: Logger) async {
+    private enum State {
+        /// Act one goes out when the connection becomes active; act two is awaited.
+        case initiating(NoiseInitiator, actOne: [UInt8])
+        case responding(NoiseResponder)
+        /// The session is up and the node knows the connection.
+        case open(TransportFramer, remote: PublicKey)
+        case closed
+    }
+
+    private let node: Node
+    private let role: Role
+    private let logger: Logger
+    private let connectionID: UInt64
+    private var state: State
+    /// Handshake bytes received beyond the last complete act.
+    private var pending: [UInt8] = []
+    private var context: ChannelHandlerContext?
+    private var handshakeTimer: Scheduled<Void>?
+    private var flushScheduled = false
+    /// Whether the node knows the connection (its handshake completed).
+    private var registered = false
+    /// Why we closed the connection, for the log and for whoever waits for a dial.
+    private var closeReason: String?
+
+    private init(node: Node, role: Role, logger: Logger, connectionID: UInt64, state: State) {
+        self.node = node
+        self.role = role
+        self.logger = logger
+        self.connectionID = connectionID
+        self.state = state
+    }
+
+    /// Adds a connection's handler to `channel`'s pipeline (on its event loop, the node's).
+    static func install(on channel: any NIOCore.Channel, role: Role, node: Node, logger: Logger) throws {
         let localKey = node.local.keys.nodeKey
-        let connectionID = await node.nextConnectionID()
-        var registered = false
-        do {
-            try await channel.executeThenClose { inbound, outbound in
-                var reader = ByteStream(inbound.makeAsyncIterator())
-                // A peer that stalls the handshake is dropped: closing ends the reads below.
-                let timer = channel.channel.eventLoop.scheduleTask(in: handshakeTimeout) { channel.channel.close(promise: nil) }
-                let (remote, cipher) = try await handshake(role: role, localKey: localKey, reader: &reader, outbound: outbound)
-                timer.cancel()
-                var framer = TransportFramer(cipher: cipher)
-                // The writer keeps its own copy: it uses only the sending half, the reader the other.
-                let sending = framer
-                let (queue, continuation) = AsyncStream<WireMessage>.makeStream()
-                let link = PeerLink(connectionID: connectionID, remote: remote, outbound: continuation,
-                                    close: { channel.channel.close(promise: nil) })
-                await node.peerConnected(link, address: channel.channel.remoteAddress)
-                registered = true
-                try await withThrowingDiscardingTaskGroup { group in
-                    group.addTask {
-                        var sender = sending
-                        for await message in queue {
-                            let bytes = try sender.encrypt(try message.encode())
-                            try await outbound.write(ByteBuffer(bytes: bytes))
-                        }
-                    }
-                    defer { continuation.finish() }
-                    for bytes in try framer.receive(reader.takePending()) { try await deliver(bytes, connectionID: connectionID, remote: remote, node: node) }
-                    while let chunk = try await reader.next() {
-                        for bytes in try framer.receive(chunk) {
-                            try await deliver(bytes, connectionID: connectionID, remote: remote, node: node)
-                        }
-                    }
-                }
-            }
-        } catch {
-            logger.info("peer connection closed", metadata: ["connection": "\(connectionID)", "reason": "\(error)"])
-            if !registered, case .initiator(let remote) = role {
-                await node.dialFailed(remote, reason: "the handshake with \(remote) failed: \(error)")
-            }
-        }
-        await node.peerDisconnected(connectionID: connectionID)
-    }
-
-    private static func deliver(_ bytes: [UInt8], connectionID: UInt64, remote: PublicKey, node: Node) async throws {
-        let message = try WireMessage.decode(bytes)
-        guard await node.peerMessage(message, connectionID: connectionID) else { throw Dropped() }
-    }
-
-    struct Dropped: Error {}
-
-    private static func handshake(role: Role, localKey: PrivateKey, reader: inout ByteStream,
-                                  outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) async throws -> (PublicKey, TransportCipher) {
-        let ephemeral = try PrivateKey.random()
+        let state: State
         switch role {
         case .initiator(let remote):
-            var (initiator, actOne) = try NoiseInitiator.start(localStatic: localKey, remoteStatic: remote, ephemeral: ephemeral)
-            try await outbound.write(ByteBuffer(bytes: actOne))
-            let (actThree, cipher) = try initiator.receiveActTwo(try await reader.read(exactly: HandshakeAct.two.length))
-            try await outbound.write(ByteBuffer(bytes: actThree))
-            return (remote, cipher)
+            let (initiator, actOne) = try NoiseInitiator.start(localStatic: localKey, remoteStatic: remote, ephemeral: try PrivateKey.random())
+            state = .initiating(initiator, actOne: actOne)
         case .responder:
-            var responder = NoiseResponder(localStatic: localKey, ephemeral: ephemeral)
-            let actTwo = try responder.receiveActOne(try await reader.read(exactly: HandshakeAct.one.length))
-            try await outbound.write(ByteBuffer(bytes: actTwo))
-            let (remote, cipher) = try responder.receiveActThree(try await reader.read(exactly: HandshakeAct.three.length))
-            return (remote, cipher)
+            state = .responding(NoiseResponder(localStatic: localKey, ephemeral: try PrivateKey.random()))
+        }
+        let connectionID = node.assumeIsolated { $0.nextConnectionID() }
+        let handler = PeerConnection(node: node, role: role, logger: logger, connectionID: connectionID, state: state)
+        try channel.pipeline.syncOperations.addHandler(handler)
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        let channel = context.channel
+        // A peer that stalls the handshake is dropped.
+        handshakeTimer = context.eventLoop.scheduleTask(in: Self.handshakeTimeout) { channel.close(promise: nil) }
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        if case .initiating(_, let actOne) = state {
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: actOne)), promise: nil)
+        }
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let bytes = Array(buffer: unwrapInboundIn(data))
+        do {
+            switch state {
+            case .initiating, .responding:
+                pending += bytes
+                try advanceHandshake(context: context)
+            case .open:
+                try receiveFrames(bytes)
+            case .closed:
+                break
+            }
+        } catch {
+            drop(context: context, reason: "\(error)")
         }
     }
 
-    /// Connects to `host:port` and runs the connection as the initiator.
-    static func connect(to remote: PublicKey, host: String, port: Int, group: any EventLoopGroup) async throws -> Channel {
-        try await ClientBootstrap(group: group)
-            .connectTimeout(.seconds(5))
-            .connect(host: host, port: port) { channel in
-                channel.eventLoop.makeCompletedFuture { try Channel(wrappingChannelSynchronously: channel) }
+    func channelInactive(context: ChannelHandlerContext) {
+        handshakeTimer?.cancel()
+        state = .closed
+        let reason = closeReason ?? "the connection closed"
+        logger.info("peer connection closed", metadata: ["connection": "\(connectionID)", "reason": "\(reason)"])
+        let connectionID = connectionID
+        if registered {
+            node.assumeIsolated { $0.peerDisconnected(connectionID: connectionID) }
+        } else if case .initiator(let remote) = role {
+            node.assumeIsolated { $0.dialFailed(remote, reason: "the handshake with \(remote) failed: \(reason)") }
+        }
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        drop(context: context, reason: "\(error)")
+    }
+
+    /// Reads every complete act in `pending`; once the handshake is done, the connection is
+    /// registered with the node and what followed the last act is read as transport frames.
+    private func advanceHandshake(context: ChannelHandlerContext) throws {
+        switch state {
+        case .initiating(var initiator, _):
+            guard pending.count >= HandshakeAct.two.length else { return }
+            let (actThree, cipher) = try initiator.receiveActTwo(takePending(HandshakeAct.two.length))
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: actThree)), promise: nil)
+            try handshakeComplete(remote: initiator.remoteStatic, cipher: cipher, context: context)
+        case .responding(var responder):
+            guard let act = responder.expectedAct, pending.count >= act.length else { return }
+            if act == .one {
+                let actTwo = try responder.receiveActOne(takePending(act.length))
+                state = .responding(responder)
+                context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: actTwo)), promise: nil)
+                try advanceHandshake(context: context)
+            } else {
+                let (remote, cipher) = try responder.receiveActThree(takePending(act.length))
+                try handshakeComplete(remote: remote, cipher: cipher, context: context)
             }
+        case .open, .closed:
+            return
+        }
+    }
+
+    private func takePending(_ count: Int) -> [UInt8] {
+        defer { pending.removeFirst(count) }
+        return Array(pending[..<count])
+    }
+
+    private func handshakeComplete(remote: PublicKey, cipher: TransportCipher, context: ChannelHandlerContext) throws {
+        handshakeTimer?.cancel()
+        let leftover = pending
+        pending = []
+        state = .open(TransportFramer(cipher: cipher), remote: remote)
+        registered = true
+        let link = PeerLink(connectionID: connectionID, remote: remote, connection: NIOLoopBound(self, eventLoop: context.eventLoop))
+        let address = context.channel.remoteAddress
+        node.assumeIsolated { $0.peerConnected(link, address: address) }
+        if !leftover.isEmpty { try receiveFrames(leftover) }
+    }
+
+    /// Decrypts what arrived and hands each completed message to the node, in order.
+    private func receiveFrames(_ bytes: [UInt8]) throws {
+        guard case .open(var framer, let remote) = state else { return }
+        state = .closed  // the framer is uniquely held while it is mutated (no copy of its buffer)
+        let messages = try framer.receive(bytes)
+        state = .open(framer, remote: remote)
+        try deliver(messages)
+    }
+
+    /// Hands each message to the node, in order; a message the node refuses ends the connection.
+    private func deliver(_ messages: [[UInt8]]) throws {
+        let connectionID = connectionID
+        for bytes in messages {
+            guard case .open = state else { return }
+            let message = try WireMessage.decode(bytes)
+            let keep = node.assumeIsolated { $0.peerMessage(message, connectionID: connectionID) }
+            guard keep else {
+                close(reason: "dropped by the node")
+                return
+            }
+        }
+    }
+
+    // MARK: Sending (the node's side, on the loop)
+
+    /// Encrypts and writes `message`; the flush comes at the end of the loop's turn, so the
+    /// messages of one event (a `revoke_and_ack` and a `commitment_signed`) leave in one write.
+    fileprivate func send(_ message: WireMessage) {
+        guard case .open(var framer, let remote) = state, let context else { return }
+        state = .closed
+        do {
+            let bytes = try framer.encrypt(try message.encode())
+            state = .open(framer, remote: remote)
+            context.write(wrapOutboundOut(ByteBuffer(bytes: bytes)), promise: nil)
+        } catch {
+            drop(context: context, reason: "cannot send \(message.name): \(error)")
+            return
+        }
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        let connection = NIOLoopBound(self, eventLoop: context.eventLoop)
+        context.eventLoop.execute {
+            connection.value.flushScheduled = false
+            connection.value.context?.flush()
+        }
+    }
+
+    /// Closes once what was written is flushed (the peer reads an `error` we sent before it).
+    fileprivate func close(reason: String) {
+        guard let context else { return }
+        if closeReason == nil { closeReason = reason }
+        let channel = context.channel
+        // Writes complete in order: once this empty one has, everything before it is out.
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer())).whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    /// Closes at once: the peer broke the protocol.
+    private func drop(context: ChannelHandlerContext, reason: String) {
+        if closeReason == nil { closeReason = reason }
+        state = .closed
+        context.close(promise: nil)
+    }
+
+    // MARK: Connecting
+
+    /// Connects to `host:port` on the node's loop and starts the handshake as the initiator;
+    /// the node hears of the connection once the handshake is done (`peerConnected`) or failed
+    /// (`dialFailed`).
+    static func connect(to remote: PublicKey, host: String, port: Int, node: Node, logger: Logger) async throws {
+        _ = try await ClientBootstrap(group: node.loop)
+            .connectTimeout(.seconds(5))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try install(on: channel, role: .initiator(remote: remote), node: node, logger: logger) }
+            }
+            .connect(host: host, port: port)
+            .get()
     }
 }
 
-/// The node's handle on one live connection.
+/// The node's handle on one live connection; used on the node's loop only.
 struct PeerLink: Sendable {
     let connectionID: UInt64
     let remote: PublicKey
-    let outbound: AsyncStream<WireMessage>.Continuation
-    let close: @Sendable () -> Void
+    fileprivate let connection: NIOLoopBound<PeerConnection>
 
-    func send(_ message: WireMessage) { outbound.yield(message) }
-}
+    func send(_ message: WireMessage) { connection.value.send(message) }
 
-/// Reads a TCP byte stream in exact amounts (the handshake) and then in whatever chunks arrive.
-struct ByteStream {
-    private var iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
-    private var pending: [UInt8] = []
-
-    init(_ iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator) { self.iterator = iterator }
-
-    struct EndOfStream: Error {}
-
-    mutating func read(exactly count: Int) async throws -> [UInt8] {
-        while pending.count < count {
-            guard let chunk = try await iterator.next() else { throw EndOfStream() }
-            pending += Array(buffer: chunk)
-        }
-        let bytes = Array(pending[..<count])
-        pending.removeFirst(count)
-        return bytes
-    }
-
-    /// What arrived beyond the last exact read (bytes that followed the handshake's last act).
-    mutating func takePending() -> [UInt8] {
-        defer { pending = [] }
-        return pending
-    }
-
-    mutating func next() async throws -> [UInt8]? {
-        guard let chunk = try await iterator.next() else { return nil }
-        return Array(buffer: chunk)
-    }
+    /// Closes the connection once what was sent is flushed.
+    func close() { connection.value.close(reason: "closed by the node") }
 }

@@ -2,30 +2,26 @@ import Logging
 import NIOCore
 import NIOPosix
 
-/// The node's TCP port on 127.0.0.1: each connection runs the BOLT 8 handshake as responder.
+/// The node's TCP port on 127.0.0.1: each connection, on the node's loop, runs the BOLT 8
+/// handshake as responder.
 struct PeerListener {
-    let server: NIOAsyncChannel<PeerConnection.Channel, Never>
+    let server: any NIOCore.Channel
 
-    static func bind(port: Int, group: any EventLoopGroup) async throws -> PeerListener {
-        let server = try await ServerBootstrap(group: group)
+    static func bind(port: Int, node: Node, logger: Logger) async throws -> PeerListener {
+        let server = try await ServerBootstrap(group: node.loop, childGroup: node.loop)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: "127.0.0.1", port: port) { child in
-                child.eventLoop.makeCompletedFuture { try PeerConnection.Channel(wrappingChannelSynchronously: child) }
+            .childChannelInitializer { child in
+                child.eventLoop.makeCompletedFuture { try PeerConnection.install(on: child, role: .responder, node: node, logger: logger) }
             }
+            .bind(host: "127.0.0.1", port: port)
+            .get()
         return PeerListener(server: server)
     }
 
-    var port: Int? { server.channel.localAddress?.port }
+    var port: Int? { server.localAddress?.port }
 
-    func serve(node: Node, logger: Logger) async throws {
-        try await withThrowingDiscardingTaskGroup { group in
-            try await server.executeThenClose { inbound in
-                for try await connection in inbound {
-                    group.addTask { await PeerConnection.run(connection, role: .responder, node: node, logger: logger) }
-                }
-            }
-        }
-    }
+    /// Returns once the listener is closed.
+    func serve() async throws { try await server.closeFuture.get() }
 
-    func close() { server.channel.close(promise: nil) }
+    func close() { server.close(promise: nil) }
 }

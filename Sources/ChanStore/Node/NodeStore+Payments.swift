@@ -89,12 +89,10 @@ extension NodeStore {
 
     public func insertInvoice(_ invoice: InvoiceRecord) throws {
         try write { db in
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO invoices (payment_hash, preimage, payment_secret, bolt11, amount_msat, description, created_at,
                         expires_at, min_final_cltv_expiry, hold, status, received_msat, paid_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [Data(invoice.paymentHash.bytes), Data(invoice.preimage.bytes), Data(invoice.paymentSecret.bytes), invoice.bolt11,
+                    """).execute(arguments: [Data(invoice.paymentHash.bytes), Data(invoice.preimage.bytes), Data(invoice.paymentSecret.bytes), invoice.bolt11,
                             invoice.amount.map { $0.value.stored }, invoice.description, invoice.createdAt.stored, invoice.expiresAt.stored,
                             Int64(invoice.minFinalCLTVExpiry), invoice.hold, invoice.status.rawValue, invoice.received.map { $0.value.stored },
                             invoice.paidAt.map(\.stored)])
@@ -103,12 +101,12 @@ extension NodeStore {
 
     public func invoice(_ hash: PaymentHash) throws -> InvoiceRecord? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM invoices WHERE payment_hash = ?", arguments: [Data(hash.bytes)]).map(NodeStore.invoice)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM invoices WHERE payment_hash = ?"), arguments: [Data(hash.bytes)]).map(NodeStore.invoice)
         }
     }
 
     public func invoices() throws -> [InvoiceRecord] {
-        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM invoices ORDER BY created_at, payment_hash").map(NodeStore.invoice) }
+        try read { db in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM invoices ORDER BY created_at, payment_hash")).map(NodeStore.invoice) }
     }
 
     /// Marks the invoice paid with what arrived; false if it was not open or held.
@@ -135,8 +133,7 @@ extension NodeStore {
             }
             arguments.append(Data(hash.bytes))
             arguments += from.map(\.rawValue)
-            try db.execute(sql: "UPDATE invoices SET \(assignments) WHERE payment_hash = ? AND status IN (\(placeholders))",
-                           arguments: StatementArguments(arguments))
+            try db.cachedStatement(sql: "UPDATE invoices SET \(assignments) WHERE payment_hash = ? AND status IN (\(placeholders))").execute(arguments: StatementArguments(arguments))
             return db.changesCount == 1
         }
     }
@@ -160,11 +157,11 @@ extension NodeStore {
     /// earlier one is pending or succeeded. A failed one is replaced: the payment may be retried.
     public func startPayment(_ payment: PaymentRecord) throws {
         try write { db in
-            if let status = try String.fetchOne(db, sql: "SELECT status FROM payments WHERE payment_hash = ?", arguments: [Data(payment.paymentHash.bytes)]),
+            if let status = try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM payments WHERE payment_hash = ?"), arguments: [Data(payment.paymentHash.bytes)]),
                status != PaymentRecord.Status.failed.rawValue {
                 throw StoreError.paymentExists(payment.paymentHash.hex, status: status)
             }
-            try db.execute(sql: "DELETE FROM payments WHERE payment_hash = ?", arguments: [Data(payment.paymentHash.bytes)])
+            try db.cachedStatement(sql: "DELETE FROM payments WHERE payment_hash = ?").execute(arguments: [Data(payment.paymentHash.bytes)])
             try NodeStore.insert(payment, into: db)
         }
     }
@@ -172,33 +169,31 @@ extension NodeStore {
     /// Replaces the row of `payment.paymentHash`.
     public func updatePayment(_ payment: PaymentRecord) throws {
         try write { db in
-            try db.execute(sql: "DELETE FROM payments WHERE payment_hash = ?", arguments: [Data(payment.paymentHash.bytes)])
+            try db.cachedStatement(sql: "DELETE FROM payments WHERE payment_hash = ?").execute(arguments: [Data(payment.paymentHash.bytes)])
             try NodeStore.insert(payment, into: db)
         }
     }
 
     /// Forgets an attempt that never left the node (its HTLC was refused before any was sent).
     public func forgetPayment(_ hash: PaymentHash) throws {
-        try write { db in try db.execute(sql: "DELETE FROM payments WHERE payment_hash = ?", arguments: [Data(hash.bytes)]) }
+        try write { db in try db.cachedStatement(sql: "DELETE FROM payments WHERE payment_hash = ?").execute(arguments: [Data(hash.bytes)]) }
     }
 
     public func payment(_ hash: PaymentHash) throws -> PaymentRecord? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM payments WHERE payment_hash = ?", arguments: [Data(hash.bytes)]).map(NodeStore.payment)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM payments WHERE payment_hash = ?"), arguments: [Data(hash.bytes)]).map(NodeStore.payment)
         }
     }
 
     public func payments() throws -> [PaymentRecord] {
-        try read { db in try Row.fetchAll(db, sql: "SELECT * FROM payments ORDER BY created_at, payment_hash").map(NodeStore.payment) }
+        try read { db in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM payments ORDER BY created_at, payment_hash")).map(NodeStore.payment) }
     }
 
     private static func insert(_ payment: PaymentRecord, into db: Database) throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO payments (payment_hash, bolt11, destination, amount_msat, fee_msat, status, created_at, resolved_at, preimage,
                     failure_code, failure_message, channel_index, htlc_id, hop_secrets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [Data(payment.paymentHash.bytes), payment.bolt11, Data(payment.destination.compressed), payment.amount.value.stored,
+                """).execute(arguments: [Data(payment.paymentHash.bytes), payment.bolt11, Data(payment.destination.compressed), payment.amount.value.stored,
                         payment.fee.value.stored, payment.status.rawValue, payment.createdAt.stored, payment.resolvedAt.map(\.stored),
                         payment.preimage.map { Data($0.bytes) }, payment.failureCode, payment.failureMessage,
                         payment.channelIndex.map(\.stored), payment.htlcID.map(\.stored), payment.hopSecrets.map { Data($0) }])

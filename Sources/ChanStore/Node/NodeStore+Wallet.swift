@@ -8,7 +8,7 @@ extension NodeStore {
     /// The public keys of every issued wallet address, by index.
     static func walletKeys(_ db: Database) throws -> [UInt32: PublicKey] {
         var keys: [UInt32: PublicKey] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT key_index, public_key FROM wallet_keys") {
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT key_index, public_key FROM wallet_keys")) {
             let index: Int64 = row["key_index"]
             guard let index = UInt32(exactly: index) else { throw StoreError.database("wallet key index \(index) out of range") }
             keys[index] = try PublicKey(compressed: [UInt8](row["public_key"] as Data))
@@ -18,15 +18,13 @@ extension NodeStore {
 
     /// The index the next address takes.
     static func nextWalletIndex(_ db: Database) throws -> UInt32 {
-        let next = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(key_index) + 1, 0) FROM wallet_keys") ?? 0
+        let next = try Int64.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(key_index) + 1, 0) FROM wallet_keys")) ?? 0
         guard let index = UInt32(exactly: next) else { throw StoreError.database("the wallet has run out of address indexes") }
         return index
     }
 
     static func recordWalletKey(_ db: Database, index: UInt32, key: PublicKey) throws {
-        try db.execute(
-            sql: "INSERT INTO wallet_keys (key_index, public_key) VALUES (?, ?)",
-            arguments: [Int64(index), Data(key.compressed)])
+        try db.cachedStatement(sql: "INSERT INTO wallet_keys (key_index, public_key) VALUES (?, ?)").execute(arguments: [Int64(index), Data(key.compressed)])
     }
 }
 

@@ -136,7 +136,7 @@ public final class NodeStore: Sendable {
 
 extension Database {
     func integer(meta key: String) throws -> Int64 {
-        guard let value = try Int64.fetchOne(self, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) else {
+        guard let value = try Int64.fetchOne(self.cachedStatement(sql: "SELECT value FROM meta WHERE key = ?"), arguments: [key]) else {
             throw StoreError.database("meta \(key) is missing")
         }
         return value
