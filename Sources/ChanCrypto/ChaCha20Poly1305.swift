@@ -11,7 +11,7 @@ public enum ChaCha20Poly1305 {
         let context = try CipherContext()
         var output = [UInt8](repeating: 0, count: plaintext.count + tagLength)
         var length: Int32 = 0
-        guard EVP_EncryptInit_ex(context.pointer, EVP_chacha20_poly1305(), nil, key, nonce) == 1,
+        guard EVP_EncryptInit_ex(context.pointer, OpenSSLAlgorithms.shared.chacha20Poly1305, nil, key, nonce) == 1,
               EVP_EncryptUpdate(context.pointer, nil, &length, associatedData, Int32(associatedData.count)) == 1,
               EVP_EncryptUpdate(context.pointer, &output, &length, plaintext, Int32(plaintext.count)) == 1,
               EVP_EncryptFinal_ex(context.pointer, &output[plaintext.count], &length) == 1
@@ -34,7 +34,7 @@ public enum ChaCha20Poly1305 {
         let context = try CipherContext()
         var output = [UInt8](repeating: 0, count: ciphertextLength + 1)
         var length: Int32 = 0
-        guard EVP_DecryptInit_ex(context.pointer, EVP_chacha20_poly1305(), nil, key, nonce) == 1,
+        guard EVP_DecryptInit_ex(context.pointer, OpenSSLAlgorithms.shared.chacha20Poly1305, nil, key, nonce) == 1,
               EVP_DecryptUpdate(context.pointer, nil, &length, associatedData, Int32(associatedData.count)) == 1,
               EVP_DecryptUpdate(context.pointer, &output, &length, sealed, Int32(ciphertextLength)) == 1,
               EVP_CIPHER_CTX_ctrl(context.pointer, EVP_CTRL_AEAD_SET_TAG, Int32(tagLength), &tag) == 1
@@ -58,7 +58,7 @@ public enum ChaCha20 {
         let context = try CipherContext()
         var output = [UInt8](repeating: 0, count: data.count + 1)
         var length: Int32 = 0
-        guard EVP_EncryptInit_ex(context.pointer, EVP_chacha20(), nil, key, iv) == 1,
+        guard EVP_EncryptInit_ex(context.pointer, OpenSSLAlgorithms.shared.chacha20, nil, key, iv) == 1,
               EVP_EncryptUpdate(context.pointer, &output, &length, data, Int32(data.count)) == 1
         else { throw .backendFailure("chacha20") }
         return Array(output.prefix(data.count))

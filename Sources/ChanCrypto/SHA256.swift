@@ -7,7 +7,7 @@ public enum SHA256 {
         data.withContiguousBytes { input in
             var length: UInt32 = 0
             // EVP_Digest only fails on allocation failure inside libcrypto.
-            precondition(EVP_Digest(input.baseAddress, input.count, &digest, &length, EVP_sha256(), nil) == 1)
+            precondition(EVP_Digest(input.baseAddress, input.count, &digest, &length, OpenSSLAlgorithms.shared.sha256, nil) == 1)
         }
         return digest
     }

@@ -32,7 +32,8 @@ extension Node {
     func publishNow(_ event: NodeEvent) {
         events.publish(event)
         // Only the waiters this event can concern look again (a payment's waiter at its payment).
-        for (id, waiter) in waiters where waiter.condition.mayHold(after: event) {
+        let hash = event.paymentHash.flatMap(Hex.decode).flatMap { try? PaymentHash(bytes: $0) }
+        for (id, waiter) in waiters where waiter.condition.mayHold(after: event, paymentHash: hash) {
             if let satisfied = satisfied(waiter.condition) {
                 waiters[id] = nil
                 waiter.resume(with: .success(satisfied))
@@ -104,12 +105,13 @@ extension Node {
 }
 
 extension Node.Condition {
-    /// Whether `event` can have made the condition true (so that it is worth checking).
-    func mayHold(after event: NodeEvent) -> Bool {
+    /// Whether `event` can have made the condition true (so that it is worth checking);
+    /// `paymentHash` is the event's, decoded once for all waiters.
+    func mayHold(after event: NodeEvent, paymentHash: PaymentHash?) -> Bool {
         switch self {
         case .channel: event.type == "channel"
         case .height: event.type == "block"
-        case .payment(let hash): (event.type == "payment" || event.type == "invoice") && event.paymentHash == hash.hex
+        case .payment(let hash): (event.type == "payment" || event.type == "invoice") && paymentHash == hash
         case .peer(let peer): event.type == "peer" && event.nodeId == peer.hex
         }
     }

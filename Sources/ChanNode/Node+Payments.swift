@@ -78,14 +78,15 @@ extension Node {
         let record = PaymentRecord(
             paymentHash: invoice.paymentHash, bolt11: invoice.encoded, destination: payee, amount: amount, fee: .zero,
             status: .pending, createdAt: started, hopSecrets: attempt.storedSecrets)
-        // Recorded before the HTLC exists: whatever happens next, the node knows of the payment.
-        try local.store.startPayment(record)
+        // Recorded before the HTLC exists: whatever happens next, the node knows of the payment
+        // (the HTLC leaves once the turn's writes, this row among them, are durable).
+        try local.store.startPayment(record, durability: joinBatch())
         let index: UInt64
         do {
             index = try addHTLC(attempt, on: candidates)
         } catch let error as APIError {
             // No HTLC left the node: the payment never happened, and may be tried again.
-            try? local.store.forgetPayment(invoice.paymentHash)
+            try? local.store.forgetPayment(invoice.paymentHash, durability: joinBatch())
             throw error
         }
         attempts[invoice.paymentHash] = attempt
@@ -179,7 +180,7 @@ extension Node {
             guard var record = try local.store.payment(hash), record.status == .pending else { return }
             update(&record)
             record.resolvedAt = nowMilliseconds
-            try local.store.updatePayment(record)
+            try local.store.updatePayment(record, durability: joinBatch())
             finished(record)
         } catch {
             halt("payment \(hash.hex) outcome not recorded: \(error)")
@@ -207,13 +208,14 @@ extension Node {
             switch action {
             case .fulfill(_, let received) where invoice?.hold == true:
                 // A hold invoice: the HTLC waits for `settle` or `cancel`.
-                try local.store.setInvoice(htlc.paymentHash, to: .held, from: [.open, .held], received: received)
+                try local.store.setInvoice(htlc.paymentHash, to: .held, from: [.open, .held], received: received, durability: joinBatch())
                 logger.info("payment held", metadata: ["payment_hash": "\(htlc.paymentHash.hex)", "amount_msat": "\(received.value)"])
                 publish(NodeEvent(type: "invoice", state: "held", paymentHash: htlc.paymentHash.hex, amountMsat: received.value))
                 return
             case .fulfill(_, let received):
-                // Durable before the preimage leaves: the invoice is paid from now on.
-                try local.store.markInvoicePaid(htlc.paymentHash, received: received, at: now)
+                // Durable before the preimage leaves (the fulfil waits for the turn's commit): the
+                // invoice is paid from now on.
+                try local.store.markInvoicePaid(htlc.paymentHash, received: received, at: now, durability: joinBatch())
                 try carryOut(action, for: htlc, channel: index)
                 logger.info("invoice paid", metadata: ["payment_hash": "\(htlc.paymentHash.hex)", "amount_msat": "\(received.value)"])
                 publish(NodeEvent(type: "invoice", state: "paid", paymentHash: htlc.paymentHash.hex, amountMsat: received.value))

@@ -51,8 +51,12 @@ public actor Node {
     /// The funding fee rate each opening asked for, and the wallet coins its funding spends.
     var fundingFeeRates: [UInt64: FeeRate] = [:]
     var reservedCoins: [UInt64: Set<OutPoint>] = [:]
-    /// Channels with updates to sign soon (batched: many HTLCs per `commitment_signed`).
+    /// Channels with updates to sign at the end of the turn (many HTLCs per `commitment_signed`).
     var signScheduled: Set<UInt64> = []
+    /// Busy channels whose signature round waits for more updates (`scheduleSign`).
+    var delayedSigns: Set<UInt64> = []
+    /// Whether the end of the loop's turn (signatures, then the group commit) is scheduled.
+    var turnEndScheduled = false
     /// The local commitment number last archived, by channel.
     var archivedNumbers: [UInt64: UInt64] = [:]
     /// The writes of this turn of the loop and what waits for them (GroupCommit.swift).

@@ -32,7 +32,21 @@ public struct CommitmentKeys: Hashable, Sendable {
     /// The keys of the owner's commitment whose per-commitment point is `perCommitmentPoint`.
     /// Both sides compute the same keys: the owner for its own commitment, the counterparty
     /// for the commitment it signs for the owner.
+    /// Memoized (four point operations; a commitment round derives the same keys several times).
     public static func derive(owner: Basepoints, counterparty: Basepoints, perCommitmentPoint: PublicKey) throws(CryptoError) -> CommitmentKeys {
+        let inputs = DerivationInputs(owner: owner, counterparty: counterparty, perCommitmentPoint: perCommitmentPoint)
+        return try DerivationCaches.commitmentKeys.value(for: inputs) { () throws(CryptoError) in
+            try compute(owner: owner, counterparty: counterparty, perCommitmentPoint: perCommitmentPoint)
+        }
+    }
+
+    struct DerivationInputs: Hashable, Sendable {
+        let owner: Basepoints
+        let counterparty: Basepoints
+        let perCommitmentPoint: PublicKey
+    }
+
+    private static func compute(owner: Basepoints, counterparty: Basepoints, perCommitmentPoint: PublicKey) throws(CryptoError) -> CommitmentKeys {
         CommitmentKeys(
             perCommitmentPoint: perCommitmentPoint,
             revocationKey: try KeyDerivation.revocationPublicKey(

@@ -6,12 +6,12 @@ extension ChannelKeys {
     /// Signs for our HTLC key on the commitment with `perCommitmentPoint`: `ownerHTLCKey` on our
     /// commitment, `counterpartyHTLCKey` on the peer's.
     public func htlcKey(perCommitmentPoint: PublicKey) throws(CryptoError) -> PrivateKey {
-        try KeyDerivation.privateKey(basepointSecret: htlcBasepointSecret, perCommitmentPoint: perCommitmentPoint)
+        try KeyDerivation.privateKey(basepointSecret: htlcBasepointSecret, basepoint: basepoints.htlc, perCommitmentPoint: perCommitmentPoint)
     }
 
     /// Signs for `ownerDelayedKey` on our own commitment with `perCommitmentPoint`.
     public func delayedPaymentKey(perCommitmentPoint: PublicKey) throws(CryptoError) -> PrivateKey {
-        try KeyDerivation.privateKey(basepointSecret: delayedPaymentBasepointSecret, perCommitmentPoint: perCommitmentPoint)
+        try KeyDerivation.privateKey(basepointSecret: delayedPaymentBasepointSecret, basepoint: basepoints.delayedPayment, perCommitmentPoint: perCommitmentPoint)
     }
 
     /// Signs for `revocationKey` on the peer's commitment once the peer revealed its

@@ -31,6 +31,9 @@ public struct ChannelKeys: Sendable, Equatable {
     public let htlcBasepointSecret: PrivateKey
     /// Seed of our per-commitment secrets (BOLT 3 `generate_from_seed`).
     public let shachainSeed: [UInt8]
+    /// The public halves of the basepoint secrets, computed once (each is a point
+    /// multiplication, and every HTLC signature needs one).
+    public let basepoints: Basepoints
 
     public init(index: UInt64, funding: PrivateKey, revocationBasepointSecret: PrivateKey, paymentBasepointSecret: PrivateKey,
                 delayedPaymentBasepointSecret: PrivateKey, htlcBasepointSecret: PrivateKey, shachainSeed: [UInt8]) {
@@ -41,15 +44,7 @@ public struct ChannelKeys: Sendable, Equatable {
         self.delayedPaymentBasepointSecret = delayedPaymentBasepointSecret
         self.htlcBasepointSecret = htlcBasepointSecret
         self.shachainSeed = shachainSeed
-    }
-
-    /// Derives channel `channelIndex`'s keys from a node seed (see `NodeKeys.channelKeys`).
-    public static func derive(nodeSeed: [UInt8], channelIndex: UInt64) throws(CryptoError) -> ChannelKeys {
-        try NodeKeys(seed: nodeSeed).channelKeys(index: channelIndex)
-    }
-
-    public var basepoints: Basepoints {
-        Basepoints(
+        basepoints = Basepoints(
             funding: funding.publicKey,
             revocation: revocationBasepointSecret.publicKey,
             payment: paymentBasepointSecret.publicKey,
@@ -57,13 +52,28 @@ public struct ChannelKeys: Sendable, Equatable {
             htlc: htlcBasepointSecret.publicKey)
     }
 
+    /// Derives channel `channelIndex`'s keys from a node seed (see `NodeKeys.channelKeys`).
+    public static func derive(nodeSeed: [UInt8], channelIndex: UInt64) throws(CryptoError) -> ChannelKeys {
+        try NodeKeys(seed: nodeSeed).channelKeys(index: channelIndex)
+    }
+
     /// Our per-commitment secret for commitment number `n` (0 for the first commitment).
     public func perCommitmentSecret(commitmentNumber n: UInt64) -> [UInt8] {
         PerCommitmentSecret.generate(seed: shachainSeed, index: PerCommitmentSecret.firstIndex - n)
     }
 
+    /// Memoized by channel and number (a shachain walk and a point multiplication; every
+    /// commitment round asks for the same few points several times).
     public func perCommitmentPoint(commitmentNumber n: UInt64) throws(CryptoError) -> PublicKey {
-        try PerCommitmentSecret.point(for: perCommitmentSecret(commitmentNumber: n))
+        try DerivationCaches.perCommitmentPoints.value(for: PointKey(funding: basepoints.funding, number: n)) { () throws(CryptoError) in
+            try PerCommitmentSecret.point(for: perCommitmentSecret(commitmentNumber: n))
+        }
+    }
+
+    /// Names one channel's per-commitment point: the funding key is unique per channel.
+    struct PointKey: Hashable, Sendable {
+        let funding: PublicKey
+        let number: UInt64
     }
 }
 

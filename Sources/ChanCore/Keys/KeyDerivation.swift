@@ -9,9 +9,10 @@ public enum KeyDerivation {
         try basepoint.addingTweak(SHA256.hash(perCommitmentPoint.compressed + basepoint.compressed))
     }
 
-    /// The secret of `publicKey(basepoint:perCommitmentPoint:)`.
-    public static func privateKey(basepointSecret: PrivateKey, perCommitmentPoint: PublicKey) throws(CryptoError) -> PrivateKey {
-        let basepoint = basepointSecret.publicKey
+    /// The secret of `publicKey(basepoint:perCommitmentPoint:)`; `basepoint` is the secret's
+    /// public key, when the caller has it already.
+    public static func privateKey(basepointSecret: PrivateKey, basepoint: PublicKey? = nil, perCommitmentPoint: PublicKey) throws(CryptoError) -> PrivateKey {
+        let basepoint = basepoint ?? basepointSecret.publicKey
         return try basepointSecret.addingTweak(SHA256.hash(perCommitmentPoint.compressed + basepoint.compressed))
     }
 

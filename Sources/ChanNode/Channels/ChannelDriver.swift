@@ -3,6 +3,7 @@ import ChanCore
 import ChanCrypto
 import ChanLedger
 import ChanStore
+import struct NIOCore.TimeAmount
 
 /// Driving a channel: an event in, the channel's effects out, performed in order. Persist
 /// comes before the sends that follow it (the channel's record and its log entries, committed
@@ -43,14 +44,10 @@ extension Node {
         guard halted == nil else { return false }
         var history: [StateChange] = []
         var deferred: [Deferred] = []
-        // The channel's record is its state after the whole event: one write of it covers every
-        // `.persist` of the list (each staged before the sends that follow it).
-        var rowStaged = false
         for effect in effects {
             switch effect {
             case .persist(let revoked):
-                stagePersist(index, row: !rowStaged, revoked: revoked, history: history)
-                rowStaged = true
+                stagePersist(index, revoked: revoked, history: history)
                 history = []
             case .send(let message):
                 send(message, to: peer)
@@ -86,22 +83,17 @@ extension Node {
         channelIndexByKey = channelIndexByKey.filter { $0.value != index }
     }
 
-    /// Stages the channel's record (when `row`), its new revocation-log entry, its history since
-    /// the last write, and (when our commitment changed) the signed commitment for the archive.
-    private func stagePersist(_ index: UInt64, row: Bool, revoked: RevokedCommitment?, history: [StateChange]) {
+    /// Stages the channel's write: its record (as it stands at the commit), its new
+    /// revocation-log entry, its history since the last write, and (when our commitment changed)
+    /// the signed commitment for the archive.
+    private func stagePersist(_ index: UInt64, revoked: RevokedCommitment?, history: [StateChange]) {
         guard let channel = channels[index] else { return }  // forgotten while opening: nothing to keep
         var archived: [(number: UInt64, transaction: Transaction)] = []
         if let commitments = channel.commitments, archivedNumbers[index] != commitments.local.number {
             archived = [(commitments.local.number, channel.signedLocalCommitment(commitments))]
             archivedNumbers[index] = commitments.local.number
         }
-        do {
-            let row = try row ? ChannelRow(channelID: channel.channelID, peerID: channel.peerID, phase: channel.phase,
-                                           record: ChannelRecord.encode(channel)) : nil
-            stage(ChannelWrite(index: index, row: row, revoked: revoked.map { [$0] } ?? [], stateChanges: history, archived: archived))
-        } catch {
-            halt("cannot encode channel \(index): \(error)")
-        }
+        stage(ChannelWrite(index: index, row: nil, revoked: revoked.map { [$0] } ?? [], stateChanges: history, archived: archived))
     }
 
     /// Submits a channel's transaction to the mempool. Refusals are normal (claims go out again
@@ -131,18 +123,40 @@ extension Node {
         }
     }
 
-    /// Schedules a `commitment_signed` for the channel's new updates. It runs on the node's loop
-    /// after the work already queued there (the messages and commands of this turn), so updates
-    /// that arrive together share one signature round, and while we await the peer's
-    /// revocation, every update made meanwhile waits for the next round (`signIfNeeded`).
+    /// Schedules a `commitment_signed` for the channel's new updates at the end of the loop's
+    /// turn (GroupCommit.swift), after the messages and commands of the turn: updates that
+    /// arrive together share one signature round, whose write joins the turn's commit. While
+    /// we await the peer's revocation, updates wait for the next round (`signIfNeeded`).
+    /// A busy channel waits `busySignWindow` first: each round costs a signature per HTLC in
+    /// the commitment, so with many in flight, more updates per round is less work per payment.
     func scheduleSign(_ index: UInt64) {
-        guard signScheduled.insert(index).inserted else { return }
-        loop.execute { self.assumeIsolated { $0.signNow(index) } }
+        guard !delayedSigns.contains(index) else { return }
+        if let htlcs = channels[index]?.commitments?.local.spec.htlcs.count, htlcs >= Node.busyChannelHTLCs {
+            delayedSigns.insert(index)
+            loop.scheduleTask(in: Node.busySignWindow) {
+                self.assumeIsolated { node in
+                    node.delayedSigns.remove(index)
+                    node.signScheduled.insert(index)
+                    node.scheduleTurnEnd()
+                }
+            }
+            return
+        }
+        signScheduled.insert(index)
+        scheduleTurnEnd()
     }
 
-    private func signNow(_ index: UInt64) {
-        signScheduled.remove(index)
-        guard let commitments = channels[index]?.commitments, commitments.localHasChanges, !commitments.isAwaitingRevocation else { return }
-        do { try drive(index, .command(.sign)) } catch { logger.debug("nothing signed", metadata: ["channel": "\(index)", "why": "\(error.message)"]) }
+    /// From this many HTLCs in its commitment a channel counts as busy for `scheduleSign`.
+    static let busyChannelHTLCs = 8
+    static let busySignWindow: TimeAmount = .milliseconds(1)
+
+    /// Signs every channel scheduled to sign.
+    func signScheduledChannels() {
+        let scheduled = signScheduled.sorted()
+        signScheduled = []
+        for index in scheduled {
+            guard let commitments = channels[index]?.commitments, commitments.localHasChanges, !commitments.isAwaitingRevocation else { continue }
+            do { try drive(index, .command(.sign)) } catch { logger.debug("nothing signed", metadata: ["channel": "\(index)", "why": "\(error.message)"]) }
+        }
     }
 }

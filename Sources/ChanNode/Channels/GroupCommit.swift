@@ -4,15 +4,19 @@ import ChanCrypto
 import ChanLedger
 import ChanStore
 
-/// Group commit: the channel writes of one turn of the node's loop (every message and command
-/// that turn handled, on every channel) go to the store in one transaction, one fsync, at the
-/// end of the turn. What must not leave before its state is durable (messages to peers,
-/// broadcasts, events) waits for that commit, in the order it was produced; once anything
-/// waits, everything after it waits too, so no message overtakes one produced before it.
+/// Group commit: what one turn of the node's loop writes (every message and command that turn
+/// handled, on every channel, and the payment and invoice rows they change) goes to the store
+/// in one transaction, one fsync, at the end of the turn. A channel's record is encoded and
+/// written once, as it stands then, however many events changed it. What must not leave
+/// before its state is durable (messages to peers, broadcasts, events) waits for that commit,
+/// in the order it was produced; once anything waits, everything after it waits too, so no
+/// message overtakes one produced before it.
 struct GroupCommit {
-    /// Staged writes by channel, merged, in the order channels were first staged.
+    /// The channels' log entries of this turn, merged per channel, in first-staged order.
     private(set) var writes: [ChannelWrite] = []
     private var positions: [UInt64: Int] = [:]
+    /// Whether the store's batch holds rows of this turn (payments, invoices).
+    private var storeBatchOpen = false
     /// What waits for the commit, in order.
     private(set) var held: [Held] = []
 
@@ -22,9 +26,10 @@ struct GroupCommit {
         case publish(NodeEvent)
     }
 
-    /// Whether effects must wait (a write is staged, or something already waits).
-    var isHolding: Bool { !writes.isEmpty || !held.isEmpty }
+    /// Whether anything is to be committed or waits (then new effects wait too).
+    var isHolding: Bool { !writes.isEmpty || storeBatchOpen || !held.isEmpty }
 
+    /// Stages a channel's write; its row is filled in at the commit.
     mutating func stage(_ write: ChannelWrite) {
         if let position = positions[write.index] {
             writes[position].merge(write)
@@ -33,6 +38,8 @@ struct GroupCommit {
             writes.append(write)
         }
     }
+
+    mutating func storeBatchOpened() { storeBatchOpen = true }
 
     mutating func hold(_ effect: Held) { held.append(effect) }
 
@@ -44,10 +51,17 @@ struct GroupCommit {
 }
 
 extension Node {
-    /// Stages a channel write; the commit runs at the end of the loop's turn.
+    /// Stages a channel's write (its record is taken at the commit) for the end of the turn.
     func stage(_ write: ChannelWrite) {
-        if !pending.isHolding { scheduleCommit() }
+        scheduleTurnEnd()
         pending.stage(write)
+    }
+
+    /// The durability of a store write that joins this turn's group commit.
+    func joinBatch() -> NodeStore.Durability {
+        scheduleTurnEnd()
+        pending.storeBatchOpened()
+        return .batched
     }
 
     /// Sends `message` to `peer` once what was staged before it is durable.
@@ -65,18 +79,35 @@ extension Node {
         if pending.isHolding { pending.hold(.publish(event)) } else { publishNow(event) }
     }
 
-    private func scheduleCommit() {
-        loop.execute { self.assumeIsolated { $0.commitPending() } }
+    /// The end of this turn runs once the loop has run what is queued now (the reads of this
+    /// turn and the jobs they started).
+    func scheduleTurnEnd() {
+        guard !turnEndScheduled else { return }
+        turnEndScheduled = true
+        loop.execute { self.assumeIsolated { $0.endTurn() } }
+    }
+
+    /// The turn's signatures, then its commit, then what waited for it.
+    private func endTurn() {
+        turnEndScheduled = false
+        signScheduledChannels()
+        commitPending()
     }
 
     /// Commits what is staged, then performs what waited for it. On a failed write the node
     /// halts and nothing that waited leaves it. Safe to call at any time (a read that must see
     /// the staged writes calls it first); it does nothing when nothing is staged.
     func commitPending() {
-        guard pending.isHolding else { return }
-        let (writes, held) = pending.take()
+        guard halted == nil, pending.isHolding else { return }
+        var (writes, held) = pending.take()
         do {
-            try local.store.persist(writes, now: now)
+            for position in writes.indices {
+                guard let channel = channels[writes[position].index] else { continue }  // forgotten: nothing to keep
+                writes[position].row = ChannelRow(channelID: channel.channelID, peerID: channel.peerID, phase: channel.phase,
+                                                  record: try ChannelRecord.encode(channel))
+            }
+            try local.store.persist(writes, now: now, durability: .batched)
+            try local.store.commitBatch()
         } catch {
             halt("cannot persist channels \(writes.map(\.index)): \(error)")
             return

@@ -30,7 +30,7 @@ public struct ChannelRow: Sendable {
 /// (`merge`): the later row wins, the log entries add up.
 public struct ChannelWrite: Sendable {
     public let index: UInt64
-    public private(set) var row: ChannelRow?
+    public var row: ChannelRow?
     public private(set) var revoked: [RevokedCommitment]
     public private(set) var stateChanges: [StateChange]
     /// Our new current commitments, signed, for the archive (`cheat`).
@@ -67,9 +67,9 @@ extension NodeStore {
     }
 
     /// Writes channels' rows and appends their log entries, all in one durable transaction.
-    public func persist(_ writes: [ChannelWrite], now: UInt64) throws {
+    public func persist(_ writes: [ChannelWrite], now: UInt64, durability: Durability = .immediate) throws {
         guard !writes.isEmpty else { return }
-        try write { db in
+        try write(durability) { db in
             for change in writes {
                 if let row = change.row {
                     try db.cachedStatement(sql: """

@@ -111,15 +111,15 @@ extension NodeStore {
 
     /// Marks the invoice paid with what arrived; false if it was not open or held.
     @discardableResult
-    public func markInvoicePaid(_ hash: PaymentHash, received: MilliSatoshi, at time: UInt64) throws -> Bool {
-        try setInvoice(hash, to: .paid, from: [.open, .held], received: received, at: time)
+    public func markInvoicePaid(_ hash: PaymentHash, received: MilliSatoshi, at time: UInt64, durability: Durability = .immediate) throws -> Bool {
+        try setInvoice(hash, to: .paid, from: [.open, .held], received: received, at: time, durability: durability)
     }
 
     /// Moves the invoice from one of `from` to `status`; false if it was in none of them.
     @discardableResult
     public func setInvoice(_ hash: PaymentHash, to status: InvoiceRecord.Status, from: Set<InvoiceRecord.Status>,
-                           received: MilliSatoshi? = nil, at time: UInt64? = nil) throws -> Bool {
-        try write { db in
+                           received: MilliSatoshi? = nil, at time: UInt64? = nil, durability: Durability = .immediate) throws -> Bool {
+        try write(durability) { db in
             let placeholders = from.map { _ in "?" }.joined(separator: ", ")
             var arguments: [any DatabaseValueConvertible] = [status.rawValue]
             var assignments = "status = ?"
@@ -155,8 +155,8 @@ extension NodeStore {
 
     /// Records a new attempt to pay `payment.paymentHash`; refuses (`already_paid`) while an
     /// earlier one is pending or succeeded. A failed one is replaced: the payment may be retried.
-    public func startPayment(_ payment: PaymentRecord) throws {
-        try write { db in
+    public func startPayment(_ payment: PaymentRecord, durability: Durability = .immediate) throws {
+        try write(durability) { db in
             if let status = try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM payments WHERE payment_hash = ?"), arguments: [Data(payment.paymentHash.bytes)]),
                status != PaymentRecord.Status.failed.rawValue {
                 throw StoreError.paymentExists(payment.paymentHash.hex, status: status)
@@ -167,16 +167,16 @@ extension NodeStore {
     }
 
     /// Replaces the row of `payment.paymentHash`.
-    public func updatePayment(_ payment: PaymentRecord) throws {
-        try write { db in
+    public func updatePayment(_ payment: PaymentRecord, durability: Durability = .immediate) throws {
+        try write(durability) { db in
             try db.cachedStatement(sql: "DELETE FROM payments WHERE payment_hash = ?").execute(arguments: [Data(payment.paymentHash.bytes)])
             try NodeStore.insert(payment, into: db)
         }
     }
 
     /// Forgets an attempt that never left the node (its HTLC was refused before any was sent).
-    public func forgetPayment(_ hash: PaymentHash) throws {
-        try write { db in try db.cachedStatement(sql: "DELETE FROM payments WHERE payment_hash = ?").execute(arguments: [Data(hash.bytes)]) }
+    public func forgetPayment(_ hash: PaymentHash, durability: Durability = .immediate) throws {
+        try write(durability) { db in try db.cachedStatement(sql: "DELETE FROM payments WHERE payment_hash = ?").execute(arguments: [Data(hash.bytes)]) }
     }
 
     public func payment(_ hash: PaymentHash) throws -> PaymentRecord? {

@@ -110,27 +110,68 @@ public final class NodeStore: Sendable {
     /// Creates the file (mode 0600) and its schema.
     static func create(path: String) throws -> NodeStore {
         try DatabaseFile.createExclusive(path)
-        return try DatabaseFile.mapErrors { NodeStore(queue: try DatabaseFile.open(path, migrator: migrator)) }
+        return try DatabaseFile.mapErrors { NodeStore(queue: try DatabaseFile.open(path, migrator: migrator, allowingBatches: true)) }
     }
 
     static func open(path: String) throws -> NodeStore {
         guard FileSystem.exists(path) else { throw StoreError.corruptFile(path: path, why: "missing") }
-        return try DatabaseFile.mapErrors { NodeStore(queue: try DatabaseFile.open(path, migrator: migrator)) }
+        return try DatabaseFile.mapErrors { NodeStore(queue: try DatabaseFile.open(path, migrator: migrator, allowingBatches: true)) }
     }
 
-    func write<T>(_ body: (Database) throws -> T) throws -> T {
+    /// When a write is durable.
+    public enum Durability: Sendable {
+        /// Committed (fsynced) before the call returns; with a batch open, the batch commits with it.
+        case immediate
+        /// Part of the open batch (opened by the first such write): durable once `commitBatch`
+        /// returns. The daemon batches the writes of one turn of its loop (group commit).
+        case batched
+    }
+
+    /// Runs `body` in a transaction, or in a savepoint of the open batch: a write that throws
+    /// changes nothing either way.
+    func write<T>(_ durability: Durability = .immediate, _ body: (Database) throws -> T) throws -> T {
         try DatabaseFile.mapErrors {
-            var result: T?
-            try queue.inTransaction(.immediate) { db in
-                result = try body(db)
-                return .commit
+            try queue.inDatabase { db in
+                var result: T?
+                if !db.isInsideTransaction && durability == .immediate {
+                    try db.inTransaction(.immediate) {
+                        result = try body(db)
+                        return .commit
+                    }
+                    return result!
+                }
+                if !db.isInsideTransaction { try db.beginTransaction(.immediate) }
+                try db.inSavepoint {
+                    result = try body(db)
+                    return .commit
+                }
+                if durability == .immediate { try NodeStore.commit(db) }
+                return result!
             }
-            return result!
         }
     }
 
+    /// Makes the open batch durable (nothing to do without one).
+    public func commitBatch() throws {
+        try DatabaseFile.mapErrors {
+            try queue.inDatabase { db in if db.isInsideTransaction { try NodeStore.commit(db) } }
+        }
+    }
+
+    private static func commit(_ db: Database) throws {
+        do {
+            try db.commit()
+        } catch {
+            try? db.rollback()
+            throw error
+        }
+    }
+
+    /// Reads run outside a transaction (and see the open batch: one connection): the daemon is
+    /// the store's only writer, and GRDB's `read` toggles `PRAGMA query_only`, which expires
+    /// every cached statement each time.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try DatabaseFile.mapErrors { try queue.read(body) }
+        try DatabaseFile.mapErrors { try queue.inDatabase(body) }
     }
 }
 

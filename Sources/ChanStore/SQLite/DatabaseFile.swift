@@ -13,9 +13,11 @@ enum DatabaseFile {
     /// How long a writer waits for another process's write transaction before giving up.
     static let busyTimeoutSeconds: Double = 60
 
-    static func configuration() -> Configuration {
+    static func configuration(allowingBatches: Bool = false) -> Configuration {
         var configuration = Configuration()
         configuration.busyMode = .timeout(busyTimeoutSeconds)
+        // A batch (NodeStore.Durability.batched) is a transaction left open across accesses.
+        configuration.allowsUnsafeTransactions = allowingBatches
         configuration.prepareDatabase { db in
             // Persistent in the file once set; a no-op (no lock) when it is already WAL.
             let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
@@ -37,8 +39,8 @@ enum DatabaseFile {
 
     /// Opens an existing database file with `configuration()`, then brings its schema up to
     /// date with `migrator` (a write only when a migration is pending).
-    static func open(_ path: String, migrator: DatabaseMigrator) throws -> DatabaseQueue {
-        let queue = try DatabaseQueue(path: path, configuration: configuration())
+    static func open(_ path: String, migrator: DatabaseMigrator, allowingBatches: Bool = false) throws -> DatabaseQueue {
+        let queue = try DatabaseQueue(path: path, configuration: configuration(allowingBatches: allowingBatches))
         let current = try queue.read { db in try migrator.hasCompletedMigrations(db) }
         if !current { try migrator.migrate(queue) }
         return queue
