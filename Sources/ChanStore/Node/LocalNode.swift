@@ -18,9 +18,10 @@ public struct LocalNode: Sendable {
 
     public var name: String { config.name }
     public var path: String { home.nodePath(config.name) }
-    public var rpcSocketPath: String { path + "/rpc.sock" }
+    public var rpcSocketPath: String { LocalNode.rpcSocketPath(nodePath: path) }
     public var pidPath: String { path + "/node.pid" }
     public var logPath: String { path + "/node.log" }
+    public static func rpcSocketPath(nodePath: String) -> String { nodePath + "/rpc.sock" }
 
     /// Creates node `name` with `seed` (fresh random bytes unless given): its key, a free
     /// port, its files. Built in a hidden directory and renamed into place, so a failure or a
@@ -72,9 +73,7 @@ public struct LocalNode: Sendable {
 
     /// Opens node `name`: `home_not_found`, or `node_not_found` for a name that is not a node here.
     public static func open(home: Home, name: String) throws -> LocalNode {
-        try home.requireExists()
-        let path = home.nodePath(name)
-        guard NodeName.isValid(name), FileSystem.isDirectory(path) else { throw StoreError.nodeNotFound(name) }
+        let path = try locate(home: home, name: name)
         let configPath = path + "/config.json"
         let config = try NodeConfig.decode(try FileSystem.readFile(configPath), path: configPath)
         let seed = try FileSystem.readFile(path + "/seed", limit: NodeKeys.seedLength)
@@ -84,6 +83,15 @@ public struct LocalNode: Sendable {
             throw StoreError.corruptFile(path: configPath, why: "the node id does not match the seed")
         }
         return LocalNode(home: home, config: config, keys: keys, store: try NodeStore.open(path: path + "/node.sqlite"))
+    }
+
+    /// The directory of node `name`, checked to exist, without opening anything in it: enough
+    /// for a command that only talks to the node's daemon (`rpc.sock` is in it).
+    public static func locate(home: Home, name: String) throws -> String {
+        try home.requireExists()
+        let path = home.nodePath(name)
+        guard NodeName.isValid(name), FileSystem.isDirectory(path) else { throw StoreError.nodeNotFound(name) }
+        return path
     }
 
     private static func freePort(avoiding taken: Set<UInt16>) throws(StoreError) -> UInt16 {

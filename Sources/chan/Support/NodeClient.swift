@@ -5,7 +5,12 @@ import ChanStore
 /// How node commands reach their node: a thin JSON-RPC call to its daemon.
 extension GlobalOptions {
     /// The client of the node's daemon; `node_not_running` (saying how to start it) otherwise.
-    func client() throws -> RPCClient { try NodeProcess.client(try openNode()) }
+    /// Nothing of the node is opened (no key derived, no database): the daemon has it all.
+    func client() throws -> RPCClient {
+        let name = try requireNode()
+        let path = try LocalNode.locate(home: resolvedHome, name: name)
+        return try RPCClient(node: name, socketPath: LocalNode.rpcSocketPath(nodePath: path))
+    }
 
     /// Calls `method` on the node's daemon.
     func call<Params: Encodable & Sendable, Result: Codable & Sendable>(_ method: String, _ params: Params,
