@@ -212,7 +212,7 @@ extension Node {
             perform(effects, channel: index)
             Task {
                 try? await Task.sleep(nanoseconds: Node.peerAnswerTimeout * 1_000_000_000)
-                await self.abandonOpening(index, reason: APIError(code: "open_timeout", message: "the peer did not complete the opening within \(Node.peerAnswerTimeout) s"))
+                self.abandonOpening(index, reason: APIError(code: "open_timeout", message: "the peer did not complete the opening within \(Node.peerAnswerTimeout) s"))
             }
         }
     }
@@ -266,6 +266,7 @@ extension Node {
         guard let channel = channels[index] else { throw APIError(code: "unknown_channel", message: "no channel '\(params.id)'") }
         if params.force {
             try runCommand(index, .forceClose)
+            commitPending()  // the answer reports the closing: it is durable, and broadcast, first
             return closeResult(index, type: "force")
         }
         guard channel.phase == .normal || channel.phase == .shuttingDown else {

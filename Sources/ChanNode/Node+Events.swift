@@ -47,7 +47,12 @@ extension Node {
 
     /// Returns once `condition` holds, or throws `timeout`.
     func waitFor(_ condition: Condition, timeout seconds: UInt64) async throws -> NodeEvent {
-        if let event = satisfied(condition) { return event }
+        if let event = satisfied(condition) {
+            // It may hold in this turn's writes only: they are made durable before it is reported.
+            commitPending()
+            if let halted { throw APIError(code: "node_halted", message: "the node stopped: \(halted)") }
+            return event
+        }
         nextWaiterID += 1
         let id = nextWaiterID
         return try await withCheckedThrowingContinuation { continuation in

@@ -341,7 +341,7 @@ extension Node {
             for htlc in channel.undecidedIncomingHTLCs where htlc.cltvExpiry <= blockHeight &+ Node.heldHTLCMargin {
                 guard let invoice = try? local.store.invoice(htlc.paymentHash), invoice.status == .held else { continue }
                 logger.info("a held payment nears its expiry: canceled", metadata: ["payment_hash": "\(htlc.paymentHash.hex)"])
-                try? local.store.setInvoice(htlc.paymentHash, to: .canceled, from: [.held])
+                _ = try? local.store.setInvoice(htlc.paymentHash, to: .canceled, from: [.held])
                 refuse(htlc, channel: index, onion: channel.onion(ofIncomingHTLC: htlc.id))
             }
         }

@@ -22,7 +22,6 @@ public actor Node {
     let ledger: LedgerDatabase
     let wallet: NodeWallet
     let logger: Logger
-    let group: any EventLoopGroup
     /// The event loop the node runs on: its connections live there too, so a message read from
     /// a peer reaches the node without a hop to another thread.
     let loop: any EventLoop
@@ -82,7 +81,6 @@ public actor Node {
     init(local: LocalNode, ledger: LedgerDatabase, group: any EventLoopGroup, logger: Logger) throws {
         self.local = local
         self.ledger = ledger
-        self.group = group
         loop = group.next()
         self.logger = logger
         wallet = NodeWallet(node: local, ledger: ledger)
@@ -133,6 +131,7 @@ public actor Node {
         guard halted == nil else { return }
         halted = reason
         logger.critical("halting: \(reason)")
+        local.store.rollbackBatch()  // nothing after the failure is kept, nor committed later
         for peer in registry.peers.values { peer.link.close() }
         requestStop()
     }

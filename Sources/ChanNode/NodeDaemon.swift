@@ -53,7 +53,7 @@ public enum NodeDaemon {
         } catch {
             throw APIError(code: "port_in_use", message: "cannot listen on 127.0.0.1:\(local.config.port): \(error)")
         }
-        let rpc = try await RPCServer.bind(path: local.rpcSocketPath, group: group)
+        let rpc = try await RPCServer.bind(path: local.rpcSocketPath, node: node, router: .node, logger: logger)
         let signals = installSignalHandlers(node: node)
         let watcher = LedgerWatcher(ledger: ledger, logger: logger)
         logger.info("ready", metadata: ["node_id": "\(local.config.nodeId)", "rpc": "\(local.rpcSocketPath)", "port": "\(local.config.port)"])
@@ -61,7 +61,7 @@ public enum NodeDaemon {
 
         await withDiscardingTaskGroup { tasks in
             tasks.addTask {
-                do { try await rpc.serve(router: .node, node: node, logger: logger) } catch { logger.debug("rpc server ended: \(error)") }
+                do { try await rpc.serve() } catch { logger.debug("rpc server ended: \(error)") }
             }
             tasks.addTask {
                 do { try await listener.serve() } catch { logger.debug("peer listener ended: \(error)") }

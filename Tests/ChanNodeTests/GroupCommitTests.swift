@@ -17,16 +17,16 @@ import Testing
         #expect(!batch.isHolding)
         let change = StateChange(time: 1, old: .normal, new: .shuttingDown, cause: "close")
         batch.stage(ChannelWrite(index: 5, row: Self.row(1)))
-        batch.hold(.send(.ping(Ping(numPongBytes: 1, ignored: [])), to: key(2).publicKey))
+        batch.hold(.send(.ping(Ping(numPongBytes: 1, ignored: [])), to: key(2).publicKey, connection: 1))
         batch.stage(ChannelWrite(index: 3, row: Self.row(7)))
         batch.stage(ChannelWrite(index: 5, row: Self.row(2), stateChanges: [change]))
-        batch.hold(.send(.ping(Ping(numPongBytes: 2, ignored: [])), to: key(2).publicKey))
+        batch.hold(.send(.ping(Ping(numPongBytes: 2, ignored: [])), to: key(2).publicKey, connection: 1))
         #expect(batch.isHolding)
         let (writes, held) = batch.take()
         #expect(writes.map(\.index) == [5, 3])
         #expect(writes[0].row?.record == [2] && writes[0].stateChanges == [change])
         let pongSizes = held.compactMap { effect -> UInt16? in
-            if case .send(.ping(let ping), _) = effect { ping.numPongBytes } else { nil }
+            if case .send(.ping(let ping), _, _) = effect { ping.numPongBytes } else { nil }
         }
         #expect(pongSizes == [1, 2])
         #expect(!batch.isHolding && batch.take().writes.isEmpty)

@@ -180,6 +180,46 @@ import Testing
         #expect(byKey[key(4).publicKey] == "localhost:1")
     }
 
+    // MARK: Batches (the daemon's group commit)
+
+    /// Batched writes are one transaction: invisible to another connection until the commit,
+    /// visible at once on the store's own; a batched write that throws takes back only itself.
+    @Test func aBatchIsDurableOnlyOnceCommitted() throws {
+        let fixture = try Fixture()
+        let store = fixture.store
+        try store.insertInvoice(Self.invoice(1))
+        try store.startPayment(Self.payment(Self.hash(2)), durability: .batched)
+        #expect(try store.markInvoicePaid(Self.invoice(1).paymentHash, received: MilliSatoshi(25_000), at: 5, durability: .batched))
+        // A refused batched write (the payment exists) changes nothing and keeps the batch.
+        #expect(throws: StoreError.self) { try store.startPayment(Self.payment(Self.hash(2)), durability: .batched) }
+        #expect(try store.payment(Self.hash(2))?.status == .pending)
+        let other = try fixture.reopened().store
+        #expect(try other.payment(Self.hash(2)) == nil)
+        #expect(try other.invoice(Self.invoice(1).paymentHash)?.status == .open)
+        try store.commitBatch()
+        #expect(try other.payment(Self.hash(2))?.status == .pending)
+        #expect(try other.invoice(Self.invoice(1).paymentHash)?.status == .paid)
+        try store.commitBatch()  // nothing open: nothing to do
+    }
+
+    /// An immediate write while a batch is open makes the batch durable with it; a rolled-back
+    /// batch leaves nothing, and the store goes on.
+    @Test func anImmediateWriteCommitsTheBatchAndARollbackDiscardsIt() throws {
+        let fixture = try Fixture()
+        let store = fixture.store
+        let other = try fixture.reopened().store
+        try store.startPayment(Self.payment(Self.hash(3)), durability: .batched)
+        try store.insertInvoice(Self.invoice(4))
+        #expect(try other.payment(Self.hash(3)) != nil)
+        #expect(try other.invoice(Self.invoice(4).paymentHash) != nil)
+        try store.startPayment(Self.payment(Self.hash(5)), durability: .batched)
+        store.rollbackBatch()
+        #expect(try store.payment(Self.hash(5)) == nil)
+        try store.commitBatch()
+        try store.startPayment(Self.payment(Self.hash(5)))
+        #expect(try other.payment(Self.hash(5)) != nil)
+    }
+
     // MARK: Invoices
 
     static func invoice(_ n: UInt8, hold: Bool = false, amount: MilliSatoshi? = MilliSatoshi(25_000), createdAt: UInt64 = 1000) -> InvoiceRecord {

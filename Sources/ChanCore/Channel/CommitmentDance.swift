@@ -195,8 +195,7 @@ extension ChannelParameters {
                               keys channelKeys: ChannelKeys) throws(ChannelError) -> (Signature, [Signature]) {
         do {
             let signature = try CommitmentSigning.sign(commitment.transaction, inputIndex: 0, with: channelKeys.funding)
-            let htlcKey = try KeyDerivation.privateKey(basepointSecret: channelKeys.htlcBasepointSecret,
-                                                       perCommitmentPoint: commitment.keys.perCommitmentPoint)
+            let htlcKey = try channelKeys.htlcKey(perCommitmentPoint: commitment.keys.perCommitmentPoint)
             var htlcSignatures: [Signature] = []
             for htlcTransaction in HTLCTransactions.build(for: commitment, feeratePerKw: feeratePerKw, toSelfDelay: localConfig.toSelfDelay) {
                 htlcSignatures.append(try CommitmentSigning.sign(htlcTransaction.transaction, inputIndex: 0, with: htlcKey))
@@ -206,4 +205,25 @@ extension ChannelParameters {
             throw .invalidSignature("signing failed: \(error)")
         }
     }
+}
+
+extension Commitments {
+    /// Derives ahead of time what the next round will need: our next per-commitment points and
+    /// the keys of the next commitment each side signs (ours at `local.number + 1`, the peer's
+    /// at the point it gave us), so that the round finds them in `DerivationCaches` instead of
+    /// computing them while the peer waits. Changes nothing but how long that round takes.
+    func prepareNextRound(keys channelKeys: ChannelKeys) {
+        _ = try? channelKeys.perCommitmentPoint(commitmentNumber: local.number + 2)
+        if let point = try? channelKeys.perCommitmentPoint(commitmentNumber: local.number + 1) {
+            _ = try? CommitmentKeys.derive(owner: parameters.localBasepoints, counterparty: parameters.remoteBasepoints, perCommitmentPoint: point)
+        }
+        if case .ready(let point) = remoteNext {
+            _ = try? CommitmentKeys.derive(owner: parameters.remoteBasepoints, counterparty: parameters.localBasepoints, perCommitmentPoint: point)
+        }
+    }
+}
+
+extension Channel {
+    /// See `Commitments.prepareNextRound`: for the driver to call when it has nothing else to do.
+    public func prepareNextRound() { commitments?.prepareNextRound(keys: keys) }
 }

@@ -65,14 +65,15 @@ public struct ChannelKeys: Sendable, Equatable {
     /// Memoized by channel and number (a shachain walk and a point multiplication; every
     /// commitment round asks for the same few points several times).
     public func perCommitmentPoint(commitmentNumber n: UInt64) throws(CryptoError) -> PublicKey {
-        try DerivationCaches.perCommitmentPoints.value(for: PointKey(funding: basepoints.funding, number: n)) { () throws(CryptoError) in
+        try DerivationCaches.perCommitmentPoints.value(for: PointKey(seedDigest: SHA256.hash(shachainSeed), number: n)) { () throws(CryptoError) in
             try PerCommitmentSecret.point(for: perCommitmentSecret(commitmentNumber: n))
         }
     }
 
-    /// Names one channel's per-commitment point: the funding key is unique per channel.
+    /// Names one per-commitment point by what it derives from: the shachain seed (by its
+    /// digest: the cache keeps nothing secret) and the commitment number.
     struct PointKey: Hashable, Sendable {
-        let funding: PublicKey
+        let seedDigest: [UInt8]
         let number: UInt64
     }
 }

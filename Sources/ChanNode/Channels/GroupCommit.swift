@@ -21,7 +21,8 @@ struct GroupCommit {
     private(set) var held: [Held] = []
 
     enum Held {
-        case send(WireMessage, to: PublicKey)
+        /// To the peer's connection of the time (a newer one has not had its reestablish yet).
+        case send(WireMessage, to: PublicKey, connection: UInt64?)
         case broadcast(Transaction, channel: UInt64)
         case publish(NodeEvent)
     }
@@ -66,7 +67,8 @@ extension Node {
 
     /// Sends `message` to `peer` once what was staged before it is durable.
     func send(_ message: WireMessage, to peer: PublicKey) {
-        if pending.isHolding { pending.hold(.send(message, to: peer)) } else { sendNow(message, to: peer) }
+        guard pending.isHolding else { return sendNow(message, to: peer) }
+        pending.hold(.send(message, to: peer, connection: registry[peer]?.link.connectionID))
     }
 
     /// Submits a channel's transaction once what was staged before it is durable.
@@ -89,8 +91,8 @@ extension Node {
 
     /// The turn's signatures, then its commit, then what waited for it.
     private func endTurn() {
+        signScheduledChannels()  // their writes join this turn's commit
         turnEndScheduled = false
-        signScheduledChannels()
         commitPending()
     }
 
@@ -114,9 +116,20 @@ extension Node {
         }
         for effect in held {
             switch effect {
-            case .send(let message, let peer): sendNow(message, to: peer)
+            case .send(let message, let peer, let connection):
+                if registry[peer]?.link.connectionID == connection { sendNow(message, to: peer) }
             case .broadcast(let transaction, let index): broadcastNow(transaction, channel: index)
             case .publish(let event): publishNow(event)
+            }
+        }
+        // Once the sends are flushed (queued before this), the wait for the peer is the time to
+        // derive what the next round of these channels will need. (A busy channel has no such
+        // wait: its next round is already queued.)
+        let idle = writes.map(\.index).filter { (channels[$0]?.commitments?.local.spec.htlcs.count ?? .max) < Node.busyChannelHTLCs }
+        guard !idle.isEmpty else { return }
+        loop.execute {
+            self.assumeIsolated { node in
+                for index in idle { node.channels[index]?.prepareNextRound() }
             }
         }
     }

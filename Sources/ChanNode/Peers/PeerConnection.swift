@@ -30,6 +30,8 @@ final class PeerConnection: ChannelInboundHandler {
         case responding(NoiseResponder)
         /// The session is up and the node knows the connection.
         case open(TransportFramer, remote: PublicKey)
+        /// Closing once what was written is flushed: nothing more is read or sent.
+        case closing
         case closed
     }
 
@@ -99,7 +101,7 @@ final class PeerConnection: ChannelInboundHandler {
                 try advanceHandshake(context: context)
             case .open:
                 try receiveFrames(bytes)
-            case .closed:
+            case .closing, .closed:
                 break
             }
         } catch {
@@ -145,7 +147,7 @@ final class PeerConnection: ChannelInboundHandler {
                 let (remote, cipher) = try responder.receiveActThree(takePending(act.length))
                 try handshakeComplete(remote: remote, cipher: cipher, context: context)
             }
-        case .open, .closed:
+        case .open, .closing, .closed:
             return
         }
     }
@@ -214,14 +216,20 @@ final class PeerConnection: ChannelInboundHandler {
         }
     }
 
-    /// Closes once what was written is flushed (the peer reads an `error` we sent before it).
+    /// Closes once what was written is flushed (the peer reads an `error` we sent before it),
+    /// or after `drainTimeout` if the peer does not read.
     fileprivate func close(reason: String) {
-        guard let context else { return }
+        guard let context, case .open = state else { return }
         if closeReason == nil { closeReason = reason }
+        state = .closing
         let channel = context.channel
         // Writes complete in order: once this empty one has, everything before it is out.
         context.writeAndFlush(wrapOutboundOut(ByteBuffer())).whenComplete { _ in channel.close(promise: nil) }
+        context.eventLoop.scheduleTask(in: Self.drainTimeout) { channel.close(promise: nil) }
     }
+
+    /// How long a closing connection waits for its last writes to leave.
+    static let drainTimeout: TimeAmount = .seconds(5)
 
     /// Closes at once: the peer broke the protocol.
     private func drop(context: ChannelHandlerContext, reason: String) {

@@ -4,37 +4,37 @@ import ChanAPI
 extension RPCRouter {
     static var node: RPCRouter {
         var router = RPCRouter()
-        router.method("info", NoParams.self) { node, _ in await node.info() }
+        router.method("info", NoParams.self) { node, _ in node.info() }
         router.method("stop", NoParams.self) { node, _ in NodeStopped(name: node.local.name, stopped: true) }
-        router.after("stop") { node in await node.requestStop() }
+        router.after("stop") { node in node.requestStop() }
         // Wallet
         router.method("address", NoParams.self) { node, _ in try node.wallet.addressResult() }
         router.method("balance", NoParams.self) { node, _ in try node.wallet.balanceResult() }
-        router.method("send", SendParams.self) { node, params in try await node.walletSend(params) }
+        router.method("send", SendParams.self) { node, params in try node.walletSend(params) }
         // Peers
         router.method("connect", ConnectParams.self) { node, params in try await node.connect(params) }
-        router.method("disconnect", PeerParams.self) { node, params in try await node.disconnect(params) }
-        router.method("peers", NoParams.self) { node, _ in await node.peersResult() }
+        router.method("disconnect", PeerParams.self) { node, params in try node.disconnect(params) }
+        router.method("peers", NoParams.self) { node, _ in node.peersResult() }
         // Channels
         router.method("open", OpenParams.self) { node, params in try await node.open(params) }
-        router.method("channels", NoParams.self) { node, _ in await node.channelsResult() }
-        router.method("channel", ChannelParams.self) { node, params in try await node.channelResult(params) }
+        router.method("channels", NoParams.self) { node, _ in node.channelsResult() }
+        router.method("channel", ChannelParams.self) { node, params in try node.channelResult(params) }
         router.method("close", CloseParams.self) { node, params in try await node.close(params) }
-        router.method("cheat", CheatParams.self) { node, params in try await node.cheat(params) }
+        router.method("cheat", CheatParams.self) { node, params in try node.cheat(params) }
         // Payments
-        router.method("invoice", InvoiceParams.self) { node, params in try await node.createInvoice(params) }
-        router.method("invoices", NoParams.self) { node, _ in try await node.invoicesResult() }
-        router.method("settle", InvoiceHashParams.self) { node, params in try await node.settle(params) }
-        router.method("cancel", InvoiceHashParams.self) { node, params in try await node.cancel(params) }
+        router.method("invoice", InvoiceParams.self) { node, params in try node.createInvoice(params) }
+        router.method("invoices", NoParams.self) { node, _ in try node.invoicesResult() }
+        router.method("settle", InvoiceHashParams.self) { node, params in try node.settle(params) }
+        router.method("cancel", InvoiceHashParams.self) { node, params in try node.cancel(params) }
         router.method("pay", PayParams.self) { node, params in try await node.pay(params) }
-        router.method("payments", NoParams.self) { node, _ in try await node.paymentsResult() }
+        router.method("payments", NoParams.self) { node, _ in try node.paymentsResult() }
         // Waiting and watching
         router.method("wait", WaitParams.self) { node, params in try await node.wait(params) }
         router.stream("events", NoParams.self) { node, _, writer in
-            let (id, stream) = await node.subscribe()
-            defer { Task { await node.unsubscribe(id) } }
+            let (id, stream) = node.subscribe()
+            defer { Task { node.unsubscribe(id) } }
             for await event in stream {
-                guard await writer.write(try RPCJSON.line(RPCNotification(params: event))) else { return }
+                guard writer.write(try RPCJSON.line(RPCNotification(params: event))) else { return }
             }
         }
         return router

@@ -3,19 +3,20 @@ import ChanCrypto
 import FoundationEssentials
 
 /// The daemon's JSON-RPC method table: each method decodes its params, calls the node, and
-/// encodes the result. Nothing here decides anything; the node does.
+/// encodes the result. Nothing here decides anything; the node does. Methods run isolated to
+/// the node (on its loop), so a call costs no hop between threads.
 struct RPCRouter: Sendable {
-    typealias Handler = @Sendable (Node, [UInt8], RPCID?) async -> [UInt8]
+    typealias Handler = @Sendable (isolated Node, [UInt8], RPCID?) async -> [UInt8]
     /// Run once the answer is written (`stop` answers first, then stops).
-    typealias Afterwards = @Sendable (Node) async -> Void
+    typealias Afterwards = @Sendable (isolated Node) async -> Void
 
     private var handlers: [String: Handler] = [:]
     private var afterwards: [String: Afterwards] = [:]
     /// Methods that answer with a stream of lines (`events`), given the connection's writer.
-    private var streams: [String: @Sendable (Node, [UInt8], RPCID?, RPCLineWriter) async -> Void] = [:]
+    private var streams: [String: @Sendable (isolated Node, [UInt8], RPCID?, RPCLineWriter) async -> Void] = [:]
 
     mutating func method<Params: Decodable & Sendable, Result: Codable & Sendable>(
-        _ name: String, _ params: Params.Type, _ body: @escaping @Sendable (Node, Params) async throws -> Result
+        _ name: String, _ params: Params.Type, _ body: @escaping @Sendable (isolated Node, Params) async throws -> Result
     ) {
         handlers[name] = { node, line, id in
             do {
@@ -31,19 +32,19 @@ struct RPCRouter: Sendable {
     mutating func after(_ name: String, _ action: @escaping Afterwards) { afterwards[name] = action }
 
     mutating func stream<Params: Decodable & Sendable>(
-        _ name: String, _ params: Params.Type, _ body: @escaping @Sendable (Node, Params, RPCLineWriter) async throws -> Void
+        _ name: String, _ params: Params.Type, _ body: @escaping @Sendable (isolated Node, Params, RPCLineWriter) async throws -> Void
     ) {
         streams[name] = { node, line, id, writer in
             do {
                 try await body(node, try RPCRouter.params(Params.self, from: line), writer)
             } catch {
-                await writer.write(RPCRouter.failure(id: id, error))
+                writer.write(RPCRouter.failure(id: id, error))
             }
         }
     }
 
     /// Answers one request line (a stream method writes its own lines and returns nil).
-    func handle(_ line: [UInt8], node: Node, writer: RPCLineWriter) async -> (answer: [UInt8]?, afterwards: Afterwards?) {
+    func handle(_ line: [UInt8], node: isolated Node, writer: RPCLineWriter) async -> (answer: [UInt8]?, afterwards: Afterwards?) {
         let header: RPCRequestHeader
         do {
             header = try RPCJSON.decoder().decode(RPCRequestHeader.self, from: Data(line))
@@ -81,11 +82,12 @@ struct RPCRouter: Sendable {
     }
 }
 
-/// Writes lines back on one RPC connection (the `events` stream writes many).
+/// Writes lines back on one RPC connection (the `events` stream writes many); used on the
+/// node's loop.
 struct RPCLineWriter: Sendable {
-    let send: @Sendable ([UInt8]) async -> Bool
+    let send: @Sendable ([UInt8]) -> Bool
 
     /// False once the client has gone.
     @discardableResult
-    func write(_ line: [UInt8]) async -> Bool { await send(line) }
+    func write(_ line: [UInt8]) -> Bool { send(line) }
 }

@@ -8,58 +8,119 @@ import Glibc
 import Darwin
 #endif
 
-/// The JSON-RPC server on `nodes/NAME/rpc.sock` (mode 0600): one task per connection reads a
-/// line, answers it, and reads the next; a connection that sends a line too long is closed.
+/// The JSON-RPC server on `nodes/NAME/rpc.sock` (mode 0600). Its connections live on the
+/// node's event loop, where the node's actor runs: a request reaches the node and its answer
+/// the socket without a hop to another thread. Each connection answers its requests one at a
+/// time, in order; a connection that sends a line too long is closed.
 struct RPCServer {
-    typealias Connection = NIOAsyncChannel<ByteBuffer, ByteBuffer>
-    let server: NIOAsyncChannel<Connection, Never>
+    let server: any NIOCore.Channel
 
-    static func bind(path: String, group: any EventLoopGroup) async throws -> RPCServer {
-        let server = try await ServerBootstrap(group: group)
-            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true) { child in
+    static func bind(path: String, node: Node, router: RPCRouter, logger: Logger) async throws -> RPCServer {
+        let server = try await ServerBootstrap(group: node.loop, childGroup: node.loop)
+            // A client may send its last request and close its side: it is still answered.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            .childChannelInitializer { child in
                 child.eventLoop.makeCompletedFuture {
                     try child.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(LineFrameDecoder(maximumLength: RPCJSON.maximumLineLength)))
-                    return try Connection(wrappingChannelSynchronously: child)
+                    try child.pipeline.syncOperations.addHandler(RPCConnection(node: node, router: router, logger: logger))
                 }
             }
+            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true)
+            .get()
         // The daemon's umask already makes it 0600; say so explicitly for the socket anyway.
         chmod(path, 0o600)
         return RPCServer(server: server)
     }
 
-    /// Serves until the server channel is closed.
-    func serve(router: RPCRouter, node: Node, logger: Logger) async throws {
-        try await withThrowingDiscardingTaskGroup { group in
-            try await server.executeThenClose { inbound in
-                for try await connection in inbound {
-                    group.addTask { await RPCServer.serve(connection, router: router, node: node, logger: logger) }
-                }
-            }
+    /// Returns once the server is closed.
+    func serve() async throws { try await server.closeFuture.get() }
+
+    func close() { server.close(promise: nil) }
+}
+
+/// One client of the RPC socket: its request lines wait their turn; each is answered by a task
+/// on the node (`Node.answer`), and the next starts once its answer is written.
+final class RPCConnection: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let node: Node
+    private let router: RPCRouter
+    private let logger: Logger
+    private var context: ChannelHandlerContext?
+    private var waiting: [[UInt8]] = []
+    private var answering = false
+    /// The client closed its side: close ours once everything it sent is answered.
+    private var inputClosed = false
+
+    init(node: Node, router: RPCRouter, logger: Logger) {
+        self.node = node
+        self.router = router
+        self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) { self.context = context }
+    func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        waiting.append(Array(buffer: unwrapInboundIn(data)))
+        answerNext()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case ChannelEvent.inputClosed = event {
+            inputClosed = true
+            answerNext()
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.debug("rpc connection ended", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    private func answerNext() {
+        guard !answering, let context else { return }
+        guard !waiting.isEmpty else {
+            if inputClosed { context.close(promise: nil) }
+            return
+        }
+        answering = true
+        let line = waiting.removeFirst()
+        let connection = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let writer = RPCLineWriter { line in connection.value.write(line) }
+        let router = router
+        node.assumeIsolated { node in
+            node.answer(line, router: router, writer: writer) { connection.value.answered() }
         }
     }
 
-    private static func serve(_ connection: Connection, router: RPCRouter, node: Node, logger: Logger) async {
-        do {
-            try await connection.executeThenClose { inbound, outbound in
-                let writer = RPCLineWriter { line in
-                    do {
-                        try await outbound.write(ByteBuffer(bytes: line))
-                        return true
-                    } catch {
-                        return false
-                    }
-                }
-                for try await line in inbound {
-                    let (answer, afterwards) = await router.handle(Array(buffer: line), node: node, writer: writer)
-                    if let answer { try await outbound.write(ByteBuffer(bytes: answer)) }
-                    if let afterwards { await afterwards(node) }
-                }
-            }
-        } catch {
-            logger.debug("rpc connection ended", metadata: ["error": "\(error)"])
-        }
+    /// Writes one line; false once the client has gone.
+    private func write(_ line: [UInt8]) -> Bool {
+        guard let context, context.channel.isActive else { return false }
+        context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: line)), promise: nil)
+        return true
     }
 
-    func close() { server.channel.close(promise: nil) }
+    private func answered() {
+        answering = false
+        answerNext()
+    }
+}
+
+extension Node {
+    /// Answers one RPC request in a task of the node's own (it runs on the node's loop), then
+    /// runs what the method does after its answer (`stop`), then `done` (the connection's next
+    /// request). What an answer reports is durable: the methods that report a change wait for
+    /// its event, which is published after the commit (or commit first: `waitFor`, `close`).
+    func answer(_ line: [UInt8], router: RPCRouter, writer: RPCLineWriter, done: @escaping @Sendable () -> Void) {
+        Task {
+            let (answer, afterwards) = await router.handle(line, node: self, writer: writer)
+            if let answer { writer.write(answer) }
+            if let afterwards { await afterwards(self) }
+            done()
+        }
+    }
 }

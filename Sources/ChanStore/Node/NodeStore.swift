@@ -3,6 +3,7 @@ import ChanCrypto
 import ChanLedger
 import Foundation
 import GRDB
+import Synchronization
 
 /// `nodes/NAME/node.sqlite`: the node's own state, persistence only (the daemon decides what to
 /// write). Migrations are frozen once shipped: a change is a new migration.
@@ -17,6 +18,7 @@ import GRDB
 /// - `invoices`, `payments`: our invoices (with their preimages) and our outgoing payments.
 public final class NodeStore: Sendable {
     let queue: DatabaseQueue
+    private let batch = Mutex(BatchState())
 
     private init(queue: DatabaseQueue) { self.queue = queue }
 
@@ -128,10 +130,12 @@ public final class NodeStore: Sendable {
     }
 
     /// Runs `body` in a transaction, or in a savepoint of the open batch: a write that throws
-    /// changes nothing either way.
+    /// changes nothing either way. An immediate write while a batch is open commits the batch
+    /// with it; if that commit fails, the batch is lost, and `commitBatch` says so.
     func write<T>(_ durability: Durability = .immediate, _ body: (Database) throws -> T) throws -> T {
         try DatabaseFile.mapErrors {
             try queue.inDatabase { db in
+                noteBatchEndedBehindOurBack(db)
                 var result: T?
                 if !db.isInsideTransaction && durability == .immediate {
                     try db.inTransaction(.immediate) {
@@ -140,29 +144,71 @@ public final class NodeStore: Sendable {
                     }
                     return result!
                 }
-                if !db.isInsideTransaction { try db.beginTransaction(.immediate) }
-                try db.inSavepoint {
-                    result = try body(db)
-                    return .commit
+                if !db.isInsideTransaction {
+                    try db.beginTransaction(.immediate)
+                    batch.withLock { $0.open = true }
                 }
-                if durability == .immediate { try NodeStore.commit(db) }
+                do {
+                    try db.inSavepoint {
+                        result = try body(db)
+                        return .commit
+                    }
+                } catch {
+                    noteBatchEndedBehindOurBack(db)
+                    throw error
+                }
+                if durability == .immediate { try endBatch(db, commit: true) }
                 return result!
             }
         }
     }
 
-    /// Makes the open batch durable (nothing to do without one).
+    /// Makes the open batch durable (nothing to do without one); throws if the batch was lost
+    /// (rolled back by a failed write or commit), so that nothing that waited for it leaves.
     public func commitBatch() throws {
         try DatabaseFile.mapErrors {
-            try queue.inDatabase { db in if db.isInsideTransaction { try NodeStore.commit(db) } }
+            try queue.inDatabase { db in
+                noteBatchEndedBehindOurBack(db)
+                if batch.withLock({ state in defer { state.lost = false }; return state.lost }) {
+                    throw StoreError.database("the batch of writes was rolled back before its commit")
+                }
+                if db.isInsideTransaction { try endBatch(db, commit: true) }
+            }
         }
     }
 
-    private static func commit(_ db: Database) throws {
+    /// Discards the open batch (a halting daemon: nothing after a failed write is kept).
+    public func rollbackBatch() {
+        try? queue.inDatabase { db in
+            if db.isInsideTransaction { try endBatch(db, commit: false) }
+            batch.withLock { $0 = BatchState() }
+        }
+    }
+
+    /// Whether a batch is open, and whether one was lost since the last `commitBatch`.
+    struct BatchState {
+        var open = false
+        var lost = false
+    }
+
+    /// SQLite ends a transaction on its own after some errors (disk full, I/O): the batch's
+    /// rows are gone, and the next write must not quietly start a new batch as if they were not.
+    private func noteBatchEndedBehindOurBack(_ db: Database) {
+        guard !db.isInsideTransaction else { return }
+        batch.withLock { state in
+            if state.open { state.lost = true }
+            state.open = false
+        }
+    }
+
+    private func endBatch(_ db: Database, commit: Bool) throws {
+        defer { batch.withLock { $0.open = false } }
+        guard commit else { return try db.rollback() }
         do {
             try db.commit()
         } catch {
             try? db.rollback()
+            batch.withLock { $0.lost = true }
             throw error
         }
     }
