@@ -36,12 +36,16 @@ extension Commitments {
         guard message.htlcSignatures.count == htlcTransactions.count else {
             throw .invalidSignature("\(message.htlcSignatures.count) HTLC signatures for \(htlcTransactions.count) HTLC outputs")
         }
-        var htlcSignatures: [Signature] = []
-        for (htlcTransaction, compact) in zip(htlcTransactions, message.htlcSignatures) {
+        let key = commitment.keys.counterpartyHTLCKey
+        let checked = ParallelMap.map(Array(zip(htlcTransactions, message.htlcSignatures))) { htlcTransaction, compact -> Signature? in
             guard let htlcSignature = try? Signature(compact: compact.bytes),
-                  CommitmentSigning.verify(htlcSignature, on: htlcTransaction.transaction, inputIndex: 0, by: commitment.keys.counterpartyHTLCKey)
-            else { throw .invalidSignature("HTLC \(htlcTransaction.htlc.htlc.id) of commitment \(number)") }
-            htlcSignatures.append(htlcSignature)
+                  CommitmentSigning.verify(htlcSignature, on: htlcTransaction.transaction, inputIndex: 0, by: key) else { return nil }
+            return htlcSignature
+        }
+        var htlcSignatures: [Signature] = []
+        for (htlcTransaction, signature) in zip(htlcTransactions, checked) {
+            guard let signature else { throw .invalidSignature("HTLC \(htlcTransaction.htlc.htlc.id) of commitment \(number)") }
+            htlcSignatures.append(signature)
         }
         local = LocalCommitment(number: number, spec: spec, transaction: commitment,
                                 remoteSignature: signature, remoteHTLCSignatures: htlcSignatures)
@@ -196,11 +200,11 @@ extension ChannelParameters {
         do {
             let signature = try CommitmentSigning.sign(commitment.transaction, inputIndex: 0, with: channelKeys.funding)
             let htlcKey = try channelKeys.htlcKey(perCommitmentPoint: commitment.keys.perCommitmentPoint)
-            var htlcSignatures: [Signature] = []
-            for htlcTransaction in HTLCTransactions.build(for: commitment, feeratePerKw: feeratePerKw, toSelfDelay: localConfig.toSelfDelay) {
-                htlcSignatures.append(try CommitmentSigning.sign(htlcTransaction.transaction, inputIndex: 0, with: htlcKey))
+            let htlcTransactions = HTLCTransactions.build(for: commitment, feeratePerKw: feeratePerKw, toSelfDelay: localConfig.toSelfDelay)
+            let signed = ParallelMap.map(htlcTransactions) { htlcTransaction in
+                Result { () throws(CryptoError) in try CommitmentSigning.sign(htlcTransaction.transaction, inputIndex: 0, with: htlcKey) }
             }
-            return (signature, htlcSignatures)
+            return (signature, try signed.map { result throws(CryptoError) in try result.get() })
         } catch {
             throw .invalidSignature("signing failed: \(error)")
         }

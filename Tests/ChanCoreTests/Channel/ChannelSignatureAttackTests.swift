@@ -91,6 +91,29 @@ import Testing
         Refusal.failure(&copy, .commitmentSigned(swapped), .invalidSignature("HTLC \(ids[0]) of commitment \(number)"), ledger: harness.ledger)
     }
 
+    /// With many HTLCs the signatures are checked on several cores (ParallelMap): the refusal
+    /// still names the first bad one in the commitment's order, as with few.
+    @Test func aBadHTLCSignatureAmongManyIsNamedInOrder() throws {
+        var harness = try ChannelPairHarness.open()
+        for index in 0..<12 {
+            try harness.offer(.alice, msat: UInt64(10_000_000 + index * 1_000), preimage: try Preimage(label: "many \(index)"))
+        }
+        try harness.execute(.alice, .sign)
+        for _ in 0..<12 { harness.deliverNext(to: .bob) }
+        guard case .commitmentSigned(let signed) = try harness.intercept(to: .bob, "commitment_signed") else { throw ChannelError.nothingToSign }
+        #expect(signed.htlcSignatures.count == 12)
+        let number = harness[.bob].commitments!.local.number + 1
+        var honest = harness[.bob]
+        _ = try honest.handle(.message(.commitmentSigned(signed)), now: 7)
+        let ids = honest.commitments!.local.transaction.htlcOutputs.map(\.htlc.id)
+        let htlcKey = harness[.alice].keys.htlcBasepointSecret
+        var tampered = signed
+        tampered.htlcSignatures[9] = try signatureOverAnotherMessage(by: htlcKey)
+        tampered.htlcSignatures[4] = try signatureOverAnotherMessage(by: htlcKey)
+        var copy = harness[.bob]
+        Refusal.failure(&copy, .commitmentSigned(tampered), .invalidSignature("HTLC \(ids[4]) of commitment \(number)"), ledger: harness.ledger)
+    }
+
     @Test func theWrongNumberOfHTLCSignaturesFailsTheChannel() throws {
         let (harness, signed) = try pendingCommitmentSigned()
         #expect(harness[.bob].commitments!.local.number == 2)
