@@ -133,7 +133,7 @@ extension Channel {
         let signed: Transaction
         do {
             signed = try CommitmentSigning.finalizeCommitment(transaction, signatures: [
-                keys.funding.publicKey: ourSignature, commitments!.parameters.remoteBasepoints.funding: theirSignature,
+                keys.basepoints.funding: ourSignature, commitments!.parameters.remoteBasepoints.funding: theirSignature,
             ])
         } catch {
             throw .invalidSignature("cannot finalise the closing transaction: \(error)")

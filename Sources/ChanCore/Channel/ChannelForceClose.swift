@@ -28,8 +28,8 @@ extension Channel {
         let unsigned = commitments.local.transaction.transaction
         // Our funding key signs a transaction we built ourselves; neither step can fail.
         let ourSignature = try! CommitmentSigning.sign(unsigned, inputIndex: 0, with: keys.funding)
-        return try! CommitmentSigning.finalizeCommitment(unsigned, signatures: [
-            keys.funding.publicKey: ourSignature,
+        return try! CommitmentSigning.finalizeCommitment(unsigned, verifiedSignatures: [
+            keys.basepoints.funding: ourSignature,
             commitments.parameters.remoteBasepoints.funding: commitments.local.remoteSignature,
         ])
     }

@@ -189,7 +189,7 @@ extension Channel {
 
     /// The 2-of-2 the funding output pays, once the peer's funding key is known.
     private var fundingCondition: OutputCondition? {
-        opening.remoteBasepoints.map { .funding(keys.funding.publicKey, $0.funding) }
+        opening.remoteBasepoints.map { .funding(keys.basepoints.funding, $0.funding) }
     }
 
     /// Both first commitments for a funding outpoint; our own still lacks the peer's signature.

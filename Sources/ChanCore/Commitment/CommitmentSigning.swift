@@ -17,10 +17,21 @@ public enum CommitmentSigning {
     /// Adds the funding witness (.multisig in the sorted-key order of the funding condition).
     /// `signatures` holds exactly the two funding keys' signatures; each must verify.
     public static func finalizeCommitment(_ transaction: Transaction, signatures: [PublicKey: Signature]) throws(CommitmentError) -> Transaction {
+        try finalizeCommitment(transaction, signatures: signatures, verifying: true)
+    }
+
+    /// `finalizeCommitment` for signatures known to verify: ours, just made over this very
+    /// transaction, and the peer's, checked when its `commitment_signed` arrived (a
+    /// `LocalCommitment` holds only a verified one). Two signature checks fewer per commitment.
+    public static func finalizeCommitment(_ transaction: Transaction, verifiedSignatures signatures: [PublicKey: Signature]) throws(CommitmentError) -> Transaction {
+        try finalizeCommitment(transaction, signatures: signatures, verifying: false)
+    }
+
+    private static func finalizeCommitment(_ transaction: Transaction, signatures: [PublicKey: Signature], verifying: Bool) throws(CommitmentError) -> Transaction {
         guard transaction.inputs.count == 1 else { throw .notACommitment(inputCount: transaction.inputs.count) }
         guard signatures.count == 2 else { throw .signatureCount(signatures.count) }
         let ordered = signatures.sorted { $0.key.compressed.lexicographicallyPrecedes($1.key.compressed) }
-        for (key, signature) in ordered where !verify(signature, on: transaction, inputIndex: 0, by: key) {
+        for (key, signature) in ordered where verifying && !verify(signature, on: transaction, inputIndex: 0, by: key) {
             throw .invalidSignature(key)
         }
         var signed = transaction
