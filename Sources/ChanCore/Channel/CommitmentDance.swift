@@ -36,17 +36,13 @@ extension Commitments {
         guard message.htlcSignatures.count == htlcTransactions.count else {
             throw .invalidSignature("\(message.htlcSignatures.count) HTLC signatures for \(htlcTransactions.count) HTLC outputs")
         }
-        let key = commitment.keys.counterpartyHTLCKey
-        let checked = ParallelMap.map(Array(zip(htlcTransactions, message.htlcSignatures))) { htlcTransaction, compact -> Signature? in
-            guard let htlcSignature = try? Signature(compact: compact.bytes),
-                  CommitmentSigning.verify(htlcSignature, on: htlcTransaction.transaction, inputIndex: 0, by: key) else { return nil }
-            return htlcSignature
+        // Checked together (on every core when there are many); the first bad one is named.
+        let checked = commitment.keys.counterpartyHTLCKey.verified(
+            compactSignatures: message.htlcSignatures.map(\.bytes), digests: htlcTransactions.map { $0.transaction.sighash(inputIndex: 0) })
+        if let bad = checked.firstIndex(of: nil) {
+            throw .invalidSignature("HTLC \(htlcTransactions[bad].htlc.htlc.id) of commitment \(number)")
         }
-        var htlcSignatures: [Signature] = []
-        for (htlcTransaction, signature) in zip(htlcTransactions, checked) {
-            guard let signature else { throw .invalidSignature("HTLC \(htlcTransaction.htlc.htlc.id) of commitment \(number)") }
-            htlcSignatures.append(signature)
-        }
+        let htlcSignatures = checked.compactMap { $0 }
         local = LocalCommitment(number: number, spec: spec, transaction: commitment,
                                 remoteSignature: signature, remoteHTLCSignatures: htlcSignatures)
         // Our settlements the peer acknowledged leave our commitment here, the last of the two
@@ -201,10 +197,7 @@ extension ChannelParameters {
             let signature = try CommitmentSigning.sign(commitment.transaction, inputIndex: 0, with: channelKeys.funding)
             let htlcKey = try channelKeys.htlcKey(perCommitmentPoint: commitment.keys.perCommitmentPoint)
             let htlcTransactions = HTLCTransactions.build(for: commitment, feeratePerKw: feeratePerKw, toSelfDelay: localConfig.toSelfDelay)
-            let signed = ParallelMap.map(htlcTransactions) { htlcTransaction in
-                Result { () throws(CryptoError) in try CommitmentSigning.sign(htlcTransaction.transaction, inputIndex: 0, with: htlcKey) }
-            }
-            return (signature, try signed.map { result throws(CryptoError) in try result.get() })
+            return (signature, try htlcKey.sign(digests: htlcTransactions.map { $0.transaction.sighash(inputIndex: 0) }))
         } catch {
             throw .invalidSignature("signing failed: \(error)")
         }

@@ -1,5 +1,4 @@
 import ChanCrypto
-import Synchronization
 
 /// A bounded memo of a pure key derivation, shared by every channel of the process: the same
 /// inputs always give the same keys, so a hit changes nothing but the time. Only public data
@@ -13,7 +12,7 @@ final class DerivationCache<Key: Hashable & Sendable, Value: Sendable>: Sendable
     }
 
     private let capacity: Int
-    private let entries = Mutex(Entries())
+    private let entries = Locked(Entries())
 
     init(capacity: Int) { self.capacity = capacity }
 
