@@ -2,6 +2,7 @@ import ChanAPI
 import ChanCore
 import ChanCrypto
 import ChanLedger
+import NIOCore
 
 /// Waiting without sleeping: `wait` and the commands that wait (`close`, `pay`) register a
 /// condition that the node re-checks after every change; `events` streams every change.
@@ -17,8 +18,9 @@ extension Node {
     struct Waiter {
         let condition: Condition
         let continuation: CheckedContinuation<NodeEvent, any Error>
-        /// Ends the wait with `timeout`; canceled when the condition holds first.
-        let timer: Task<Void, Never>
+        /// Ends the wait with `timeout`; canceled when the condition holds first. A task on the
+        /// node's own loop: no thread of Swift's pool is woken for it (every `pay` sets one).
+        let timer: Scheduled<Void>
 
         func resume(with result: Result<NodeEvent, any Error>) {
             timer.cancel()
@@ -56,9 +58,8 @@ extension Node {
         nextWaiterID += 1
         let id = nextWaiterID
         return try await withCheckedThrowingContinuation { continuation in
-            let timer = Task {
-                try? await Task.sleep(nanoseconds: min(seconds, Node.longestWait) * 1_000_000_000)
-                if !Task.isCancelled { self.expireWaiter(id, after: seconds) }
+            let timer = loop.scheduleTask(in: .seconds(Int64(min(seconds, Node.longestWait)))) {
+                self.assumeIsolated { node in node.expireWaiter(id, after: seconds) }
             }
             waiters[id] = Waiter(condition: condition, continuation: continuation, timer: timer)
         }
@@ -78,6 +79,8 @@ extension Node {
         case .height(let height):
             return blockHeight >= height ? .block(height: blockHeight) : nil
         case .payment(let hash):
+            // One of our payments in flight: neither a payment row nor an invoice of ours is final.
+            guard paymentsInFlight[hash] == nil else { return nil }
             if let payment = try? local.store.payment(hash), payment.status != .pending {
                 return NodeEvent(type: "payment", state: payment.status.rawValue, paymentHash: hash.hex, amountMsat: payment.amount.value)
             }

@@ -89,7 +89,7 @@ extension Node {
             try? local.store.forgetPayment(invoice.paymentHash, durability: joinBatch())
             throw error
         }
-        attempts[invoice.paymentHash] = attempt
+        paymentsInFlight[invoice.paymentHash] = (record, attempt)
         scheduleSign(index)
         do {
             _ = try await waitFor(.payment(invoice.paymentHash), timeout: params.timeoutSeconds)
@@ -164,8 +164,7 @@ extension Node {
             }
         case .outgoingFailed(_, let hash, let reason):
             finishPayment(hash) { record in
-                let attempt = attempts[hash]
-                let failure = attempt?.failure(from: reason)
+                let failure = paymentsInFlight[hash]?.attempt.failure(from: reason)
                     ?? PaymentAttempt.failure(from: reason, hopSecrets: PaymentAttempt.secrets(stored: record.hopSecrets ?? []))
                 record.status = .failed
                 record.failureCode = failure.code
@@ -175,12 +174,12 @@ extension Node {
     }
 
     func finishPayment(_ hash: PaymentHash, _ update: (inout PaymentRecord) -> Void) {
-        attempts[hash] = nil
+        let inFlight = paymentsInFlight.removeValue(forKey: hash)
         do {
-            guard var record = try local.store.payment(hash), record.status == .pending else { return }
+            guard var record = try inFlight?.record ?? local.store.payment(hash), record.status == .pending else { return }
             update(&record)
             record.resolvedAt = nowMilliseconds
-            try local.store.updatePayment(record, durability: joinBatch())
+            guard try local.store.resolvePayment(record, durability: joinBatch()) else { return }
             finished(record)
         } catch {
             halt("payment \(hash.hex) outcome not recorded: \(error)")

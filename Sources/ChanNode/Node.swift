@@ -52,8 +52,6 @@ public actor Node {
     var reservedCoins: [UInt64: Set<OutPoint>] = [:]
     /// Channels with updates to sign at the end of the turn (many HTLCs per `commitment_signed`).
     var signScheduled: Set<UInt64> = []
-    /// Busy channels whose signature round waits for more updates (`scheduleSign`).
-    var delayedSigns: Set<UInt64> = []
     /// Whether the end of the loop's turn (signatures, then the group commit) is scheduled.
     var turnEndScheduled = false
     /// The local commitment number last archived, by channel.
@@ -64,8 +62,9 @@ public actor Node {
     var fundingPositions: [UInt64: (height: UInt32, index: UInt32)] = [:]
 
     // Payments
-    /// Our payments in flight (their onion secrets decrypt a failure).
-    var attempts: [PaymentHash: PaymentAttempt] = [:]
+    /// Our payments in flight started by this process: the row as stored, and the attempt
+    /// (its onion secrets decrypt a failure). After a restart the store has them.
+    var paymentsInFlight: [PaymentHash: (record: PaymentRecord, attempt: PaymentAttempt)] = [:]
 
     // Events
     var events = EventBus()
@@ -89,7 +88,7 @@ public actor Node {
         blockHeight = try ledger.read { try $0.tip().height }
     }
 
-    var nodeID: PublicKey { local.keys.nodeKey.publicKey }
+    var nodeID: PublicKey { local.keys.nodeID }
     var uri: String { "\(nodeID.hex)@127.0.0.1:\(listeningPort)" }
 
     /// Seconds since 1970: the clock the channels are given.

@@ -48,7 +48,7 @@ extension ChannelPairHarness {
                 perform(event(side, .ledger(confirmed)), from: side)
             }
             if channel(side).phase == .awaitingFunding, let fundingHeight, let fundingShortChannelID,
-               let funding = try? ledger.store.transaction(wallets.fundingTxid)?.transaction {
+               let funding = ledger.store.transaction(wallets.fundingTxid)?.transaction {
                 let depth = height - fundingHeight + 1
                 let confirmed = LedgerEvent.fundingConfirmed(depth: depth, shortChannelID: fundingShortChannelID, output: funding.outputs[0])
                 perform(event(side, .ledger(confirmed)), from: side)

@@ -324,7 +324,13 @@ import Testing
         succeeded.status = .succeeded
         succeeded.resolvedAt = 1100
         succeeded.preimage = try Preimage(bytes: [UInt8](repeating: 1, count: 32))
-        try store.updatePayment(succeeded)
+        #expect(try store.resolvePayment(succeeded))
+        #expect(try store.payment(hash) == succeeded)
+        // Resolved once: a second outcome (a failure reported late) changes nothing.
+        var late = succeeded
+        late.status = .failed
+        late.failureCode = "late"
+        #expect(try !store.resolvePayment(late))
         #expect(try store.payment(hash) == succeeded)
         Self.expectAlreadyPaid { try store.startPayment(Self.payment(hash, createdAt: 3000)) }
         #expect(try store.payment(hash) == succeeded)
@@ -340,8 +346,9 @@ import Testing
         failed.resolvedAt = 1050
         failed.failureCode = "incorrect_or_unknown_payment_details"
         failed.failureMessage = "the payee refused it"
-        failed.htlcID = nil
-        try store.updatePayment(failed)
+        failed.htlcID = nil  // only the outcome is written: the rest of the row stays as it started
+        #expect(try store.resolvePayment(failed))
+        failed.htlcID = 7
         #expect(try store.payment(hash) == failed)
 
         let retry = PaymentRecord(paymentHash: hash, bolt11: nil, destination: key(6).publicKey, amount: MilliSatoshi(12_000),

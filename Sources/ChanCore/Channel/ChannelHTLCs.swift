@@ -15,7 +15,7 @@ extension Channel {
         }
     }
 
-    /// The onion of incoming HTLC `id`, while both commitments hold it.
+    /// The onion of incoming HTLC `id`, while both commitments hold it and we have not settled it.
     public func onion(ofIncomingHTLC id: UInt64) -> OnionRoutingPacket? { commitments?.incomingOnions[id] }
 
     /// Whether an HTLC we offered for `paymentHash` is anywhere: proposed, signed, or in a

@@ -38,7 +38,7 @@ extension Commitments {
         }
         // Checked together (on every core when there are many); the first bad one is named.
         let checked = commitment.keys.counterpartyHTLCKey.verified(
-            compactSignatures: message.htlcSignatures.map(\.bytes), digests: htlcTransactions.map { $0.transaction.sighash(inputIndex: 0) })
+            compactSignatures: message.htlcSignatures.map(\.bytes)) { htlcTransactions[$0].transaction.sighash(inputIndex: 0) }
         if let bad = checked.firstIndex(of: nil) {
             throw .invalidSignature("HTLC \(htlcTransactions[bad].htlc.htlc.id) of commitment \(number)")
         }
@@ -197,7 +197,7 @@ extension ChannelParameters {
             let signature = try CommitmentSigning.sign(commitment.transaction, inputIndex: 0, with: channelKeys.funding)
             let htlcKey = try channelKeys.htlcKey(perCommitmentPoint: commitment.keys.perCommitmentPoint)
             let htlcTransactions = HTLCTransactions.build(for: commitment, feeratePerKw: feeratePerKw, toSelfDelay: localConfig.toSelfDelay)
-            return (signature, try htlcKey.sign(digests: htlcTransactions.map { $0.transaction.sighash(inputIndex: 0) }))
+            return (signature, try htlcKey.sign(count: htlcTransactions.count) { htlcTransactions[$0].transaction.sighash(inputIndex: 0) })
         } catch {
             throw .invalidSignature("signing failed: \(error)")
         }

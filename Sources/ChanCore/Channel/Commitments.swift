@@ -89,8 +89,10 @@ public struct Commitments: Hashable, Sendable {
     /// reconnect discarded it unsigned (and may claim the HTLC on chain): the node must hear
     /// of each payment once. Kept while the HTLC is in a commitment (ids are never reused then).
     public internal(set) var reportedFulfilments: Set<UInt64> = []
-    /// The onions of the peer's HTLCs that both commitments hold, until they are removed: the
+    /// The onions of the peer's HTLCs that both commitments hold, until we settle them: the
     /// node decides on each HTLC from its onion, and must be able to again after a restart.
+    /// Once our fulfil or failure is proposed, the decision is in that update (replayed as it
+    /// is after a reconnect), and the onion (1,366 bytes, most of a busy channel's record) goes.
     public internal(set) var incomingOnions: [UInt64: OnionRoutingPacket] = [:]
 
     /// The latest commitment we signed for the peer (the next one while awaiting revocation).
@@ -297,6 +299,7 @@ public struct Commitments: Hashable, Sendable {
         let fulfill = UpdateFulfillHTLC(channelID: channelID, id: id, paymentPreimage: try! Bytes32(preimage.bytes))
         localChanges.proposed.append(.fulfill(fulfill))
         preimages[htlc.paymentHash] = preimage
+        incomingOnions[id] = nil
         return fulfill
     }
 
@@ -311,6 +314,7 @@ public struct Commitments: Hashable, Sendable {
         _ = try checkIncomingSettleable(id)
         let fail = UpdateFailHTLC(channelID: channelID, id: id, reason: reason)
         localChanges.proposed.append(.fail(fail))
+        incomingOnions[id] = nil
         return fail
     }
 
@@ -320,6 +324,7 @@ public struct Commitments: Hashable, Sendable {
         guard failureCode & 0x8000 != 0 else { throw .protocolViolation("failure code \(failureCode) lacks the BADONION bit") }
         let fail = UpdateFailMalformedHTLC(channelID: channelID, id: id, sha256OfOnion: sha256OfOnion, failureCode: failureCode)
         localChanges.proposed.append(.failMalformed(fail))
+        incomingOnions[id] = nil
         return fail
     }
 

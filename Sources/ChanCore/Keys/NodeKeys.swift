@@ -11,16 +11,19 @@ public struct NodeKeys: Sendable {
     public static let seedLength = 32
 
     private let seed: [UInt8]
+    /// The node's identity key, and its public key: the node id. Derived once (every payment
+    /// and every connection uses them; the public key is a curve multiplication).
+    public let nodeKey: PrivateKey
+    public let nodeID: PublicKey
 
     public init(seed: [UInt8]) throws(CryptoError) {
         guard seed.count == NodeKeys.seedLength else {
             throw .invalidLength(what: "a node seed", expected: NodeKeys.seedLength, actual: seed.count)
         }
         self.seed = seed
+        nodeKey = NodeKeys.key(seed: seed, label: Array("node".utf8))
+        nodeID = nodeKey.publicKey
     }
-
-    /// The node's identity key; its public key is the node id.
-    public var nodeKey: PrivateKey { key(Array("node".utf8)) }
 
     /// The private key of wallet address `index`.
     public func walletKey(index: UInt32) -> PrivateKey {
@@ -41,7 +44,9 @@ public struct NodeKeys: Sendable {
             shachainSeed: secret("shachain").secretBytes)
     }
 
-    private func key(_ label: [UInt8]) -> PrivateKey {
+    private func key(_ label: [UInt8]) -> PrivateKey { NodeKeys.key(seed: seed, label: label) }
+
+    private static func key(seed: [UInt8], label: [UInt8]) -> PrivateKey {
         var candidate = HMACSHA256.authenticate(key: seed, message: label)
         while true {
             if let key = try? PrivateKey(secretBytes: candidate) { return key }

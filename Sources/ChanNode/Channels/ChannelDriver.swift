@@ -3,7 +3,6 @@ import ChanCore
 import ChanCrypto
 import ChanLedger
 import ChanStore
-import struct NIOCore.TimeAmount
 
 /// Driving a channel: an event in, the channel's effects out, performed in order. Persist
 /// comes before the sends that follow it (the channel's record and its log entries, committed
@@ -126,29 +125,17 @@ extension Node {
     /// Schedules a `commitment_signed` for the channel's new updates at the end of the loop's
     /// turn (GroupCommit.swift), after the messages and commands of the turn: updates that
     /// arrive together share one signature round, whose write joins the turn's commit. While
-    /// we await the peer's revocation, updates wait for the next round (`signIfNeeded`).
-    /// A busy channel waits `busySignWindow` first: each round costs a signature per HTLC in
-    /// the commitment, so with many in flight, more updates per round is less work per payment.
+    /// we await the peer's revocation, updates wait for the next round (`signIfNeeded`). (A
+    /// busy channel gathers its rounds by itself: while one is signed and committed, the next
+    /// one's updates arrive. Waiting 0.5 - 6 ms more before signing measured no difference.)
     func scheduleSign(_ index: UInt64) {
-        guard !delayedSigns.contains(index) else { return }
-        if let htlcs = channels[index]?.commitments?.local.spec.htlcs.count, htlcs >= Node.busyChannelHTLCs {
-            delayedSigns.insert(index)
-            loop.scheduleTask(in: Node.busySignWindow) {
-                self.assumeIsolated { node in
-                    node.delayedSigns.remove(index)
-                    node.signScheduled.insert(index)
-                    node.scheduleTurnEnd()
-                }
-            }
-            return
-        }
         signScheduled.insert(index)
         scheduleTurnEnd()
     }
 
-    /// From this many HTLCs in its commitment a channel counts as busy for `scheduleSign`.
+    /// From this many HTLCs in its commitment a channel counts as busy: its next round is
+    /// already queued when a round ends (GroupCommit.swift: only idle channels prepare theirs).
     static let busyChannelHTLCs = 8
-    static let busySignWindow: TimeAmount = .milliseconds(1)
 
     /// Signs every channel scheduled to sign.
     func signScheduledChannels() {

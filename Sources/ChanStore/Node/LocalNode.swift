@@ -34,7 +34,7 @@ public struct LocalNode: Sendable {
         guard !FileSystem.exists(final) else { throw StoreError.nodeExists(name) }
         let seed = try seed ?? SecureRandom.bytes(NodeKeys.seedLength)
         let keys = try NodeKeys(seed: seed)
-        let nodeId = keys.nodeKey.publicKey.hex
+        let nodeId = keys.nodeID.hex
         let port = try freePort(avoiding: Set(try list(home: home).map(\.port)))
         let config = NodeConfig(name: name, alias: alias ?? name, nodeId: nodeId, port: port)
 
@@ -79,7 +79,7 @@ public struct LocalNode: Sendable {
         let seed = try FileSystem.readFile(path + "/seed", limit: NodeKeys.seedLength)
         let keys: NodeKeys
         do { keys = try NodeKeys(seed: seed) } catch { throw StoreError.corruptFile(path: path + "/seed", why: "not a 32-byte seed") }
-        guard keys.nodeKey.publicKey.hex == config.nodeId else {
+        guard keys.nodeID.hex == config.nodeId else {
             throw StoreError.corruptFile(path: configPath, why: "the node id does not match the seed")
         }
         return LocalNode(home: home, config: config, keys: keys, store: try NodeStore.open(path: path + "/node.sqlite"))

@@ -157,20 +157,35 @@ extension NodeStore {
     /// earlier one is pending or succeeded. A failed one is replaced: the payment may be retried.
     public func startPayment(_ payment: PaymentRecord, durability: Durability = .immediate) throws {
         try write(durability) { db in
-            if let status = try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM payments WHERE payment_hash = ?"), arguments: [Data(payment.paymentHash.bytes)]),
-               status != PaymentRecord.Status.failed.rawValue {
-                throw StoreError.paymentExists(payment.paymentHash.hex, status: status)
-            }
-            try db.cachedStatement(sql: "DELETE FROM payments WHERE payment_hash = ?").execute(arguments: [Data(payment.paymentHash.bytes)])
-            try NodeStore.insert(payment, into: db)
+            // One statement when the hash is new or its last attempt failed (the usual cases).
+            try db.cachedStatement(sql: """
+                    INSERT INTO payments (payment_hash, bolt11, destination, amount_msat, fee_msat, status, created_at, resolved_at, preimage,
+                        failure_code, failure_message, channel_index, htlc_id, hop_secrets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (payment_hash) DO UPDATE SET bolt11 = excluded.bolt11, destination = excluded.destination,
+                        amount_msat = excluded.amount_msat, fee_msat = excluded.fee_msat, status = excluded.status,
+                        created_at = excluded.created_at, resolved_at = excluded.resolved_at, preimage = excluded.preimage,
+                        failure_code = excluded.failure_code, failure_message = excluded.failure_message,
+                        channel_index = excluded.channel_index, htlc_id = excluded.htlc_id, hop_secrets = excluded.hop_secrets
+                    WHERE payments.status = 'failed'
+                    """).execute(arguments: NodeStore.columns(of: payment))
+            guard db.changesCount == 0 else { return }
+            let status = try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM payments WHERE payment_hash = ?"),
+                                             arguments: [Data(payment.paymentHash.bytes)])
+            throw StoreError.paymentExists(payment.paymentHash.hex, status: status ?? "unknown")
         }
     }
 
-    /// Replaces the row of `payment.paymentHash`.
-    public func updatePayment(_ payment: PaymentRecord, durability: Durability = .immediate) throws {
+    /// Records how pending payment `payment.paymentHash` ended: its status, `resolvedAt`,
+    /// preimage and failure (the rest of the row is as it started). False if it was not pending.
+    @discardableResult
+    public func resolvePayment(_ payment: PaymentRecord, durability: Durability = .immediate) throws -> Bool {
         try write(durability) { db in
-            try db.cachedStatement(sql: "DELETE FROM payments WHERE payment_hash = ?").execute(arguments: [Data(payment.paymentHash.bytes)])
-            try NodeStore.insert(payment, into: db)
+            try db.cachedStatement(sql: """
+                    UPDATE payments SET status = ?, resolved_at = ?, preimage = ?, failure_code = ?, failure_message = ?
+                    WHERE payment_hash = ? AND status = 'pending'
+                    """).execute(arguments: [payment.status.rawValue, payment.resolvedAt.map(\.stored), payment.preimage.map { Data($0.bytes) },
+                                             payment.failureCode, payment.failureMessage, Data(payment.paymentHash.bytes)])
+            return db.changesCount == 1
         }
     }
 
@@ -189,14 +204,11 @@ extension NodeStore {
         try read { db in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM payments ORDER BY created_at, payment_hash")).map(NodeStore.payment) }
     }
 
-    private static func insert(_ payment: PaymentRecord, into db: Database) throws {
-        try db.cachedStatement(sql: """
-                INSERT INTO payments (payment_hash, bolt11, destination, amount_msat, fee_msat, status, created_at, resolved_at, preimage,
-                    failure_code, failure_message, channel_index, htlc_id, hop_secrets) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [Data(payment.paymentHash.bytes), payment.bolt11, Data(payment.destination.compressed), payment.amount.value.stored,
-                        payment.fee.value.stored, payment.status.rawValue, payment.createdAt.stored, payment.resolvedAt.map(\.stored),
-                        payment.preimage.map { Data($0.bytes) }, payment.failureCode, payment.failureMessage,
-                        payment.channelIndex.map(\.stored), payment.htlcID.map(\.stored), payment.hopSecrets.map { Data($0) }])
+    private static func columns(of payment: PaymentRecord) -> StatementArguments {
+        [Data(payment.paymentHash.bytes), payment.bolt11, Data(payment.destination.compressed), payment.amount.value.stored,
+         payment.fee.value.stored, payment.status.rawValue, payment.createdAt.stored, payment.resolvedAt.map(\.stored),
+         payment.preimage.map { Data($0.bytes) }, payment.failureCode, payment.failureMessage,
+         payment.channelIndex.map(\.stored), payment.htlcID.map(\.stored), payment.hopSecrets.map { Data($0) }]
     }
 
     private static func payment(_ row: Row) throws -> PaymentRecord {
