@@ -293,13 +293,19 @@ public struct Commitments: Hashable, Sendable {
         return htlc
     }
 
+    /// Our fulfil or failure of incoming HTLC `id` is proposed: the decision is in the update
+    /// from now on, so the HTLC's onion is no longer kept (`incomingOnions`).
+    private mutating func proposeSettlement(_ update: ChannelUpdate, of id: UInt64) {
+        localChanges.proposed.append(update)
+        incomingOnions[id] = nil
+    }
+
     mutating func sendFulfill(id: UInt64, preimage: Preimage) throws(ChannelError) -> UpdateFulfillHTLC {
         let htlc = try checkIncomingSettleable(id)
         guard preimage.hash == htlc.paymentHash else { throw .wrongPreimage(id) }
         let fulfill = UpdateFulfillHTLC(channelID: channelID, id: id, paymentPreimage: try! Bytes32(preimage.bytes))
-        localChanges.proposed.append(.fulfill(fulfill))
+        proposeSettlement(.fulfill(fulfill), of: id)
         preimages[htlc.paymentHash] = preimage
-        incomingOnions[id] = nil
         return fulfill
     }
 
@@ -313,8 +319,7 @@ public struct Commitments: Hashable, Sendable {
     mutating func sendFail(id: UInt64, reason: [UInt8]) throws(ChannelError) -> UpdateFailHTLC {
         _ = try checkIncomingSettleable(id)
         let fail = UpdateFailHTLC(channelID: channelID, id: id, reason: reason)
-        localChanges.proposed.append(.fail(fail))
-        incomingOnions[id] = nil
+        proposeSettlement(.fail(fail), of: id)
         return fail
     }
 
@@ -323,8 +328,7 @@ public struct Commitments: Hashable, Sendable {
         // BOLT 2: the BADONION bit must be set for a malformed failure.
         guard failureCode & 0x8000 != 0 else { throw .protocolViolation("failure code \(failureCode) lacks the BADONION bit") }
         let fail = UpdateFailMalformedHTLC(channelID: channelID, id: id, sha256OfOnion: sha256OfOnion, failureCode: failureCode)
-        localChanges.proposed.append(.failMalformed(fail))
-        incomingOnions[id] = nil
+        proposeSettlement(.failMalformed(fail), of: id)
         return fail
     }
 
