@@ -12,8 +12,11 @@ public struct OpenParams: Codable, Sendable, Equatable {
     @Nullable public var minDepth: UInt32?
     /// The funding transaction's fee rate, in sat per byte.
     @Nullable public var feeRate: UInt64?
+    /// Not announced to the network (reachable through route hints only); absent: announced.
+    @Nullable public var `private`: Bool?
 
-    public init(nodeId: String, host: String?, port: UInt16?, amountSat: Satoshi, pushMsat: MilliSatoshi, minDepth: UInt32?, feeRate: UInt64?) {
+    public init(nodeId: String, host: String?, port: UInt16?, amountSat: Satoshi, pushMsat: MilliSatoshi, minDepth: UInt32?, feeRate: UInt64?,
+                private isPrivate: Bool? = nil) {
         self.nodeId = nodeId
         self.host = host
         self.port = port
@@ -21,6 +24,7 @@ public struct OpenParams: Codable, Sendable, Equatable {
         self.pushMsat = pushMsat
         self.minDepth = minDepth
         self.feeRate = feeRate
+        self.private = isPrivate
     }
 }
 

@@ -201,7 +201,7 @@ extension Node {
         let (channel, effects) = try Channel.open(
             keys: local.keys.channelKeys(index: index), peerID: peer, chainHash: chainHash, temporaryChannelID: temporaryID,
             fundingAmount: params.amountSat, pushAmount: params.pushMsat, feeratePerKw: Node.openingFeeratePerKw,
-            localConfig: .defaults(capacity: params.amountSat), minimumDepth: params.minDepth ?? 1,
+            localConfig: .defaults(capacity: params.amountSat), minimumDepth: params.minDepth ?? 1, announce: params.private != true,
             destination: try wallet.newAddress().condition, currentHeight: blockHeight, now: now)
         channels[index] = channel
         channelIndexByKey[ChannelKey(peer: peer, id: temporaryID)] = index

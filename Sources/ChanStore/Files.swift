@@ -23,7 +23,7 @@ extension FileSystem {
     }
 
     /// The whole file, refusing files larger than `limit` bytes.
-    static func readFile(_ path: String, limit: Int = 1 << 20) throws(StoreError) -> [UInt8] {
+    public static func readFile(_ path: String, limit: Int = 1 << 20) throws(StoreError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC, 0)
         guard descriptor >= 0 else { throw .fileError(path: path, errno: errno) }
         defer { _ = close(descriptor) }

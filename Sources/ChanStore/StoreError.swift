@@ -7,6 +7,7 @@ public enum StoreError: CodedError, Equatable {
     case nodeExists(String)
     case nodeNotFound(String)
     case invalidNodeName(String)
+    case invalidAlias(String)
     case fileError(path: String, errno: Int32)
     case corruptFile(path: String, why: String)
     case noFreePort
@@ -22,6 +23,7 @@ public enum StoreError: CodedError, Equatable {
         case .nodeExists: "node_exists"
         case .nodeNotFound: "node_not_found"
         case .invalidNodeName: "invalid_node_name"
+        case .invalidAlias: "invalid_alias"
         case .fileError: "file_error"
         case .corruptFile: "corrupt_file"
         case .noFreePort: "no_free_port"
@@ -37,6 +39,7 @@ public enum StoreError: CodedError, Equatable {
         case .nodeExists(let name): "a node named '\(name)' already exists"
         case .nodeNotFound(let name): "no node named '\(name)' (see `chan node list`, or `chan node create \(name)`)"
         case .invalidNodeName(let name): "'\(name)' is not a node name: use 1 to 32 of a-z, 0-9, _ and -"
+        case .invalidAlias(let alias): "an alias is 1 to 32 bytes of UTF-8 (BOLT 7), not \(alias.utf8.count)"
         case .fileError(let path, let code): "\(path): \(String(cString: strerror(code)))"
         case .corruptFile(let path, let why): "\(path) is corrupt: \(why)"
         case .noFreePort: "could not find a free TCP port on 127.0.0.1"

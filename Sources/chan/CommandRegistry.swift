@@ -31,5 +31,6 @@ enum CommandRegistry {
         RouteCommand.self,
         BenchCommand.self,
         SimCommand.self,
+        NetworkCommand.self,
     ]
 }

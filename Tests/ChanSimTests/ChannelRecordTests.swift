@@ -146,18 +146,40 @@ import Testing
         #expect(Hex.encode(SHA256.hash(forceClosing)) == Self.goldenForceClosing.sha256)
     }
 
-    /// Version 1 records of `goldenRecords`' channel: alice's while normal, bob's while his force
+    /// Version 2 records of `goldenRecords`' channel: alice's while normal, bob's while his force
     /// close resolves. (Bob's lost 1,374 bytes when a settled HTLC's onion stopped being kept:
-    /// one entry of the incoming onions, its id and packet; the format is the same.)
-    static let goldenNormal = (size: 5774, sha256: "9f860858c350391356ce344169908364f55e72fc631f57ae11d41ae77c54cfb8")
-    static let goldenForceClosing = (size: 4710, sha256: "1a9049bd89dfe0241b4fe92221fdcb594556d85d5a5af503fc0795f78f3e23c7")
+    /// one entry of the incoming onions, its id and packet; the format is the same. Version 1
+    /// records were one byte shorter each: the opening's `announce_channel`.)
+    static let goldenNormal = (size: 5775, sha256: "20aad89dc86db19b535074e38b9e25c288691a30c7cc3b9154269f514817c571")
+    static let goldenForceClosing = (size: 4711, sha256: "d2de8eda16079086fa2bd012ff60a407a7bc48a0d49c50f8b0dce92847e9bfc3")
+
+    /// A version 1 record (no `announce_channel`) reads as the same channel, private. Made from
+    /// today's record by taking that one byte out, where the flag changes the bytes.
+    @Test func aVersion1RecordStillReads() throws {
+        let harness = try Self.smallChannel()
+        let channel = harness.channel(.alice)
+        #expect(channel.opening.announceChannel == false)
+        var announced = channel
+        announced.opening.announceChannel = true
+        let record = try ChannelRecord.encode(channel), flagged = try ChannelRecord.encode(announced)
+        let differing = record.indices.dropLast(ChannelRecord.checksumLength).filter { record[$0] != flagged[$0] }
+        let flag = try #require(differing.count == 1 ? differing.first : nil, "the flag is one byte of the record")
+        #expect(record[flag] == 0 && flagged[flag] == 1)
+        #expect(try ChannelRecord.decode(flagged, nodeKeys: harness.nodeKeys[0]) == announced)
+
+        var version1 = record
+        version1.remove(at: flag)
+        version1[0] = 0
+        version1[1] = 1
+        #expect(try ChannelRecord.decode(Self.resealed(version1), nodeKeys: harness.nodeKeys[0]) == channel)
+    }
 
     /// The frame and the first fields, as `ChannelRecord` documents them.
     @Test func recordLayout() throws {
         let harness = try Self.smallChannel()
         let channel = harness.channel(.alice)
         let record = try ChannelRecord.encode(channel)
-        #expect(record[0..<2] == [0, 1], "version 1, big-endian")
+        #expect(record[0..<2] == [0, 2], "version 2, big-endian")
         #expect(Array(record[2..<10]) == withUnsafeBytes(of: channel.keys.index.bigEndian, Array.init), "the keys' index, u64")
         #expect(Array(record[10..<18]) == Channel.keyCheck(channel.keys))
         #expect(record[18] == 0 && Array(record[19..<84]) == channel.peerID.uncompressed, "a new key, 65 bytes uncompressed")
@@ -199,12 +221,12 @@ import Testing
         let harness = try Self.smallChannel()
         var record = try ChannelRecord.encode(harness.channel(.alice))
         record[0] = 0
-        record[1] = 2
+        record[1] = 3
         do {
             _ = try ChannelRecord.decode(Self.resealed(record), nodeKeys: harness.nodeKeys[0])
-            Issue.record("a version 2 record was read")
+            Issue.record("a version 3 record was read")
         } catch {
-            #expect(error == .unsupportedVersion(2))
+            #expect(error == .unsupportedVersion(3))
             #expect(error.code == "record_unsupported_version")
         }
     }

@@ -317,4 +317,7 @@ public struct OpeningNegotiation: Hashable, Sendable {
     public var fundingOutPoint: OutPoint?
     /// The peer's point for commitment 1, from its `channel_ready`.
     public var remoteSecondPoint: PublicKey?
+    /// The opener asked for the channel to be announced to the network (`channel_flags`, BOLT 7):
+    /// a public channel; otherwise private, known to others only through route hints.
+    public var announceChannel = false
 }

@@ -14,8 +14,8 @@ extension Channel {
     /// funding must have `minimumDepth` confirmations, or the acceptor's `minimum_depth` if more.
     public static func open(keys: ChannelKeys, peerID: PublicKey, chainHash: Hash32, temporaryChannelID: ChannelID,
                             fundingAmount: Satoshi, pushAmount: MilliSatoshi = .zero, feeratePerKw: UInt32,
-                            localConfig: ChannelConfig, minimumDepth: UInt32 = 1, destination: OutputCondition,
-                            currentHeight: UInt32, now: UInt64) throws(ChannelError) -> (Channel, [ChannelEffect]) {
+                            localConfig: ChannelConfig, minimumDepth: UInt32 = 1, announce: Bool = false,
+                            destination: OutputCondition, currentHeight: UInt32, now: UInt64) throws(ChannelError) -> (Channel, [ChannelEffect]) {
         guard fundingAmount >= minimumFunding, fundingAmount <= .maxMoney else {
             throw .invalidParameters("funding must be at least \(minimumFunding.value) sat")
         }
@@ -28,7 +28,7 @@ extension Channel {
         }
         guard minimumDepth <= 144 else { throw .invalidParameters("a minimum depth of \(minimumDepth) blocks is unreasonable") }
         let negotiation = OpeningNegotiation(fundingAmount: fundingAmount, pushAmount: pushAmount, feeratePerKw: feeratePerKw,
-                                             minimumDepth: max(minimumDepth, 1))
+                                             minimumDepth: max(minimumDepth, 1), announceChannel: announce)
         let channel = Channel(keys: keys, peerID: peerID, weAreOpener: true, chainHash: chainHash, localConfig: localConfig,
                               destination: destination, phase: .opening, temporaryChannelID: temporaryChannelID,
                               opening: negotiation, currentHeight: currentHeight)
@@ -43,7 +43,7 @@ extension Channel {
             fundingPubkey: serialized(basepoints.funding), revocationBasepoint: serialized(basepoints.revocation),
             paymentBasepoint: serialized(basepoints.payment), delayedPaymentBasepoint: serialized(basepoints.delayedPayment),
             htlcBasepoint: serialized(basepoints.htlc), firstPerCommitmentPoint: serialized(try firstPoint(keys)),
-            channelFlags: [])
+            channelFlags: announce ? [.announceChannel] : [])
         return (channel, [.send(.openChannel(open))])
     }
 
@@ -64,7 +64,8 @@ extension Channel {
             maxHTLCValueInFlight: open.maxHTLCValueInFlight, toSelfDelay: open.toSelfDelay, maxAcceptedHTLCs: open.maxAcceptedHTLCs)
         try validate(remoteConfig: remoteConfig, localConfig: localConfig, capacity: open.fundingAmount)
         var negotiation = OpeningNegotiation(fundingAmount: open.fundingAmount, pushAmount: open.pushAmount,
-                                             feeratePerKw: open.feeratePerKw, minimumDepth: minimumDepth)
+                                             feeratePerKw: open.feeratePerKw, minimumDepth: minimumDepth,
+                                             announceChannel: open.channelFlags.contains(.announceChannel))
         negotiation.remoteConfig = remoteConfig
         negotiation.remoteBasepoints = try basepoints(funding: open.fundingPubkey, revocation: open.revocationBasepoint,
                                                       payment: open.paymentBasepoint, delayed: open.delayedPaymentBasepoint,

@@ -17,6 +17,8 @@ public struct ChannelSnapshot: Hashable, Sendable, Codable {
     public var state: ChannelPhase
     public var stateChanges: [StateChange]
     public var opener: Opener
+    /// Not announced to the network (BOLT 7 `announce_channel` unset at opening).
+    public var isPrivate: Bool
     public var connected: Bool
     /// `txid:index`, once both first commitments are signed.
     public var fundingOutpoint: String?
@@ -63,6 +65,7 @@ public struct ChannelSnapshot: Hashable, Sendable, Codable {
         case state
         case stateChanges = "state_changes"
         case opener
+        case isPrivate = "private"
         case connected
         case fundingOutpoint = "funding_outpoint"
         case fundingDepth = "funding_depth"
@@ -264,6 +267,7 @@ extension ChannelSnapshot {
         state = channel.phase
         self.stateChanges = stateChanges
         opener = channel.weAreOpener ? .local : .remote
+        isPrivate = !channel.opening.announceChannel
         connected = channel.isConnected
         fundingOutpoint = commitments?.parameters.fundingOutPoint.description
         fundingDepth = channel.fundingDepth

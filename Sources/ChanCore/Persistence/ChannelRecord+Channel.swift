@@ -146,7 +146,8 @@ extension Basepoints: RecordCodable {
 }
 
 /// funding amount, push amount, feerate (u32), minimum depth (u32), then the optional remote
-/// config, remote basepoints, first point, funding outpoint and second point.
+/// config, remote basepoints, first point, funding outpoint and second point; from version 2,
+/// announce channel.
 extension OpeningNegotiation: RecordCodable {
     func write(to writer: inout RecordWriter) {
         writer.write(fundingAmount)
@@ -158,13 +159,14 @@ extension OpeningNegotiation: RecordCodable {
         writer.optional(remoteFirstPoint)
         writer.optional(fundingOutPoint)
         writer.optional(remoteSecondPoint)
+        writer.bool(announceChannel)
     }
 
     init(from reader: inout RecordReader) throws(RecordError) {
         self.init(fundingAmount: try reader.read(), pushAmount: try reader.read(), feeratePerKw: try reader.u32(),
                   minimumDepth: try reader.u32(), remoteConfig: try reader.optional(), remoteBasepoints: try reader.optional(),
                   remoteFirstPoint: try reader.optional(), fundingOutPoint: try reader.optional(),
-                  remoteSecondPoint: try reader.optional())
+                  remoteSecondPoint: try reader.optional(), announceChannel: reader.version >= 2 ? try reader.bool() : false)
     }
 }
 

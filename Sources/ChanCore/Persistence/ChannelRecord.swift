@@ -4,8 +4,9 @@
 /// logs beside the record (`ChannelEffect.persist`, `.phaseChanged`). So the record stays as
 /// large as the channel's current state however long the channel lives.
 ///
-/// Layout, version 1 (frozen: a change to what a channel holds comes with a version 2 and a
-/// reader for version 1):
+/// Layout, version 2 (frozen: a change to what a channel holds comes with a new version, and
+/// the reader keeps reading the older ones; version 1 lacked the opening's `announce_channel`,
+/// read as false: channels were all private then):
 ///
 ///     record   = version (u16) || channel || checksum (u64)
 ///     checksum = XXH64(version || channel) (`RecordChecksum`)
@@ -34,7 +35,7 @@
 /// connected, awaiting reestablish, current height (u32), shutdown, pending replay, on-chain
 /// resolution?, awaiting the peer's commitment (`Channel.write(to:)`).
 public enum ChannelRecord {
-    public static let version: UInt16 = 1
+    public static let version: UInt16 = 2
     static let checksumLength = 8
 
     public static func encode(_ channel: Channel) throws(RecordError) -> [UInt8] {
@@ -55,8 +56,8 @@ public enum ChannelRecord {
         let checksum = bytes[sealed...].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
         guard RecordChecksum.xxh64(bytes[..<sealed]) == checksum else { throw .malformed("the checksum does not match the bytes") }
         let recordVersion = UInt16(bytes[0]) << 8 | UInt16(bytes[1])
-        guard recordVersion == version else { throw .unsupportedVersion(recordVersion) }
-        var reader = try RecordReader(bytes, from: 2, to: sealed)
+        guard (1...version).contains(recordVersion) else { throw .unsupportedVersion(recordVersion) }
+        var reader = try RecordReader(bytes, from: 2, to: sealed, version: recordVersion)
         let channel = try Channel(from: &reader, nodeKeys: nodeKeys)
         guard reader.isAtEnd else { throw reader.malformed("\(reader.remaining) bytes after the channel") }
         return channel

@@ -8,9 +8,13 @@ struct RecordReader {
     private var wire: WireReader
     /// The keys read so far, by position (`key()`).
     private var keys: [PublicKey] = []
+    /// The layout version of the record (`ChannelRecord`): fields added by a later version are
+    /// read only from records of that version, and take their default in older ones.
+    let version: UInt16
 
     /// A reader over `bytes[start..<end]`; offsets in its errors count from the start of `bytes`.
-    init(_ bytes: [UInt8], from start: Int, to end: Int) throws(RecordError) {
+    init(_ bytes: [UInt8], from start: Int, to end: Int, version: UInt16 = ChannelRecord.version) throws(RecordError) {
+        self.version = version
         var whole = WireReader(bytes)
         do {
             _ = try whole.readBytes(start)

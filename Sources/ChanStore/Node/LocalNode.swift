@@ -26,9 +26,11 @@ public struct LocalNode: Sendable {
     /// Creates node `name` with `seed` (fresh random bytes unless given): its key, a free
     /// port, its files. Built in a hidden directory and renamed into place, so a failure or a
     /// concurrent create of the same name leaves no half-made node. Errors: `home_not_found`,
-    /// `invalid_node_name`, `node_exists`.
-    public static func create(home: Home, name: String, alias: String? = nil, seed: [UInt8]? = nil) throws -> NodeConfig {
+    /// `invalid_node_name`, `invalid_alias`, `node_exists`.
+    public static func create(home: Home, name: String, alias: String? = nil, seed: [UInt8]? = nil,
+                              announceDepth: UInt32? = nil) throws -> NodeConfig {
         try NodeName.validate(name)
+        try NodeConfig.validateAlias(alias ?? name)
         try home.requireExists()
         let final = home.nodePath(name)
         guard !FileSystem.exists(final) else { throw StoreError.nodeExists(name) }
@@ -36,7 +38,7 @@ public struct LocalNode: Sendable {
         let keys = try NodeKeys(seed: seed)
         let nodeId = keys.nodeID.hex
         let port = try freePort(avoiding: Set(try list(home: home).map(\.port)))
-        let config = NodeConfig(name: name, alias: alias ?? name, nodeId: nodeId, port: port)
+        let config = NodeConfig(name: name, alias: alias ?? name, nodeId: nodeId, port: port, announceDepth: announceDepth)
 
         try FileSystem.makeDirectories(home.nodesPath, mode: 0o700)
         let staging = home.nodesPath + "/.\(name).creating.\(getpid())"

@@ -9,12 +9,25 @@ public struct NodeConfig: Codable, Hashable, Sendable {
     public let nodeId: String
     /// The TCP port the daemon listens on (127.0.0.1).
     public let port: UInt16
+    /// Confirmations of a public channel's funding before the node announces it (absent: 6, BOLT 7).
+    public let announceDepth: UInt32?
 
-    public init(name: String, alias: String, nodeId: String, port: UInt16) {
+    /// BOLT 7: a channel is announced once its funding has six confirmations.
+    public static let defaultAnnounceDepth: UInt32 = 6
+
+    public var channelAnnounceDepth: UInt32 { announceDepth ?? NodeConfig.defaultAnnounceDepth }
+
+    /// The name other nodes see in our `node_announcement`: 1 to 32 bytes of UTF-8 (BOLT 7's field).
+    public static func validateAlias(_ alias: String) throws(StoreError) {
+        guard (1...32).contains(alias.utf8.count) else { throw .invalidAlias(alias) }
+    }
+
+    public init(name: String, alias: String, nodeId: String, port: UInt16, announceDepth: UInt32? = nil) {
         self.name = name
         self.alias = alias
         self.nodeId = nodeId
         self.port = port
+        self.announceDepth = announceDepth
     }
 
     func encoded() throws -> [UInt8] {

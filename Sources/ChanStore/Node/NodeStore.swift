@@ -16,6 +16,8 @@ import Synchronization
 /// - `commitment_archive`: our own signed commitments as they were replaced, for `cheat` demos.
 /// - `peers`: where to reach the peers we share channels with.
 /// - `invoices`, `payments`: our invoices (with their preimages) and our outgoing payments.
+/// - `gossip_channels`, `gossip_nodes`, `channel_policies`: the public network as we know it,
+///   and what we ask to forward over each of our channels (NodeStore+Gossip.swift).
 public final class NodeStore: Sendable {
     let queue: DatabaseQueue
     private let batch = Mutex(BatchState())
@@ -106,6 +108,7 @@ public final class NodeStore: Sendable {
                 );
                 """)
         }
+        registerGossipMigration(&migrator)
         return migrator
     }
 

@@ -30,10 +30,14 @@ struct OpenCommand: ParsableCommand {
     @Option(help: "The funding transaction's fee rate, in sat per byte.")
     var feeRate: UInt64?
 
+    @Flag(name: .customLong("private"), help: "Do not announce the channel to the network (payers reach it through the route hints of our peer's invoices).")
+    var isPrivate = false
+
     func run() throws {
         let address = try PeerAddress.resolve(peer, home: global.resolvedHome)
         let params = OpenParams(nodeId: address.nodeID, host: address.host, port: address.port, amountSat: try Satoshi.parsePositive(amount),
-                                pushMsat: try push.map { try MilliSatoshi.parse($0) } ?? .zero, minDepth: minDepth, feeRate: feeRate)
+                                pushMsat: try push.map { try MilliSatoshi.parse($0) } ?? .zero, minDepth: minDepth, feeRate: feeRate,
+                                private: isPrivate)
         try global.printCall("open", params)
     }
 }

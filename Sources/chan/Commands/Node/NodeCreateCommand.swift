@@ -13,11 +13,17 @@ struct NodeCreateCommand: ParsableCommand {
     @Argument(help: "The node's local name.")
     var name: String
 
-    @Option(help: "The alias other nodes see (default: NAME).")
+    @Option(help: "The alias other nodes see (default: NAME; 1 to 32 bytes).")
     var alias: String?
 
+    @Option(help: "Confirmations of a public channel's funding before the node announces it to the network (BOLT 7: 6).")
+    var announceDepth: UInt32?
+
     func run() throws {
-        let config = try LocalNode.create(home: global.resolvedHome, name: name, alias: alias)
+        if let announceDepth, !(1...144).contains(announceDepth) {
+            throw ValidationError("--announce-depth is 1 to 144 blocks, not \(announceDepth)")
+        }
+        let config = try LocalNode.create(home: global.resolvedHome, name: name, alias: alias, announceDepth: announceDepth)
         try Output.json(NodeJSON(name: config.name, alias: config.alias, nodeId: config.nodeId, port: config.port))
     }
 }
