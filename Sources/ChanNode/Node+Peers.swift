@@ -62,6 +62,8 @@ extension Node {
             logger.warning("dropping peer", metadata: ["peer": "\(remote)", "reason": "\(reason)"])
             if let error { peer.link.send(error) }
             return false
+        case .gossip:
+            break  // gossip is handled by the daemon's gossip layer (next step)
         case .ignore:
             break
         }

@@ -373,7 +373,8 @@ extension WireMessage {
         case .warning(let message): "warning: \(String(decoding: message.data, as: UTF8.self))"
         case .error(let message): "error: \(String(decoding: message.data, as: UTF8.self))"
         case .initMessage, .ping, .pong, .openChannel, .acceptChannel, .fundingCreated, .fundingSigned, .channelReady,
-             .revokeAndAck, .shutdown, .unknown:
+             .revokeAndAck, .shutdown, .unknown, .channelAnnouncement, .nodeAnnouncement, .channelUpdate,
+             .announcementSignatures, .gossipTimestampFilter:
             name
         }
     }

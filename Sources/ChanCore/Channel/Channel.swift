@@ -193,6 +193,9 @@ public struct Channel: Sendable, Equatable {
             return forceClose(cause: "the peer sent an error" + why, now: now)
         case .warning, .initMessage, .ping, .pong, .openChannel, .unknown:
             return []
+        case .announcementSignatures, .channelAnnouncement, .nodeAnnouncement, .channelUpdate, .gossipTimestampFilter:
+            // Announcing the channel is the daemon's gossip layer's work; the channel state is untouched.
+            return []
         }
     }
 

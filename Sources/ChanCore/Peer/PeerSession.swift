@@ -54,6 +54,8 @@ public struct PeerSession: Sendable, Equatable {
         case failAllChannels(ErrorMessage)
         /// A `warning` for the log; nothing fails.
         case warning(WarningMessage)
+        /// Network gossip (BOLT 7) for the node's gossip layer.
+        case gossip(GossipMessage)
         /// Drop the connection (after sending `error`, when given).
         case disconnect(reason: String, error: WireMessage?)
         case ignore
@@ -118,6 +120,11 @@ public struct PeerSession: Sendable, Equatable {
         case .updateFee(let body): return .channel(body.channelID, message)
         case .updateFailMalformedHTLC(let body): return .channel(body.channelID, message)
         case .channelReestablish(let body): return .channel(body.channelID, message)
+        case .announcementSignatures(let body): return .channel(body.channelID, message)
+        case .channelAnnouncement(let body): return .gossip(.channelAnnouncement(body))
+        case .nodeAnnouncement(let body): return .gossip(.nodeAnnouncement(body))
+        case .channelUpdate(let body): return .gossip(.channelUpdate(body))
+        case .gossipTimestampFilter(let body): return .gossip(.gossipTimestampFilter(body))
         }
     }
 

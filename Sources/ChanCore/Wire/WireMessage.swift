@@ -24,6 +24,11 @@ public enum WireMessage: Hashable, Sendable {
     case updateFee(UpdateFee)
     case updateFailMalformedHTLC(UpdateFailMalformedHTLC)
     case channelReestablish(ChannelReestablish)
+    case channelAnnouncement(ChannelAnnouncement)
+    case nodeAnnouncement(NodeAnnouncement)
+    case channelUpdate(ChannelUpdateMessage)
+    case announcementSignatures(AnnouncementSignatures)
+    case gossipTimestampFilter(GossipTimestampFilter)
     /// A type this codec does not know. Decoding yields it only for odd types; the payload
     /// is everything after the type, kept so the message can be relayed or logged.
     case unknown(type: UInt16, payload: [UInt8])
@@ -59,6 +64,11 @@ public enum WireMessage: Hashable, Sendable {
         case .updateFee: return .updateFee(try UpdateFee(reading: &reader))
         case .updateFailMalformedHTLC: return .updateFailMalformedHTLC(try UpdateFailMalformedHTLC(reading: &reader))
         case .channelReestablish: return .channelReestablish(try ChannelReestablish(reading: &reader))
+        case .channelAnnouncement: return .channelAnnouncement(try ChannelAnnouncement(reading: &reader))
+        case .nodeAnnouncement: return .nodeAnnouncement(try NodeAnnouncement(reading: &reader))
+        case .channelUpdate: return .channelUpdate(try ChannelUpdateMessage(reading: &reader))
+        case .announcementSignatures: return .announcementSignatures(try AnnouncementSignatures(reading: &reader))
+        case .gossipTimestampFilter: return .gossipTimestampFilter(try GossipTimestampFilter(reading: &reader))
         }
     }
 
@@ -86,6 +96,11 @@ public enum WireMessage: Hashable, Sendable {
         case .updateFee(let body): return try body.encode()
         case .updateFailMalformedHTLC(let body): return try body.encode()
         case .channelReestablish(let body): return try body.encode()
+        case .channelAnnouncement(let body): return try body.encode()
+        case .nodeAnnouncement(let body): return try body.encode()
+        case .channelUpdate(let body): return try body.encode()
+        case .announcementSignatures(let body): return try body.encode()
+        case .gossipTimestampFilter(let body): return try body.encode()
         case .unknown(let type, let payload):
             // A known type here would decode as a different case on the other side.
             guard WireMessageType(rawValue: type) == nil else {
@@ -121,6 +136,11 @@ public enum WireMessage: Hashable, Sendable {
         case .updateFee: WireMessageType.updateFee.rawValue
         case .updateFailMalformedHTLC: WireMessageType.updateFailMalformedHTLC.rawValue
         case .channelReestablish: WireMessageType.channelReestablish.rawValue
+        case .channelAnnouncement: WireMessageType.channelAnnouncement.rawValue
+        case .nodeAnnouncement: WireMessageType.nodeAnnouncement.rawValue
+        case .channelUpdate: WireMessageType.channelUpdate.rawValue
+        case .announcementSignatures: WireMessageType.announcementSignatures.rawValue
+        case .gossipTimestampFilter: WireMessageType.gossipTimestampFilter.rawValue
         case .unknown(let type, _): type
         }
     }

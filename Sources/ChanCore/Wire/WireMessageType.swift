@@ -1,4 +1,4 @@
-/// The 2-byte type of every message this codec understands (BOLT 1 and BOLT 2).
+/// The 2-byte type of every message this codec understands (BOLT 1, 2 and 7).
 public enum WireMessageType: UInt16, CaseIterable, Sendable {
     case warning = 1
     case initMessage = 16
@@ -20,6 +20,11 @@ public enum WireMessageType: UInt16, CaseIterable, Sendable {
     case updateFee = 134
     case updateFailMalformedHTLC = 135
     case channelReestablish = 136
+    case channelAnnouncement = 256
+    case nodeAnnouncement = 257
+    case channelUpdate = 258
+    case announcementSignatures = 259
+    case gossipTimestampFilter = 265
 
     /// The spec's name, for logs.
     public var name: String {
@@ -44,6 +49,11 @@ public enum WireMessageType: UInt16, CaseIterable, Sendable {
         case .updateFee: "update_fee"
         case .updateFailMalformedHTLC: "update_fail_malformed_htlc"
         case .channelReestablish: "channel_reestablish"
+        case .channelAnnouncement: "channel_announcement"
+        case .nodeAnnouncement: "node_announcement"
+        case .channelUpdate: "channel_update"
+        case .announcementSignatures: "announcement_signatures"
+        case .gossipTimestampFilter: "gossip_timestamp_filter"
         }
     }
 }

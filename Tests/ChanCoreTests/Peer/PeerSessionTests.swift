@@ -221,7 +221,10 @@ import Testing
             case .updateFee(var body): body.channelID = id; routed.append((.updateFee(body), id))
             case .updateFailMalformedHTLC(var body): body.channelID = id; routed.append((.updateFailMalformedHTLC(body), id))
             case .channelReestablish(var body): body.channelID = id; routed.append((.channelReestablish(body), id))
-            case .initMessage, .error, .warning, .ping, .pong, .openChannel, .unknown: break
+            case .announcementSignatures(var body): body.channelID = id; routed.append((.announcementSignatures(body), id))
+            case .initMessage, .error, .warning, .ping, .pong, .openChannel, .unknown, .channelAnnouncement,
+                 .nodeAnnouncement, .channelUpdate, .gossipTimestampFilter:
+                break
             }
         }
         return routed
@@ -229,12 +232,34 @@ import Testing
 
     @Test func everyChannelMessageGoesToTheChannelItNames() {
         let routed = Self.channelMessages()
-        #expect(routed.count == 14)
+        #expect(routed.count == 15)
         var session = Self.active()
         for (message, id) in routed {
             #expect(session.receive(message, now: 0) == .channel(id, message), "\(message.name)")
         }
         #expect(session.isActive)
+    }
+
+    @Test func gossipGoesToTheGossipLayer() {
+        var session = Self.active()
+        let expected: [(WireMessage, GossipMessage)] = [
+            (.channelAnnouncement(SampleMessages.channelAnnouncement), .channelAnnouncement(SampleMessages.channelAnnouncement)),
+            (.nodeAnnouncement(SampleMessages.nodeAnnouncement), .nodeAnnouncement(SampleMessages.nodeAnnouncement)),
+            (.channelUpdate(SampleMessages.channelUpdate), .channelUpdate(SampleMessages.channelUpdate)),
+        ]
+        for (message, gossip) in expected {
+            #expect(session.receive(message, now: 0) == .gossip(gossip), "\(message.name)")
+            #expect(gossip.wireMessage == message)
+        }
+        let filter = GossipTimestampFilter.everything(chainHash: Self.chain)
+        #expect(session.receive(.gossipTimestampFilter(filter), now: 0) == .gossip(.gossipTimestampFilter(filter)))
+        #expect(session.isActive)
+        // Before init, gossip is refused like any other message.
+        var fresh = PeerSession(chainHash: Self.chain)
+        guard case .disconnect = fresh.receive(.channelUpdate(SampleMessages.channelUpdate), now: 0) else {
+            Issue.record("gossip before init must close the connection")
+            return
+        }
     }
 
     @Test func openingMessagesGoByTheirTemporaryID() {

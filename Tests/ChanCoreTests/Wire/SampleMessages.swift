@@ -89,8 +89,55 @@ enum SampleMessages {
                         myCurrentFundingLocked: .init(txid: hash(65), retransmitFlags: 0),
                         unknownRecords: [TLVRecord(type: 3, value: [])])
         )),
+        .channelAnnouncement(channelAnnouncement),
+        .nodeAnnouncement(nodeAnnouncement),
+        .channelUpdate(channelUpdate),
+        .announcementSignatures(AnnouncementSignatures(
+            channelID: channelID(32), shortChannelID: try! ShortChannelID(text: "800000x1234x1"),
+            nodeSignature: signature(85), bitcoinSignature: signature(86),
+            tlvs: NoKnownTLVs(unknownRecords: [unknownOdd[1]]))),
+        .gossipTimestampFilter(GossipTimestampFilter(chainHash: hash(87), firstTimestamp: 1_700_000_000,
+                                                     timestampRange: UInt32.max)),
         .unknown(type: 32_769, payload: pattern(40, seed: 70)),
     ]
+
+    /// Gossip samples: bytes after the last field are kept raw (`excessData`), not as TLVs.
+    static let channelAnnouncement = ChannelAnnouncement(
+        nodeSignature1: signature(71), nodeSignature2: signature(72), bitcoinSignature1: signature(73),
+        bitcoinSignature2: signature(74), features: [0x01, 0x00, 0x02], chainHash: hash(75),
+        shortChannelID: try! ShortChannelID(text: "16777215x16777215x65535"),
+        nodeID1: point(76), nodeID2: point(77), bitcoinKey1: point(78), bitcoinKey2: point(79),
+        excessData: [0x0a, 0x00, 0x00, 0x14]  // not a valid TLV stream: relayed as is all the same
+    )
+
+    static let nodeAnnouncement = NodeAnnouncement(
+        signature: signature(80), features: [0x08, 0xa0, 0x82], timestamp: UInt32.max, nodeID: point(81),
+        rgbColor: RGBColor(red: 0xff, green: 0x99, blue: 0x00), alias: try! NodeAlias(text: "chan ⚡ node"),
+        addresses: try! NodeAddress.encodeList([
+            .ipv4(address: [203, 0, 113, 7], port: 9735),
+            .ipv6(address: pattern(16, seed: 82), port: 19735),
+            .torV3(onion: pattern(35, seed: 83), port: 9735),
+            .dnsHostname("node.example.org", port: 9736),
+        ]),
+        excessData: pattern(3, seed: 84)
+    )
+
+    static let channelUpdate = ChannelUpdateMessage(
+        signature: signature(88), chainHash: hash(75), shortChannelID: try! ShortChannelID(text: "800000x1234x1"),
+        timestamp: 1_700_000_123, messageFlags: [.mustBeOne, .dontForward],
+        channelFlags: [.direction, .disable, ChannelUpdateMessage.ChannelFlags(rawValue: 0x80)],
+        cltvExpiryDelta: 144, htlcMinimum: MilliSatoshi(1), feeBase: MilliSatoshi(UInt64(UInt32.max)),
+        feeProportionalMillionths: 1_000_000, htlcMaximum: MilliSatoshi(16_777_215_000),
+        excessData: [0x01, 0x02, 0x00, 0x00]
+    )
+
+    /// Whether bytes after the fixed fields are opaque (`excessData`) rather than a TLV stream.
+    static func hasOpaqueTail(_ message: WireMessage) -> Bool {
+        switch message {
+        case .channelAnnouncement, .nodeAnnouncement, .channelUpdate: true
+        default: false
+        }
+    }
 
     /// The same message with an empty extension: its encoding ends where the extension starts.
     static func withoutExtension(_ message: WireMessage) -> WireMessage {
@@ -115,6 +162,11 @@ enum SampleMessages {
         case .updateFee(var body): body.tlvs = .init(); return .updateFee(body)
         case .updateFailMalformedHTLC(var body): body.tlvs = .init(); return .updateFailMalformedHTLC(body)
         case .channelReestablish(var body): body.tlvs = .init(); return .channelReestablish(body)
+        case .channelAnnouncement(var body): body.excessData = []; return .channelAnnouncement(body)
+        case .nodeAnnouncement(var body): body.excessData = []; return .nodeAnnouncement(body)
+        case .channelUpdate(var body): body.excessData = []; return .channelUpdate(body)
+        case .announcementSignatures(var body): body.tlvs = .init(); return .announcementSignatures(body)
+        case .gossipTimestampFilter(var body): body.tlvs = .init(); return .gossipTimestampFilter(body)
         case .unknown: return message
         }
     }
