@@ -31,6 +31,8 @@ extension Node {
             deliver(index, .ledger(.blockConnected(height: height)))
         }
         blockHeight = max(blockHeight, height)
+        pruneSpentChannels(transactions)
+        announceOwnChannels()
         rebroadcastFundings()
         cancelExpiringHolds()
         for index in channels.keys.sorted() { carryOutDecisions(channel: index) }

@@ -72,12 +72,17 @@ extension Node {
             refuseOpening(index, reason: "the funding output names a channel that exists already")
             return
         }
+        if case .announcementSignatures(let signatures) = message {
+            // Gossip between the channel's two ends: the node's, not the channel state machine's.
+            return announcementSignaturesReceived(signatures, channel: index)
+        }
         deliver(index, .message(message))
         if case .channelReestablish = message {
             // What waited for the peer: a funding deep enough while it was away (channel_ready now,
-            // not at the next block), and the HTLCs decided meanwhile.
+            // not at the next block), the HTLCs decided meanwhile, the channel's announcement.
             if channels[index]?.phase == .awaitingFunding { reportFunding(index, height: blockHeight, transactions: []) }
             carryOutDecisions(channel: index, decideTheRest: true)
+            announceOwnChannels()
         }
     }
 

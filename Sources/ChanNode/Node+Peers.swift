@@ -48,6 +48,7 @@ extension Node {
             for waiter in peer.readyWaiters { waiter.resume() }
             registry[remote]?.readyWaiters = []
             channelsRegainedConnection(to: remote)
+            syncGossip(to: remote)
             publish(.peer(nodeId: remote.hex, connected: true))
         case .channel(let channelID, let message):
             channelMessage(message, channelID: channelID, from: remote)
@@ -62,8 +63,8 @@ extension Node {
             logger.warning("dropping peer", metadata: ["peer": "\(remote)", "reason": "\(reason)"])
             if let error { peer.link.send(error) }
             return false
-        case .gossip:
-            break  // gossip is handled by the daemon's gossip layer (next step)
+        case .gossip(let message):
+            gossipReceived(message, from: remote)
         case .ignore:
             break
         }
@@ -82,6 +83,8 @@ extension Node {
         logger.info("peer disconnected", metadata: ["peer": "\(peer.link.remote)"])
         for waiter in peer.readyWaiters { waiter.resume(throwing: APIError(code: "peer_unreachable", message: "the connection to \(peer.link.remote) closed")) }
         channelsLostConnection(to: peer.link.remote)
+        // Our announcement signatures go out again on the next connection (BOLT 7).
+        announcementSignaturesSent = announcementSignaturesSent.filter { channels[$0]?.peerID != peer.link.remote }
         publish(.peer(nodeId: peer.link.remote.hex, connected: false))
     }
 

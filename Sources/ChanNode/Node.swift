@@ -66,6 +66,21 @@ public actor Node {
     /// (its onion secrets decrypt a failure). After a restart the store has them.
     var paymentsInFlight: [PaymentHash: (record: PaymentRecord, attempt: PaymentAttempt)] = [:]
 
+    // Gossip (Node+Gossip.swift, Node+Announcements.swift)
+    /// The public network as we learned it.
+    var network: NetworkGraph
+    /// The funding outpoint of each public channel known, to forget the channel once it is spent.
+    var gossipFundings: [OutPoint: ShortChannelID] = [:]
+    /// Our latest `channel_update` of each of our usable channels, and the peer's, by channel.
+    var ourUpdates: [UInt64: ChannelUpdateMessage] = [:]
+    var peerUpdates: [UInt64: ChannelUpdateMessage] = [:]
+    /// Our forwarding policy of each channel, as stored (`policySetting`).
+    var policySettings: [UInt64: ChannelPolicySetting] = [:]
+    /// The peer's `announcement_signatures` waiting for ours, and the channels whose ours went
+    /// out on the current connection.
+    var remoteAnnouncementSignatures: [UInt64: AnnouncementSignatures] = [:]
+    var announcementSignaturesSent: Set<UInt64> = []
+
     // Events
     var events = EventBus()
     var waiters: [UInt64: Waiter] = [:]
@@ -84,6 +99,7 @@ public actor Node {
         self.logger = logger
         wallet = NodeWallet(node: local, ledger: ledger)
         chainHash = try Hash32(try ledger.read { $0.chainHash }.bytes)
+        network = NetworkGraph(chainHash: chainHash)
         listeningPort = local.config.port
         blockHeight = try ledger.read { try $0.tip().height }
     }

@@ -46,6 +46,8 @@ public enum NodeDaemon {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let node = try Node(local: local, ledger: ledger, group: group, logger: logger)
         try await node.loadChannels()
+        try await node.loadGossip()
+        await node.announceNode()
         await node.reconcileAfterRestart()
         let listener: PeerListener
         do {

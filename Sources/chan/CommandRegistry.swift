@@ -28,6 +28,7 @@ enum CommandRegistry {
         WaitCommand.self,
         EventsCommand.self,
         GraphCommand.self,
+        FeesCommand.self,
         RouteCommand.self,
         BenchCommand.self,
         SimCommand.self,

@@ -64,6 +64,7 @@ extension Node {
             }
         }
         if !history.isEmpty { stage(ChannelWrite(index: index, row: nil, stateChanges: history)) }
+        if history.contains(where: { $0.new == .normal }) { announceOwnChannels() }
         for item in deferred {
             switch item {
             case .incoming(let htlc, let onion): settleIncoming(htlc, onion: onion, channel: index)

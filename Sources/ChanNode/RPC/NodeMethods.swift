@@ -21,6 +21,10 @@ extension RPCRouter {
         router.method("channel", ChannelParams.self) { node, params in try node.channelResult(params) }
         router.method("close", CloseParams.self) { node, params in try await node.close(params) }
         router.method("cheat", CheatParams.self) { node, params in try node.cheat(params) }
+        // Gossip and policies
+        router.method("graph", NoParams.self) { node, _ in node.graphResult() }
+        router.method("fees", NoParams.self) { node, _ in node.feesResult() }
+        router.method("fees_set", FeesSetParams.self) { node, params in try node.setFees(params) }
         // Payments
         router.method("invoice", InvoiceParams.self) { node, params in try node.createInvoice(params) }
         router.method("invoices", NoParams.self) { node, _ in try node.invoicesResult() }

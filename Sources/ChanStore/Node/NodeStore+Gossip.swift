@@ -21,23 +21,14 @@ public struct StoredGossipChannel: Sendable, Equatable {
     }
 }
 
-/// What the node asks of one of its channels when it forwards over it, and the timestamp of
-/// the last `channel_update` that announced it (a newer one must carry a later timestamp).
-public struct StoredChannelPolicy: Sendable, Equatable {
-    public let feeBase: MilliSatoshi
-    public let feeProportionalMillionths: UInt32
-    public let cltvExpiryDelta: UInt16
-    public let htlcMinimum: MilliSatoshi
-    public let htlcMaximum: MilliSatoshi
-    public let timestamp: UInt32
+/// Our forwarding policy on one channel, and the timestamp of the last `channel_update` that
+/// announced it (the next one must carry a later timestamp, BOLT 7).
+public struct ChannelPolicySetting: Sendable, Equatable {
+    public var policy: ForwardingPolicy
+    public var timestamp: UInt32
 
-    public init(feeBase: MilliSatoshi, feeProportionalMillionths: UInt32, cltvExpiryDelta: UInt16, htlcMinimum: MilliSatoshi,
-                htlcMaximum: MilliSatoshi, timestamp: UInt32) {
-        self.feeBase = feeBase
-        self.feeProportionalMillionths = feeProportionalMillionths
-        self.cltvExpiryDelta = cltvExpiryDelta
-        self.htlcMinimum = htlcMinimum
-        self.htlcMaximum = htlcMaximum
+    public init(policy: ForwardingPolicy, timestamp: UInt32) {
+        self.policy = policy
         self.timestamp = timestamp
     }
 }
@@ -126,21 +117,23 @@ extension NodeStore {
 
     // MARK: Our forwarding policies
 
-    public func channelPolicy(channel index: UInt64) throws -> StoredChannelPolicy? {
+    public func channelPolicy(channel index: UInt64) throws -> ChannelPolicySetting? {
         try read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM channel_policies WHERE channel_index = ?"), arguments: [index.stored]).map { row in
-                StoredChannelPolicy(
-                    feeBase: MilliSatoshi(UInt64(stored: row["fee_base_msat"])),
-                    feeProportionalMillionths: UInt32(truncatingIfNeeded: row["fee_proportional_millionths"] as Int64),
-                    cltvExpiryDelta: UInt16(truncatingIfNeeded: row["cltv_expiry_delta"] as Int64),
-                    htlcMinimum: MilliSatoshi(UInt64(stored: row["htlc_minimum_msat"])),
-                    htlcMaximum: MilliSatoshi(UInt64(stored: row["htlc_maximum_msat"])),
+                ChannelPolicySetting(
+                    policy: ForwardingPolicy(
+                        feeBase: MilliSatoshi(UInt64(stored: row["fee_base_msat"])),
+                        feeProportionalMillionths: UInt32(truncatingIfNeeded: row["fee_proportional_millionths"] as Int64),
+                        cltvExpiryDelta: UInt16(truncatingIfNeeded: row["cltv_expiry_delta"] as Int64),
+                        htlcMinimum: MilliSatoshi(UInt64(stored: row["htlc_minimum_msat"])),
+                        htlcMaximum: MilliSatoshi(UInt64(stored: row["htlc_maximum_msat"]))),
                     timestamp: UInt32(truncatingIfNeeded: row["timestamp"] as Int64))
             }
         }
     }
 
-    public func setChannelPolicy(_ policy: StoredChannelPolicy, channel index: UInt64, durability: Durability = .immediate) throws {
+    public func setChannelPolicy(_ setting: ChannelPolicySetting, channel index: UInt64, durability: Durability = .immediate) throws {
+        let policy = setting.policy
         try write(durability) { db in
             try db.cachedStatement(sql: """
                 INSERT INTO channel_policies (channel_index, fee_base_msat, fee_proportional_millionths, cltv_expiry_delta,
@@ -151,7 +144,7 @@ extension NodeStore {
                     timestamp = excluded.timestamp
                 """).execute(arguments: [index.stored, policy.feeBase.value.stored, Int64(policy.feeProportionalMillionths),
                                          Int64(policy.cltvExpiryDelta), policy.htlcMinimum.value.stored, policy.htlcMaximum.value.stored,
-                                         Int64(policy.timestamp)])
+                                         Int64(setting.timestamp)])
         }
     }
 }

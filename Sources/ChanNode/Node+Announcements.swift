@@ -1,0 +1,202 @@
+import ChanAPI
+import ChanCore
+import ChanCrypto
+import ChanLedger
+import ChanStore
+
+/// What this node announces of itself (BOLT 7): a `channel_update` for each usable channel
+/// (to the peer alone while the channel is private or not yet announced, to everyone once it
+/// is), `announcement_signatures` once a public channel's funding is `announce_depth` deep, the
+/// `channel_announcement` both ends assemble from them, and a `node_announcement` once the node
+/// has a public channel. And the policies behind the updates (`fees`, `fees set`).
+extension Node {
+    /// Does what is due for each of our channels: called on every block, reestablish, state
+    /// change and new peer (cheap: nothing is due most of the time).
+    func announceOwnChannels() {
+        for (index, channel) in channels.sorted(by: { $0.key < $1.key }) {
+            guard channel.phase == .normal, let scid = channel.shortChannelID else { continue }
+            if ourUpdates[index] == nil { publishOurUpdate(index) }
+            guard channel.opening.announceChannel, network.channels[scid] == nil,
+                  channel.fundingDepth >= local.config.channelAnnounceDepth, channel.isConnected, !channel.awaitingReestablish,
+                  isReady(channel.peerID), !announcementSignaturesSent.contains(index) else { continue }
+            sendAnnouncementSignatures(index)
+            completeAnnouncement(index)
+        }
+    }
+
+    /// The announcement of channel `index` both ends sign, once its funding has a position.
+    private func announcementDraft(_ index: UInt64) -> ChannelAnnouncementDraft? {
+        guard let channel = channels[index], let scid = channel.shortChannelID, let parameters = channel.commitments?.parameters else { return nil }
+        return try? ChannelAnnouncementDraft(
+            chainHash: chainHash, shortChannelID: scid, localNodeID: nodeID, remoteNodeID: channel.peerID,
+            localFundingKey: parameters.localBasepoints.funding, remoteFundingKey: parameters.remoteBasepoints.funding)
+    }
+
+    private func localAnnouncementSignatures(_ index: UInt64) -> AnnouncementSignatures? {
+        guard let channel = channels[index], let draft = announcementDraft(index) else { return nil }
+        return try? draft.localSignatures(channelID: channel.channelID, nodeKey: local.keys.nodeKey, fundingKey: channel.keys.funding)
+    }
+
+    private func sendAnnouncementSignatures(_ index: UInt64) {
+        guard let channel = channels[index], let signatures = localAnnouncementSignatures(index) else { return }
+        announcementSignaturesSent.insert(index)
+        send(.announcementSignatures(signatures), to: channel.peerID)
+        logger.info("announcement signatures sent", metadata: ["channel": "\(channel.channelID)"])
+    }
+
+    /// The peer's `announcement_signatures` for channel `index`: checked and kept; once ours
+    /// are due too, the channel is announced. (BOLT 7: answered with ours once we reach the depth.)
+    func announcementSignaturesReceived(_ signatures: AnnouncementSignatures, channel index: UInt64) {
+        guard let channel = channels[index], channel.opening.announceChannel, let draft = announcementDraft(index) else {
+            logger.debug("announcement signatures for a channel not to announce (yet)", metadata: ["channel": "\(index)"])
+            return
+        }
+        do {
+            try draft.verifyRemote(signatures)
+        } catch {
+            logger.warning("bad announcement signatures", metadata: ["channel": "\(channel.channelID)", "why": "\(error.message)"])
+            send(.warning(WarningMessage(channelID: channel.channelID, data: Array("announcement_signatures: \(error.message)".utf8))),
+                 to: channel.peerID)
+            return
+        }
+        remoteAnnouncementSignatures[index] = signatures
+        guard channel.fundingDepth >= local.config.channelAnnounceDepth else { return }
+        if !announcementSignaturesSent.contains(index) { sendAnnouncementSignatures(index) }
+        completeAnnouncement(index)
+    }
+
+    /// Both ends' signatures are here: the channel is announced to everyone, then both ends'
+    /// updates (which the network ignored while it did not know the channel) and our node.
+    private func completeAnnouncement(_ index: UInt64) {
+        guard let remote = remoteAnnouncementSignatures[index], let ours = localAnnouncementSignatures(index),
+              let draft = announcementDraft(index), let announcement = try? draft.assemble(local: ours, remote: remote) else { return }
+        remoteAnnouncementSignatures[index] = nil
+        let funding = fundingOutput(at: announcement.shortChannelID)
+        let outcome = network.apply(announcement, fundingOutput: funding?.output)
+        guard outcome == .accepted || outcome == .duplicate else {
+            logger.error("our channel announcement was refused", metadata: ["channel": "\(index)", "outcome": "\(outcome)"])
+            return
+        }
+        if let funding { gossipFundings[funding.outPoint] = announcement.shortChannelID }
+        logger.info("channel announced", metadata: ["short_channel_id": "\(announcement.shortChannelID)"])
+        accepted(outcome, .channelAnnouncement(announcement), from: nil)
+        for update in [ourUpdates[index], peerUpdates[index]].compactMap(\.self) {
+            accepted(network.apply(update), .channelUpdate(update), from: nil)
+        }
+        announceNode()
+    }
+
+    /// Our `node_announcement` (alias, address), made anew when the node has a public channel
+    /// and none is known, or what it says changed.
+    func announceNode() {
+        let me = NodeID(publicKey: nodeID)
+        guard !network.channels(of: me).isEmpty, let alias = try? NodeAlias(text: local.config.alias) else { return }
+        let addresses = [NodeAddress.ipv4(address: [127, 0, 0, 1], port: listeningPort)]
+        let current = network.nodeAnnouncements[me]?.message
+        if let current, current.alias == alias, (try? current.decodedAddresses()) == addresses { return }
+        let timestamp = max(UInt32(clamping: now), (current?.timestamp ?? 0) &+ 1)
+        do {
+            let announcement = try NodeAnnouncement.signed(
+                timestamp: timestamp, features: .node, rgbColor: Node.color(of: nodeID), alias: alias, addresses: addresses,
+                nodeKey: local.keys.nodeKey)
+            accepted(network.apply(announcement), .nodeAnnouncement(announcement), from: nil)
+        } catch {
+            logger.error("cannot sign our node announcement", metadata: ["why": "\(error.message)"])
+        }
+    }
+
+    /// A color of our own for graph drawings: the first bytes of our node id.
+    private static func color(of node: PublicKey) -> RGBColor {
+        let bytes = node.compressed
+        return RGBColor(red: bytes[1], green: bytes[2], blue: bytes[3])
+    }
+
+    // MARK: Our channel updates
+
+    /// Signs and sends a new `channel_update` for our end of channel `index`: to the network
+    /// once the channel is announced, else to the peer alone.
+    func publishOurUpdate(_ index: UInt64) {
+        guard let channel = channels[index], let scid = channel.shortChannelID, let parameters = channel.commitments?.parameters else { return }
+        let setting = policySetting(index)
+        let timestamp = max(UInt32(clamping: now), max(ourUpdates[index]?.timestamp ?? 0, setting.timestamp) &+ 1)
+        var policy = setting.policy.channelPolicy()
+        // What the channel itself allows: the peer's minimum, at most the capacity.
+        policy.htlcMinimum = max(policy.htlcMinimum, parameters.remoteConfig.htlcMinimum)
+        policy.htlcMaximum = min(policy.htlcMaximum, (try? parameters.capacity.msat) ?? policy.htlcMaximum)
+        let update: ChannelUpdateMessage
+        do {
+            update = try ChannelUpdateMessage.signed(
+                chainHash: chainHash, shortChannelID: scid, timestamp: timestamp, direction: ChannelDirection(local: nodeID, remote: channel.peerID),
+                policy: policy, dontForward: !channel.opening.announceChannel, nodeKey: local.keys.nodeKey)
+            try setPolicySetting(ChannelPolicySetting(policy: setting.policy, timestamp: timestamp), channel: index)
+        } catch {
+            logger.error("cannot make our channel update", metadata: ["channel": "\(index)", "why": "\(error)"])
+            return
+        }
+        ourUpdates[index] = update
+        if network.channels[scid] != nil {
+            accepted(network.apply(update), .channelUpdate(update), from: nil)
+        } else if isReady(channel.peerID) {
+            send(.channelUpdate(update), to: channel.peerID)
+        }
+    }
+
+    /// Our policy on channel `index`: what `fees set` stored, else the defaults.
+    func policySetting(_ index: UInt64) -> ChannelPolicySetting {
+        if let cached = policySettings[index] { return cached }
+        let stored = (try? local.store.channelPolicy(channel: index)) ?? nil
+        let setting = stored ?? ChannelPolicySetting(policy: ForwardingPolicy(), timestamp: 0)
+        policySettings[index] = setting
+        return setting
+    }
+
+    private func setPolicySetting(_ setting: ChannelPolicySetting, channel index: UInt64) throws {
+        try local.store.setChannelPolicy(setting, channel: index, durability: joinBatch())
+        policySettings[index] = setting
+    }
+
+    // MARK: fees, fees set
+
+    /// The smallest CLTV delta `fees set` takes: the blocks a forward needs to resolve an
+    /// outgoing HTLC on the ledger before its incoming one can time out.
+    static let minimumCLTVExpiryDelta: UInt16 = 12
+
+    func setFees(_ params: FeesSetParams) throws -> FeesResult {
+        if let delta = params.cltvExpiryDelta, delta < Node.minimumCLTVExpiryDelta {
+            throw APIError(code: "invalid_policy", message: "a CLTV delta of \(delta) blocks is too short to forward safely (at least \(Node.minimumCLTVExpiryDelta))")
+        }
+        let indices = try params.channel.map { [try channelIndex($0)] } ?? ownPolicyChannels()
+        for index in indices {
+            var setting = policySetting(index)
+            if let base = params.feeBaseMsat {
+                guard base.value <= UInt64(UInt32.max) else { throw APIError(code: "invalid_policy", message: "fee_base_msat is at most \(UInt32.max)") }
+                setting.policy.feeBase = base
+            }
+            if let ppm = params.feeProportionalMillionths { setting.policy.feeProportionalMillionths = ppm }
+            if let delta = params.cltvExpiryDelta { setting.policy.cltvExpiryDelta = delta }
+            try setPolicySetting(setting, channel: index)
+            if channels[index]?.phase == .normal { publishOurUpdate(index) }
+        }
+        commitPending()  // the answer reports the new policies: they are durable first
+        return FeesResult(channels: indices.compactMap(channelFees))
+    }
+
+    func feesResult() -> FeesResult { FeesResult(channels: ownPolicyChannels().compactMap(channelFees)) }
+
+    /// Channels that have a policy to show: signed and not closed.
+    private func ownPolicyChannels() -> [UInt64] {
+        channels.keys.sorted().filter { channels[$0]?.commitments != nil && channels[$0]?.phase != .closed }
+    }
+
+    /// The policy as announced (clamped to what the channel allows) once an update went out, else as set.
+    private func channelFees(_ index: UInt64) -> ChannelFeesJSON? {
+        guard let channel = channels[index] else { return nil }
+        let setting = policySetting(index)
+        let policy = ourUpdates[index].map(Node.policyJSON) ?? PolicyJSON(
+            feeBaseMsat: setting.policy.feeBase, feeProportionalMillionths: setting.policy.feeProportionalMillionths,
+            cltvExpiryDelta: setting.policy.cltvExpiryDelta, htlcMinimumMsat: setting.policy.htlcMinimum,
+            htlcMaximumMsat: setting.policy.htlcMaximum, disabled: false, lastUpdate: setting.timestamp)
+        return ChannelFeesJSON(channelId: channel.channelID.hex, shortChannelId: channel.shortChannelID?.description,
+                               peerId: channel.peerID.hex, policy: policy)
+    }
+}
