@@ -33,12 +33,17 @@ public enum IncomingHTLCAction: Hashable, Sendable {
     case fail(reason: [UInt8], failure: OnionFailure)
     /// The onion cannot be read: `update_fail_malformed_htlc`.
     case failMalformed(sha256OfOnion: Hash32, failureCode: UInt16)
+    /// Not ours: the onion asks us to forward `next` as the payload says. The node looks up
+    /// the payload's channel and asks `HTLCForwarder.decide`; `sharedSecret` encrypts any
+    /// failure of this HTLC for the sender.
+    case forward(ForwardingHopPayload, next: OnionRoutingPacket, sharedSecret: OnionSharedSecret)
 }
 
 /// BOLT 4's rules for the final node: the onion must be ours and authentic, its payload must
 /// agree with the HTLC, and the HTLC must pay an open invoice of ours with its payment secret,
-/// at least its amount (at most twice it) and enough blocks before its expiry. Pure: the node
-/// looks the invoice up and performs the answer.
+/// at least its amount (at most twice it) and enough blocks before its expiry; an onion that
+/// goes on is handed back to be forwarded. Pure: the node looks the invoice up and performs
+/// the answer.
 public enum IncomingHTLCPolicy {
     public static func decide(_ htlc: CommitmentHTLC, onion: OnionRoutingPacket, nodeKey: PrivateKey, currentHeight: UInt32,
                               now: UInt64, invoice lookup: (PaymentHash) -> InvoiceTerms?) -> IncomingHTLCAction {
@@ -54,9 +59,12 @@ public enum IncomingHTLCPolicy {
             }
         }
         let secret = peeled.sharedSecret
-        guard case .final(let payload) = peeled.hop else {
-            // Forwarding is not ours to do (yet): nobody is behind us.
-            return fail(.unknownNextPeer, secret: secret)
+        let payload: FinalHopPayload
+        switch peeled.hop {
+        case .forward(let forwarding, let next):
+            return .forward(forwarding, next: next, sharedSecret: secret)
+        case .final(let final):
+            payload = final
         }
         let unknown = OnionFailure.incorrectOrUnknownPaymentDetails(htlcAmount: htlc.amount, height: currentHeight)
         guard payload.amountToForward <= htlc.amount else {
@@ -92,9 +100,13 @@ public enum IncomingHTLCPolicy {
         }
     }
 
+    /// The answer that fails an HTLC with `failure`, encrypted for the sender with the HTLC's
+    /// shared secret.
+    public static func failure(_ failure: OnionFailure, sharedSecret: OnionSharedSecret) -> IncomingHTLCAction {
+        .fail(reason: OnionErrorPacket.reason(failure, sharedSecret: sharedSecret), failure: failure)
+    }
+
     static func fail(_ failure: OnionFailure, secret: OnionSharedSecret) -> IncomingHTLCAction {
-        // A failure message always fits (at most a channel_update's worth of bytes).
-        let reason = (try? OnionErrorPacket.create(sharedSecret: secret, message: OnionFailureMessage(failure))) ?? []
-        return .fail(reason: reason, failure: failure)
+        self.failure(failure, sharedSecret: secret)
     }
 }

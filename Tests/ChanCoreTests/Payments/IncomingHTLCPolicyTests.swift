@@ -188,7 +188,7 @@ import Testing
                            code: "final_incorrect_cltv_expiry", attempt: attempt)
     }
 
-    @Test func anOnionThatForwardsFailsAsUnknownNextPeer() throws {
+    @Test func anOnionThatForwardsIsHandedBackToForward() throws {
         let forward = ForwardingHopPayload(amountToForward: Self.invoiceAmount, outgoingCLTVValue: Self.height + 40,
                                            shortChannelID: ShortChannelID(rawValue: 700_000 << 40 | 1 << 16 | 1))
         let final = FinalHopPayload(amountToForward: Self.invoiceAmount, outgoingCLTVValue: Self.height + 40,
@@ -200,7 +200,20 @@ import Testing
             associatedData: Self.paymentHash.bytes)
         let htlc = CommitmentHTLC(id: 0, direction: .received, amount: MilliSatoshi(Self.invoiceAmount.value + 1000),
                                   paymentHash: Self.paymentHash, cltvExpiry: Self.height + 80)
-        guard case .fail(let reason, let failure) = Self.decide(htlc, onion: built.packet) else {
+        // Whatever the invoice: the HTLC is not ours to judge.
+        for invoice in [Self.terms(), nil] {
+            guard case .forward(let payload, let next, let secret) = Self.decide(htlc, onion: built.packet, invoice: invoice) else {
+                Issue.record("not forwarded")
+                return
+            }
+            #expect(payload == forward)
+            #expect(secret == built.hopSecrets[0].sharedSecret)
+            // The next onion is the next node's to read.
+            let peeled = try Sphinx.peel(next, nodeKey: Self.otherNodeKey, associatedData: Self.paymentHash.bytes)
+            #expect(peeled.hop == .final(final))
+        }
+        // The node without a forwarding step answers it as before: unknown_next_peer, from us.
+        guard case .fail(let reason, let failure) = IncomingHTLCPolicy.failure(.unknownNextPeer, sharedSecret: built.hopSecrets[0].sharedSecret) else {
             Issue.record("not failed")
             return
         }
