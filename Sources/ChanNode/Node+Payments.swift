@@ -201,9 +201,15 @@ extension Node {
                                 amount: invoice.amount, expiresAt: invoice.expiresAt, minFinalCLTVExpiry: invoice.minFinalCLTVExpiry,
                                 isOpen: invoice.status == .open)  // a held invoice has its HTLC: another one fails
         }
-        if case .forward(_, _, let secret) = action {
+        switch action {
+        case .forward(_, _, let secret):
             // forwarding comes with the node's forwarding step
             action = IncomingHTLCPolicy.failure(.unknownNextPeer, sharedSecret: secret)
+        case .addPart(_, let secret):
+            // multi-part receipt comes with the node's MPP step
+            action = IncomingHTLCPolicy.failure(.incorrectOrUnknownPaymentDetails(htlcAmount: htlc.amount, height: blockHeight), sharedSecret: secret)
+        case .fulfill, .fail, .failMalformed:
+            break
         }
         publish(NodeEvent(type: "htlc", channelId: channels[index]?.channelID.hex, state: "received", paymentHash: htlc.paymentHash.hex,
                           amountMsat: htlc.amount.value))
@@ -224,7 +230,7 @@ extension Node {
                 publish(NodeEvent(type: "invoice", state: "paid", paymentHash: htlc.paymentHash.hex, amountMsat: received.value))
             case .fail, .failMalformed:
                 try carryOut(action, for: htlc, channel: index)
-            case .forward:
+            case .forward, .addPart:
                 break  // answered above
             }
         } catch {
@@ -332,8 +338,8 @@ extension Node {
         case .failMalformed(let sha256, let code):
             logger.info("incoming HTLC with an unreadable onion", metadata: ["payment_hash": "\(htlc.paymentHash.hex)", "code": "\(code)"])
             try runCommand(index, .failMalformedHTLC(id: htlc.id, sha256OfOnion: sha256, failureCode: code))
-        case .forward:
-            return  // never carried out: `settleIncoming` answers it first
+        case .forward, .addPart:
+            return  // never carried out: `settleIncoming` answers them first
         }
         scheduleSign(index)
     }
