@@ -195,11 +195,21 @@ extension Node {
     /// An HTLC to us is committed: settle it if it pays an open invoice of ours, else fail it.
     func settleIncoming(_ htlc: CommitmentHTLC, onion: OnionRoutingPacket, channel index: UInt64) {
         let invoice = try? local.store.invoice(htlc.paymentHash)
-        let action = IncomingHTLCPolicy.decide(htlc, onion: onion, nodeKey: local.keys.nodeKey, currentHeight: blockHeight, now: now) { hash in
+        var action = IncomingHTLCPolicy.decide(htlc, onion: onion, nodeKey: local.keys.nodeKey, currentHeight: blockHeight, now: now) { hash in
             guard let invoice, invoice.paymentHash == hash else { return nil }
             return InvoiceTerms(paymentHash: invoice.paymentHash, preimage: invoice.preimage, paymentSecret: invoice.paymentSecret,
                                 amount: invoice.amount, expiresAt: invoice.expiresAt, minFinalCLTVExpiry: invoice.minFinalCLTVExpiry,
                                 isOpen: invoice.status == .open)  // a held invoice has its HTLC: another one fails
+        }
+        switch action {
+        case .forward(_, _, let secret):
+            // forwarding comes with the node's forwarding step
+            action = IncomingHTLCPolicy.failure(.unknownNextPeer, sharedSecret: secret)
+        case .addPart(_, let secret):
+            // multi-part receipt comes with the node's MPP step
+            action = IncomingHTLCPolicy.failure(.incorrectOrUnknownPaymentDetails(htlcAmount: htlc.amount, height: blockHeight), sharedSecret: secret)
+        case .fulfill, .fail, .failMalformed:
+            break
         }
         publish(NodeEvent(type: "htlc", channelId: channels[index]?.channelID.hex, state: "received", paymentHash: htlc.paymentHash.hex,
                           amountMsat: htlc.amount.value))
@@ -220,6 +230,8 @@ extension Node {
                 publish(NodeEvent(type: "invoice", state: "paid", paymentHash: htlc.paymentHash.hex, amountMsat: received.value))
             case .fail, .failMalformed:
                 try carryOut(action, for: htlc, channel: index)
+            case .forward, .addPart:
+                break  // answered above
             }
         } catch {
             logger.error("incoming HTLC not settled", metadata: ["channel": "\(index)", "htlc": "\(htlc.id)", "error": "\(error)"])
@@ -326,6 +338,8 @@ extension Node {
         case .failMalformed(let sha256, let code):
             logger.info("incoming HTLC with an unreadable onion", metadata: ["payment_hash": "\(htlc.paymentHash.hex)", "code": "\(code)"])
             try runCommand(index, .failMalformedHTLC(id: htlc.id, sha256OfOnion: sha256, failureCode: code))
+        case .forward, .addPart:
+            return  // never carried out: `settleIncoming` answers them first
         }
         scheduleSign(index)
     }

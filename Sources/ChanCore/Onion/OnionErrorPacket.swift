@@ -25,6 +25,13 @@ public enum OnionErrorPacket {
             sharedSecret: sharedSecret)
     }
 
+    /// The packet for `failure` created by this node, as the `reason` of an `update_fail_htlc`.
+    public static func reason(_ failure: OnionFailure, sharedSecret: OnionSharedSecret) -> [UInt8] {
+        // Throws only for a failure over 65535 bytes: a channel_update no node makes. The
+        // reason is then empty, which the sender reads as a failure of its first hop.
+        (try? create(sharedSecret: sharedSecret, message: OnionFailureMessage(failure))) ?? []
+    }
+
     /// The packet before any obfuscation: the `um` HMAC over the padded message, then the
     /// message. The pad is zeros, as the obfuscation hides them anyway.
     public static func unobfuscated(

@@ -33,12 +33,22 @@ public enum IncomingHTLCAction: Hashable, Sendable {
     case fail(reason: [UInt8], failure: OnionFailure)
     /// The onion cannot be read: `update_fail_malformed_htlc`.
     case failMalformed(sha256OfOnion: Hash32, failureCode: UInt16)
+    /// Not ours: the onion asks us to forward `next` as the payload says. The node looks up
+    /// the payload's channel and asks `HTLCForwarder.decide`; `sharedSecret` encrypts any
+    /// failure of this HTLC for the sender.
+    case forward(ForwardingHopPayload, next: OnionRoutingPacket, sharedSecret: OnionSharedSecret)
+    /// One part of a multi-part payment to an open invoice of ours (its `total_msat` is more
+    /// than this HTLC): add it to the payment's `IncomingPaymentSet`, which answers once the
+    /// parts add up or time runs out.
+    case addPart(PaymentData, sharedSecret: OnionSharedSecret)
 }
 
 /// BOLT 4's rules for the final node: the onion must be ours and authentic, its payload must
 /// agree with the HTLC, and the HTLC must pay an open invoice of ours with its payment secret,
-/// at least its amount (at most twice it) and enough blocks before its expiry. Pure: the node
-/// looks the invoice up and performs the answer.
+/// at least its amount (at most twice it) and enough blocks before its expiry. A payment in
+/// parts is judged on its `total_msat`, and its parts go to an `IncomingPaymentSet`; an onion
+/// that goes on is handed back to be forwarded. Pure: the node looks the invoice up and
+/// performs the answer.
 public enum IncomingHTLCPolicy {
     public static func decide(_ htlc: CommitmentHTLC, onion: OnionRoutingPacket, nodeKey: PrivateKey, currentHeight: UInt32,
                               now: UInt64, invoice lookup: (PaymentHash) -> InvoiceTerms?) -> IncomingHTLCAction {
@@ -54,9 +64,12 @@ public enum IncomingHTLCPolicy {
             }
         }
         let secret = peeled.sharedSecret
-        guard case .final(let payload) = peeled.hop else {
-            // Forwarding is not ours to do (yet): nobody is behind us.
-            return fail(.unknownNextPeer, secret: secret)
+        let payload: FinalHopPayload
+        switch peeled.hop {
+        case .forward(let forwarding, let next):
+            return .forward(forwarding, next: next, sharedSecret: secret)
+        case .final(let final):
+            payload = final
         }
         let unknown = OnionFailure.incorrectOrUnknownPaymentDetails(htlcAmount: htlc.amount, height: currentHeight)
         guard payload.amountToForward <= htlc.amount else {
@@ -68,14 +81,11 @@ public enum IncomingHTLCPolicy {
         guard let invoice = lookup(htlc.paymentHash), invoice.isOpen, now < invoice.expiresAt else { return fail(unknown, secret: secret) }
         // The secret proves the sender has the invoice (probing a hash alone learns nothing).
         guard let data = payload.paymentData, data.paymentSecret == invoice.paymentSecret else { return fail(unknown, secret: secret) }
-        // One part must pay it all: multi-part payments come with the next issue.
-        guard data.totalAmount <= htlc.amount else { return fail(unknown, secret: secret) }
-        if let amount = invoice.amount {
-            let twice = (try? amount.adding(amount)) ?? MilliSatoshi(.max)
-            guard htlc.amount >= amount, htlc.amount <= twice else { return fail(unknown, secret: secret) }
-        }
+        // BOLT 4: the amount paid is the whole payment's, `total_msat`, when this HTLC is a part of it.
+        let isPart = data.totalAmount > htlc.amount
+        guard invoice.accepts(total: isPart ? data.totalAmount : htlc.amount) else { return fail(unknown, secret: secret) }
         guard htlc.cltvExpiry >= currentHeight &+ invoice.minFinalCLTVExpiry else { return fail(unknown, secret: secret) }
-        return .fulfill(invoice.preimage, received: htlc.amount)
+        return isPart ? .addPart(data, sharedSecret: secret) : .fulfill(invoice.preimage, received: htlc.amount)
     }
 
     /// The answer that fails `htlc` as unknown to us whatever it carries (a held payment the
@@ -92,9 +102,26 @@ public enum IncomingHTLCPolicy {
         }
     }
 
-    static func fail(_ failure: OnionFailure, secret: OnionSharedSecret) -> IncomingHTLCAction {
-        // A failure message always fits (at most a channel_update's worth of bytes).
-        let reason = (try? OnionErrorPacket.create(sharedSecret: secret, message: OnionFailureMessage(failure))) ?? []
-        return .fail(reason: reason, failure: failure)
+    /// The answer that fails an HTLC with `failure`, encrypted for the sender with the HTLC's
+    /// shared secret.
+    public static func failure(_ failure: OnionFailure, sharedSecret: OnionSharedSecret) -> IncomingHTLCAction {
+        .fail(reason: OnionErrorPacket.reason(failure, sharedSecret: sharedSecret), failure: failure)
     }
+
+    static func fail(_ failure: OnionFailure, secret: OnionSharedSecret) -> IncomingHTLCAction {
+        self.failure(failure, sharedSecret: secret)
+    }
+}
+
+extension InvoiceTerms {
+    /// BOLT 4: a payment of `total` pays the invoice if it is at least the invoice's amount and
+    /// at most twice it (more is an accident the payer should not suffer); any amount pays an
+    /// invoice without one.
+    func accepts(total: MilliSatoshi) -> Bool {
+        guard let amount, let maximumPayment else { return true }
+        return total >= amount && total <= maximumPayment
+    }
+
+    /// Twice the invoice's amount; nil for an invoice of any amount.
+    var maximumPayment: MilliSatoshi? { amount.map { (try? $0.adding($0)) ?? MilliSatoshi(.max) } }
 }

@@ -149,25 +149,73 @@ import Testing
         }
     }
 
-    @Test func aPayloadWithoutPaymentDataOrPayingPartOfTheTotal() throws {
+    @Test func aPayloadWithoutPaymentData() throws {
         let finalExpiry = Self.height + 40
-        let payloads = [
-            FinalHopPayload(amountToForward: Self.invoiceAmount, outgoingCLTVValue: finalExpiry),
-            // A multi-part payment's part: the total is more than this HTLC.
-            FinalHopPayload(amountToForward: Self.invoiceAmount, outgoingCLTVValue: finalExpiry,
-                            paymentData: PaymentData(paymentSecret: Self.paymentSecret, totalAmount: MilliSatoshi(2 * Self.invoiceAmount.value))),
-        ]
-        for payload in payloads {
-            let built = try Sphinx.build(sessionKey: Self.sessionKey, hops: [try OnionHop(nodeID: Self.payeeKey.publicKey, payload: .final(payload))],
-                                         associatedData: Self.paymentHash.bytes)
-            let htlc = CommitmentHTLC(id: 0, direction: .received, amount: Self.invoiceAmount, paymentHash: Self.paymentHash, cltvExpiry: finalExpiry)
-            guard case .fail(let reason, let failure) = Self.decide(htlc, onion: built.packet) else {
-                Issue.record("not failed")
-                continue
-            }
-            #expect(failure == .incorrectOrUnknownPaymentDetails(htlcAmount: Self.invoiceAmount, height: Self.height))
-            #expect(PaymentAttempt.failure(from: reason, hopSecrets: built.hopSecrets).code == "incorrect_or_unknown_payment_details")
+        let payload = FinalHopPayload(amountToForward: Self.invoiceAmount, outgoingCLTVValue: finalExpiry)
+        let built = try Sphinx.build(sessionKey: Self.sessionKey, hops: [try OnionHop(nodeID: Self.payeeKey.publicKey, payload: .final(payload))],
+                                     associatedData: Self.paymentHash.bytes)
+        let htlc = CommitmentHTLC(id: 0, direction: .received, amount: Self.invoiceAmount, paymentHash: Self.paymentHash, cltvExpiry: finalExpiry)
+        guard case .fail(let reason, let failure) = Self.decide(htlc, onion: built.packet) else {
+            Issue.record("not failed")
+            return
         }
+        #expect(failure == .incorrectOrUnknownPaymentDetails(htlcAmount: Self.invoiceAmount, height: Self.height))
+        #expect(PaymentAttempt.failure(from: reason, hopSecrets: built.hopSecrets).code == "incorrect_or_unknown_payment_details")
+    }
+
+    // MARK: Multi-part payments
+
+    /// An attempt carrying `amount` of a payment of `total`.
+    static func part(amount: MilliSatoshi, total: MilliSatoshi, secret: Bytes32 = paymentSecret) throws -> PaymentAttempt {
+        let hop = PaymentRouteHop(nodeID: payeeKey.publicKey, shortChannelID: nil, amount: amount, cltvExpiryDelta: 40)
+        return try PaymentAttempt(hops: [hop], paymentHash: paymentHash,
+                                  recipient: PaymentRecipient(proof: .paymentSecret(secret, totalAmount: total), minFinalCLTVExpiry: minFinalCLTVExpiry),
+                                  currentHeight: height, sessionKey: sessionKey)
+    }
+
+    @Test func aPartOfTheTotalGoesToItsSet() throws {
+        let attempt = try Self.part(amount: MilliSatoshi(20_000_000), total: Self.invoiceAmount)
+        let action = Self.decide(Self.htlc(for: attempt), onion: attempt.onion)
+        guard case .addPart(let data, let secret) = action else {
+            Issue.record("not a part: \(action)")
+            return
+        }
+        #expect(data == PaymentData(paymentSecret: Self.paymentSecret, totalAmount: Self.invoiceAmount))
+        #expect(secret == attempt.hopSecrets[0].sharedSecret)
+        // Up to twice the invoice is still a payment of it.
+        let twice = try Self.part(amount: MilliSatoshi(20_000_000), total: MilliSatoshi(2 * Self.invoiceAmount.value))
+        guard case .addPart = Self.decide(Self.htlc(for: twice), onion: twice.onion) else {
+            Issue.record("twice the invoice is not a part")
+            return
+        }
+    }
+
+    @Test func aPartIsJudgedOnItsTotal() throws {
+        // The amount paid is `total_msat` (BOLT 4): below the invoice, above twice it, or with
+        // another secret, the part fails at once, as one HTLC would.
+        let below = try Self.part(amount: MilliSatoshi(20_000_000), total: MilliSatoshi(Self.invoiceAmount.value - 1))
+        let above = try Self.part(amount: MilliSatoshi(20_000_000), total: MilliSatoshi(2 * Self.invoiceAmount.value + 1))
+        let secret = try Self.part(amount: MilliSatoshi(20_000_000), total: Self.invoiceAmount, secret: try Bytes32([UInt8](repeating: 0x5f, count: 32)))
+        for attempt in [below, above, secret] {
+            let htlc = Self.htlc(for: attempt)
+            Self.expectUnknownDetails(Self.decide(htlc, onion: attempt.onion), htlc: htlc, attempt: attempt)
+        }
+        // An invoice of any amount takes any total.
+        let any = try Self.part(amount: MilliSatoshi(20_000_000), total: MilliSatoshi(3 * Self.invoiceAmount.value))
+        guard case .addPart = Self.decide(Self.htlc(for: any), onion: any.onion, invoice: Self.terms(amount: nil)) else {
+            Issue.record("not a part")
+            return
+        }
+    }
+
+    @Test func aPartExpiringTooSoonFailsAtOnce() throws {
+        let hop = PaymentRouteHop(nodeID: Self.payeeKey.publicKey, shortChannelID: nil, amount: MilliSatoshi(20_000_000), cltvExpiryDelta: 0)
+        let attempt = try PaymentAttempt(hops: [hop], paymentHash: Self.paymentHash,
+                                         recipient: PaymentRecipient(proof: .paymentSecret(Self.paymentSecret, totalAmount: Self.invoiceAmount),
+                                                                     minFinalCLTVExpiry: Self.minFinalCLTVExpiry - 1),
+                                         currentHeight: Self.height, sessionKey: Self.sessionKey)
+        let htlc = Self.htlc(for: attempt)
+        Self.expectUnknownDetails(Self.decide(htlc, onion: attempt.onion), htlc: htlc, attempt: attempt)
     }
 
     // MARK: The payload disagrees with the HTLC
@@ -188,7 +236,7 @@ import Testing
                            code: "final_incorrect_cltv_expiry", attempt: attempt)
     }
 
-    @Test func anOnionThatForwardsFailsAsUnknownNextPeer() throws {
+    @Test func anOnionThatForwardsIsHandedBackToForward() throws {
         let forward = ForwardingHopPayload(amountToForward: Self.invoiceAmount, outgoingCLTVValue: Self.height + 40,
                                            shortChannelID: ShortChannelID(rawValue: 700_000 << 40 | 1 << 16 | 1))
         let final = FinalHopPayload(amountToForward: Self.invoiceAmount, outgoingCLTVValue: Self.height + 40,
@@ -200,7 +248,20 @@ import Testing
             associatedData: Self.paymentHash.bytes)
         let htlc = CommitmentHTLC(id: 0, direction: .received, amount: MilliSatoshi(Self.invoiceAmount.value + 1000),
                                   paymentHash: Self.paymentHash, cltvExpiry: Self.height + 80)
-        guard case .fail(let reason, let failure) = Self.decide(htlc, onion: built.packet) else {
+        // Whatever the invoice: the HTLC is not ours to judge.
+        for invoice in [Self.terms(), nil] {
+            guard case .forward(let payload, let next, let secret) = Self.decide(htlc, onion: built.packet, invoice: invoice) else {
+                Issue.record("not forwarded")
+                return
+            }
+            #expect(payload == forward)
+            #expect(secret == built.hopSecrets[0].sharedSecret)
+            // The next onion is the next node's to read.
+            let peeled = try Sphinx.peel(next, nodeKey: Self.otherNodeKey, associatedData: Self.paymentHash.bytes)
+            #expect(peeled.hop == .final(final))
+        }
+        // The node without a forwarding step answers it as before: unknown_next_peer, from us.
+        guard case .fail(let reason, let failure) = IncomingHTLCPolicy.failure(.unknownNextPeer, sharedSecret: built.hopSecrets[0].sharedSecret) else {
             Issue.record("not failed")
             return
         }
