@@ -17,11 +17,17 @@ extension Node {
             guard channel.phase == .normal, let scid = channel.shortChannelID else { continue }
             if ourUpdates[index] == nil { publishOurUpdate(index) }
             guard channel.opening.announceChannel, network.channels[scid] == nil,
-                  channel.fundingDepth >= local.config.channelAnnounceDepth, channel.isConnected, !channel.awaitingReestablish,
+                  isDeepEnoughToAnnounce(scid), channel.isConnected, !channel.awaitingReestablish,
                   isReady(channel.peerID), !announcementSignaturesSent.contains(index) else { continue }
             sendAnnouncementSignatures(index)
             completeAnnouncement(index)
         }
+    }
+
+    /// Whether a funding confirmed at `scid`'s block has our announce depth now. (The channel's
+    /// own `fundingDepth` stops at the depth that made it ready.)
+    private func isDeepEnoughToAnnounce(_ scid: ShortChannelID) -> Bool {
+        blockHeight >= scid.block && blockHeight - scid.block + 1 >= local.config.channelAnnounceDepth
     }
 
     /// The announcement of channel `index` both ends sign, once its funding has a position.
@@ -60,7 +66,7 @@ extension Node {
             return
         }
         remoteAnnouncementSignatures[index] = signatures
-        guard channel.fundingDepth >= local.config.channelAnnounceDepth else { return }
+        guard let scid = channel.shortChannelID, isDeepEnoughToAnnounce(scid) else { return }
         if !announcementSignaturesSent.contains(index) { sendAnnouncementSignatures(index) }
         completeAnnouncement(index)
     }
@@ -79,9 +85,9 @@ extension Node {
         }
         if let funding { gossipFundings[funding.outPoint] = announcement.shortChannelID }
         logger.info("channel announced", metadata: ["short_channel_id": "\(announcement.shortChannelID)"])
-        accepted(outcome, .channelAnnouncement(announcement), from: nil)
+        keepIfNew(outcome, .channelAnnouncement(announcement), from: nil)
         for update in [ourUpdates[index], peerUpdates[index]].compactMap(\.self) {
-            accepted(network.apply(update), .channelUpdate(update), from: nil)
+            keepIfNew(network.apply(update), .channelUpdate(update), from: nil)
         }
         announceNode()
     }
@@ -99,7 +105,7 @@ extension Node {
             let announcement = try NodeAnnouncement.signed(
                 timestamp: timestamp, features: .node, rgbColor: Node.color(of: nodeID), alias: alias, addresses: addresses,
                 nodeKey: local.keys.nodeKey)
-            accepted(network.apply(announcement), .nodeAnnouncement(announcement), from: nil)
+            keepIfNew(network.apply(announcement), .nodeAnnouncement(announcement), from: nil)
         } catch {
             logger.error("cannot sign our node announcement", metadata: ["why": "\(error.message)"])
         }
@@ -135,7 +141,7 @@ extension Node {
         }
         ourUpdates[index] = update
         if network.channels[scid] != nil {
-            accepted(network.apply(update), .channelUpdate(update), from: nil)
+            keepIfNew(network.apply(update), .channelUpdate(update), from: nil)
         } else if isReady(channel.peerID) {
             send(.channelUpdate(update), to: channel.peerID)
         }

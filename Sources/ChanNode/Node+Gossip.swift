@@ -52,13 +52,13 @@ extension Node {
             let funding = fundingOutput(at: announcement.shortChannelID)
             let outcome = network.apply(announcement, fundingOutput: funding?.output)
             if outcome == .accepted, let funding { gossipFundings[funding.outPoint] = announcement.shortChannelID }
-            accepted(outcome, message, from: peer)
+            keepIfNew(outcome, message, from: peer)
         case .channelUpdate(let update):
             let outcome = network.apply(update)
             if outcome == .unknownChannel { return peerUpdateOfPrivateChannel(update, from: peer) }
-            accepted(outcome, message, from: peer)
+            keepIfNew(outcome, message, from: peer)
         case .nodeAnnouncement(let announcement):
-            accepted(network.apply(announcement), message, from: peer)
+            keepIfNew(network.apply(announcement), message, from: peer)
         case .gossipTimestampFilter:
             // Every peer gets everything when it connects; a filter asks for nothing more.
             break
@@ -67,7 +67,7 @@ extension Node {
 
     /// Stores and relays what the graph took; logs what it refused (a peer relaying bad gossip
     /// is not dropped: it may only pass on what others sent).
-    private func accepted(_ outcome: GossipOutcome, _ message: GossipMessage, from peer: PublicKey?) {
+    func keepIfNew(_ outcome: GossipOutcome, _ message: GossipMessage, from peer: PublicKey?) {
         switch outcome {
         case .accepted:
             storeGossip(message)
@@ -163,7 +163,8 @@ extension Node {
                              node1Policy: channel.update1.map { Self.policyJSON($0.message) },
                              node2Policy: channel.update2.map { Self.policyJSON($0.message) })
         }
-        // Our own channels the network does not know: each end's update as we have it.
+        // Our own channels the network does not know (private, or not announced yet): each
+        // end's update as we have it.
         for (index, channel) in channels.sorted(by: { $0.key < $1.key }) {
             guard let scid = channel.shortChannelID, network.channels[scid] == nil, channel.phase == .normal || channel.phase == .shuttingDown else { continue }
             let ours = ourUpdates[index].map(Self.policyJSON), theirs = peerUpdates[index].map(Self.policyJSON)
@@ -171,7 +172,7 @@ extension Node {
             let (node1, node2) = weAreNode1 ? (nodeID, channel.peerID) : (channel.peerID, nodeID)
             channelsJSON.append(GraphChannelJSON(
                 shortChannelId: scid.description, node1: node1.hex, node2: node2.hex, capacitySat: channel.opening.fundingAmount,
-                isPrivate: true, node1Policy: weAreNode1 ? ours : theirs, node2Policy: weAreNode1 ? theirs : ours))
+                isPrivate: !channel.opening.announceChannel, node1Policy: weAreNode1 ? ours : theirs, node2Policy: weAreNode1 ? theirs : ours))
             for key in [nodeID, channel.peerID] {
                 let id = NodeID(publicKey: key)
                 if nodes[id] == nil { nodes[id] = GraphNodeJSON(nodeId: id.hex, alias: nil, addresses: [], lastUpdate: nil) }

@@ -291,7 +291,7 @@ public struct Channel: Sendable, Equatable {
             case .add(let add):
                 // Never signed, so never in any commitment: the payment can be retried elsewhere.
                 let hash = try! PaymentHash(bytes: add.paymentHash.bytes)
-                effects.append(.htlc(.outgoingFailed(id: add.id, paymentHash: hash, reason: Array("disconnected".utf8))))
+                effects.append(.htlc(.outgoingFailed(id: add.id, paymentHash: hash, failure: .local("disconnected before it was signed"))))
             case .fulfill, .fail, .failMalformed, .fee:
                 pendingReplay.append(update)
             }

@@ -99,6 +99,7 @@ public struct ChannelSnapshot: Hashable, Sendable, Codable {
         try container.encode(state, forKey: .state)
         try container.encode(stateChanges, forKey: .stateChanges)
         try container.encode(opener, forKey: .opener)
+        try container.encode(isPrivate, forKey: .isPrivate)
         try container.encode(connected, forKey: .connected)
         try container.encode(fundingOutpoint, forKey: .fundingOutpoint)
         try container.encode(fundingDepth, forKey: .fundingDepth)

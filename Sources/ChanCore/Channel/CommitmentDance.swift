@@ -95,11 +95,12 @@ extension Commitments {
                 incomingOnions[add.id] = add.onionRoutingPacket
             case .fail(let fail):
                 if let htlc = remote.spec.htlcs.first(where: { $0.id == fail.id && $0.direction == .received }) {
-                    resolutions.append(.outgoingFailed(id: fail.id, paymentHash: htlc.paymentHash, reason: fail.reason))
+                    resolutions.append(.outgoingFailed(id: fail.id, paymentHash: htlc.paymentHash, failure: .onion(fail.reason)))
                 }
             case .failMalformed(let fail):
                 if let htlc = remote.spec.htlcs.first(where: { $0.id == fail.id && $0.direction == .received }) {
-                    resolutions.append(.outgoingFailed(id: fail.id, paymentHash: htlc.paymentHash, reason: []))
+                    resolutions.append(.outgoingFailed(id: fail.id, paymentHash: htlc.paymentHash,
+                                                        failure: .malformed(sha256OfOnion: fail.sha256OfOnion, failureCode: fail.failureCode)))
                 }
             case .fulfill, .fee:
                 break // a fulfilment was reported when its preimage arrived

@@ -65,7 +65,7 @@ public enum HTLCResolution: Hashable, Sendable {
     /// Our HTLC was fulfilled: the preimage is proof of payment (final as soon as it is known).
     case outgoingFulfilled(id: UInt64, paymentHash: PaymentHash, preimage: Preimage)
     /// Our HTLC was failed and the failure is irrevocably committed.
-    case outgoingFailed(id: UInt64, paymentHash: PaymentHash, reason: [UInt8])
+    case outgoingFailed(id: UInt64, paymentHash: PaymentHash, failure: HTLCFailure)
 }
 
 /// The two commitments of a channel in its normal life and the updates moving between them.

@@ -153,7 +153,7 @@ public struct OnChainResolution: Hashable, Sendable {
             + commitments.latestRemote.spec.htlcs.filter { $0.direction == .received }.map(\.flipped)
         var seen: Set<UInt64> = []
         for htlc in outgoing where !onChain.contains(htlc.id) && seen.insert(htlc.id).inserted {
-            report(.outgoingFailed(id: htlc.id, paymentHash: htlc.paymentHash, reason: Array("not in the confirmed commitment".utf8)),
+            report(.outgoingFailed(id: htlc.id, paymentHash: htlc.paymentHash, failure: .local("not in the confirmed commitment")),
                    id: htlc.id, preimages: commitments.preimages, hash: htlc.paymentHash)
         }
     }
@@ -282,7 +282,7 @@ public struct OnChainResolution: Hashable, Sendable {
             switch (spent.claim, witness) {
             case (.ourOfferedHTLC(let htlcTransaction, _, let point), .offeredTimeout):
                 let htlc = htlcTransaction.htlc.htlc
-                report(.outgoingFailed(id: htlc.id, paymentHash: htlc.paymentHash, reason: Array("timed out on chain".utf8)),
+                report(.outgoingFailed(id: htlc.id, paymentHash: htlc.paymentHash, failure: .local("timed out on the ledger")),
                        id: htlc.id, preimages: commitments.preimages, hash: htlc.paymentHash)
                 follow(outputs, height: height, claim: .delayed(perCommitmentPoint: point))
             case (.ourOfferedHTLC(let htlcTransaction, _, _), .offeredPreimage(_, let preimage)):
@@ -291,7 +291,7 @@ public struct OnChainResolution: Hashable, Sendable {
             case (.ourReceivedHTLC(_, _, let point), .receivedPreimage):
                 follow(outputs, height: height, claim: .delayed(perCommitmentPoint: point))
             case (.theirReceivedHTLC(let htlc, _), .receivedTimeout):
-                report(.outgoingFailed(id: htlc.id, paymentHash: htlc.paymentHash, reason: Array("timed out on chain".utf8)),
+                report(.outgoingFailed(id: htlc.id, paymentHash: htlc.paymentHash, failure: .local("timed out on the ledger")),
                        id: htlc.id, preimages: commitments.preimages, hash: htlc.paymentHash)
             case (.theirReceivedHTLC(let htlc, _), .receivedPreimage(_, _, let preimage)):
                 reportFulfilled(htlc, preimage: preimage, commitments: commitments)

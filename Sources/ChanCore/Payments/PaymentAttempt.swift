@@ -111,22 +111,27 @@ public struct PaymentAttempt: Hashable, Sendable {
         hopSecrets = built.hopSecrets
     }
 
-    /// Why the payment failed, from the `reason` of the `update_fail_htlc` that came back
-    /// (empty for an `update_fail_malformed_htlc` from the first hop, or a failure that never
-    /// left this node).
-    public func failure(from reason: [UInt8]) -> PaymentFailure { PaymentAttempt.failure(from: reason, hopSecrets: hopSecrets) }
+    /// Why the payment failed, from what our channel learned of the HTLC's failure.
+    public func failure(from failure: HTLCFailure) -> PaymentFailure { PaymentAttempt.failure(from: failure, hopSecrets: hopSecrets) }
 
     /// As `failure(from:)`, with the route's secrets as stored (after a restart).
-    public static func failure(from reason: [UInt8], hopSecrets: [OnionHopSecret]) -> PaymentFailure {
-        guard !reason.isEmpty else {
-            return PaymentFailure(code: "first_hop_failed", message: "the first hop could not take the HTLC",
-                                  hopIndex: 0, failingNode: hopSecrets.first?.nodeID)
+    public static func failure(from failure: HTLCFailure, hopSecrets: [OnionHopSecret]) -> PaymentFailure {
+        switch failure {
+        case .onion(let reason):
+            return decrypt(reason, hopSecrets: hopSecrets)
+        case .malformed(let sha256OfOnion, let failureCode):
+            // Our peer could not read the onion we sent it.
+            let failure = OnionFailure(malformedCode: failureCode, sha256OfOnion: sha256OfOnion)
+            let peer = hopSecrets.first?.nodeID
+            return PaymentFailure(code: failure.name, message: "\(peer?.hex ?? "the first hop") could not read its onion (\(failure.name))",
+                                  hopIndex: 0, failingNode: peer, failure: failure)
+        case .local(let why):
+            return PaymentFailure(code: "htlc_failed", message: why, hopIndex: nil, failingNode: nil)
         }
-        // Shorter than any failure onion: the channel's own reason (a disconnect before the HTLC
-        // was signed, a timeout on chain), as text.
-        guard reason.count >= Sphinx.hmacLength + 4 else {
-            return PaymentFailure(code: "htlc_failed", message: String(decoding: reason, as: UTF8.self), hopIndex: nil, failingNode: nil)
-        }
+    }
+
+    /// A failure onion that came back, decrypted with the route's secrets.
+    private static func decrypt(_ reason: [UInt8], hopSecrets: [OnionHopSecret]) -> PaymentFailure {
         switch OnionErrorPacket.decrypt(reason, route: hopSecrets) {
         case .failure(let index, let node, let message):
             let failure = message.failure

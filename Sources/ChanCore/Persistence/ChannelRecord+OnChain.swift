@@ -157,11 +157,11 @@ extension HTLCResolution: RecordCodable {
             writer.u64(id)
             writer.write(paymentHash)
             writer.write(preimage)
-        case .outgoingFailed(let id, let paymentHash, let reason):
+        case .outgoingFailed(let id, let paymentHash, let failure):
             writer.tag(HTLCResolutionTag.outgoingFailed)
             writer.u64(id)
             writer.write(paymentHash)
-            writer.lengthPrefixed(reason)
+            writer.write(failure)
         }
     }
 
@@ -172,7 +172,47 @@ extension HTLCResolution: RecordCodable {
         case .outgoingFulfilled:
             self = .outgoingFulfilled(id: try reader.u64(), paymentHash: try reader.read(), preimage: try reader.read())
         case .outgoingFailed:
-            self = .outgoingFailed(id: try reader.u64(), paymentHash: try reader.read(), reason: try reader.lengthPrefixed("a failure reason"))
+            let id = try reader.u64(), paymentHash: PaymentHash = try reader.read()
+            // Version 1 kept the reason as bytes; the only failures a record held then were the
+            // ledger's own, as text.
+            let failure = reader.version >= 2
+                ? try reader.read(HTLCFailure.self)
+                : .local(String(decoding: try reader.lengthPrefixed("a failure reason"), as: UTF8.self))
+            self = .outgoingFailed(id: id, paymentHash: paymentHash, failure: failure)
+        }
+    }
+}
+
+/// Frozen tags of `HTLCFailure` (record version 2). DO NOT reorder or reuse.
+private enum HTLCFailureTag: UInt8 {
+    case onion = 0
+    case malformed = 1
+    case local = 2
+}
+
+/// The tag, then the onion's bytes (length-prefixed); or the hash (32 bytes) and code (u16);
+/// or the text's UTF-8 bytes (length-prefixed).
+extension HTLCFailure: RecordCodable {
+    func write(to writer: inout RecordWriter) {
+        switch self {
+        case .onion(let reason):
+            writer.tag(HTLCFailureTag.onion)
+            writer.lengthPrefixed(reason)
+        case .malformed(let sha256OfOnion, let failureCode):
+            writer.tag(HTLCFailureTag.malformed)
+            writer.write(sha256OfOnion)
+            writer.u16(failureCode)
+        case .local(let why):
+            writer.tag(HTLCFailureTag.local)
+            writer.lengthPrefixed(Array(why.utf8))
+        }
+    }
+
+    init(from reader: inout RecordReader) throws(RecordError) {
+        switch try reader.tag(HTLCFailureTag.self) {
+        case .onion: self = .onion(try reader.lengthPrefixed("a failure onion"))
+        case .malformed: self = .malformed(sha256OfOnion: try reader.read(), failureCode: try reader.u16())
+        case .local: self = .local(String(decoding: try reader.lengthPrefixed("a failure's text"), as: UTF8.self))
         }
     }
 }

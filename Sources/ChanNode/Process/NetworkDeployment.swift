@@ -253,17 +253,33 @@ public struct NetworkDeployment {
         }
         var channels: [Topology.Channel] = []
         for (name, client) in clients {
-            for channel in try client.call("channels", NoParams(), as: ChannelsResult.self).channels
+            for channel in try client.call("channels", NoParams(), as: ChannelList.self).channels
             where channel.opener == .local && channel.state != .closed {
-                guard let peer = names[channel.peerID] else { continue }  // a node of another home
+                guard let peer = names[channel.peerId] else { continue }  // a node of another home
                 channels.append(Topology.Channel(
                     from: name, to: peer, capacitySat: Satoshi(channel.capacitySat),
-                    pushMsat: channel.toRemoteMsat > 0 ? MilliSatoshi(channel.toRemoteMsat) : nil, isPrivate: channel.isPrivate ? true : nil,
-                    fromPolicy: policies[channel.channelID]?[name], toPolicy: policies[channel.channelID]?[peer]))
+                    pushMsat: channel.toRemoteMsat > 0 ? MilliSatoshi(channel.toRemoteMsat) : nil, isPrivate: channel.private ? true : nil,
+                    fromPolicy: policies[channel.channelId]?[name], toPolicy: policies[channel.channelId]?[peer]))
             }
         }
         return Topology(nodes: nodes, channels: channels)
     }
+}
+
+/// What `export` reads of each channel snapshot (`ChannelSnapshot` itself decodes only with
+/// its own keys, not through the RPC client's snake_case conversion).
+private struct ChannelList: Codable {
+    struct Channel: Codable {
+        let channelId: String
+        let peerId: String
+        let opener: ChannelSnapshot.Opener
+        let state: ChannelPhase
+        let `private`: Bool
+        let capacitySat: UInt64
+        let toRemoteMsat: UInt64
+    }
+
+    let channels: [Channel]
 }
 
 /// `chan network up`: what came up.

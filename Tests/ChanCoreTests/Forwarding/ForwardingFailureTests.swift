@@ -25,14 +25,14 @@ import Testing
             return
         }
         #expect(failure == expected, sourceLocation: sourceLocation)
-        let read = attempt.failure(from: HTLCForwarder.relayFailure(reason, sharedSecret: b.sharedSecret))
+        let read = attempt.failure(from: .onion(HTLCForwarder.relayFailure(reason, sharedSecret: b.sharedSecret)))
         #expect(read.code == expected.name, sourceLocation: sourceLocation)
         #expect(read.hopIndex == 1 && read.failingNode == F.cKey.publicKey, sourceLocation: sourceLocation)
         #expect(read.failure == expected, sourceLocation: sourceLocation)
         #expect(read.channelUpdate == expected.channelUpdate.flatMap { $0.isEmpty ? nil : $0 }, sourceLocation: sourceLocation)
         #expect(read.unreadableOnionHopIndex == nil, sourceLocation: sourceLocation)
         // B's layer is needed: C's packet alone does not read as C's.
-        #expect(attempt.failure(from: reason).hopIndex != 1, sourceLocation: sourceLocation)
+        #expect(attempt.failure(from: .onion(reason)).hopIndex != 1, sourceLocation: sourceLocation)
     }
 
     static func cPolicy(_ change: (inout ForwardingPolicy) -> Void) -> ForwardingPolicy {
@@ -91,7 +91,7 @@ import Testing
             return
         }
         #expect(failure == .feeInsufficient(htlcAmount: MilliSatoshi(50_102_499), channelUpdate: F.bUpdate))
-        let read = attempt.failure(from: reason)
+        let read = attempt.failure(from: .onion(reason))
         #expect(read.code == "fee_insufficient" && read.hopIndex == 0 && read.failingNode == F.bKey.publicKey)
         #expect(read.channelUpdate == F.bUpdate)
     }
@@ -176,14 +176,14 @@ import Testing
             return
         }
         let back = HTLCForwarder.relayFailure(HTLCForwarder.relayFailure(reason, sharedSecret: c.sharedSecret), sharedSecret: b.sharedSecret)
-        let read = attempt.failure(from: back)
+        let read = attempt.failure(from: .onion(back))
         #expect(read.code == "incorrect_or_unknown_payment_details" && read.failure == failure)
         #expect(read.failure == .incorrectOrUnknownPaymentDetails(htlcAmount: F.amount, height: F.height))
         #expect(read.hopIndex == 2 && read.failingNode == F.dKey.publicKey && read.channelUpdate == nil)
         // The stored secrets read it the same after a restart.
-        #expect(PaymentAttempt.failure(from: back, hopSecrets: PaymentAttempt.secrets(stored: attempt.storedSecrets)) == read)
+        #expect(PaymentAttempt.failure(from: .onion(back), hopSecrets: PaymentAttempt.secrets(stored: attempt.storedSecrets)) == read)
         // A hop that forgets its layer leaves the failure unreadable.
-        #expect(attempt.failure(from: HTLCForwarder.relayFailure(reason, sharedSecret: b.sharedSecret)).code == "unreadable_failure")
+        #expect(attempt.failure(from: .onion(HTLCForwarder.relayFailure(reason, sharedSecret: b.sharedSecret))).code == "unreadable_failure")
     }
 
     @Test func aHopThatKeepsTooMuchIsCaughtByThePayee() throws {
@@ -199,8 +199,8 @@ import Testing
             Issue.record("D did not fail")
             return
         }
-        let read = attempt.failure(from: HTLCForwarder.relayFailure(HTLCForwarder.relayFailure(reason, sharedSecret: c.sharedSecret),
-                                                                    sharedSecret: b.sharedSecret))
+        let read = attempt.failure(from: .onion(HTLCForwarder.relayFailure(HTLCForwarder.relayFailure(reason, sharedSecret: c.sharedSecret),
+                                                                    sharedSecret: b.sharedSecret)))
         #expect(read.failure == .finalIncorrectHTLCAmount(incomingHTLCAmount: short) && read.hopIndex == 2)
     }
 
@@ -220,7 +220,7 @@ import Testing
 
         // B makes it a failure of its own (BOLT 2), which the payer reads as B's, about C.
         let reason = HTLCForwarder.relayMalformed(sha256OfOnion: received, failureCode: 0xC005, sharedSecret: b.sharedSecret)
-        let read = attempt.failure(from: reason)
+        let read = attempt.failure(from: .onion(reason))
         #expect(read.code == "invalid_onion_hmac" && read.failure == .invalidOnionHMAC(sha256OfOnion: received))
         #expect(read.hopIndex == 0 && read.failingNode == F.bKey.publicKey)
         #expect(read.unreadableOnionHopIndex == 1 && read.message.contains(F.cKey.publicKey.hex))
@@ -243,7 +243,7 @@ import Testing
         }
         #expect(code == 0xC004)
         let fromC = HTLCForwarder.relayMalformed(sha256OfOnion: sha256, failureCode: code, sharedSecret: c.sharedSecret)
-        let read = attempt.failure(from: HTLCForwarder.relayFailure(fromC, sharedSecret: b.sharedSecret))
+        let read = attempt.failure(from: .onion(HTLCForwarder.relayFailure(fromC, sharedSecret: b.sharedSecret)))
         #expect(read.failure == .invalidOnionVersion(sha256OfOnion: tampered.sha256))
         #expect(read.hopIndex == 1 && read.failingNode == F.cKey.publicKey && read.unreadableOnionHopIndex == 2)
     }
@@ -253,7 +253,7 @@ import Testing
         let attempt = try F.attempt()
         let b = try F.atB(attempt)
         let hash = try Hash32([UInt8](repeating: 0x99, count: 32))
-        let read = attempt.failure(from: HTLCForwarder.relayMalformed(sha256OfOnion: hash, failureCode: 0xC0FF, sharedSecret: b.sharedSecret))
+        let read = attempt.failure(from: .onion(HTLCForwarder.relayMalformed(sha256OfOnion: hash, failureCode: 0xC0FF, sharedSecret: b.sharedSecret)))
         #expect(read.failure == .unknown(code: 0xC0FF, data: hash.bytes) && read.hopIndex == 0)
     }
 
@@ -264,7 +264,7 @@ import Testing
             Issue.record("not a failure")
             return
         }
-        let read = attempt.failure(from: reason)
+        let read = attempt.failure(from: .onion(reason))
         #expect(read.code == "temporary_channel_failure" && read.hopIndex == 0 && read.channelUpdate == F.bUpdate)
     }
 }

@@ -53,7 +53,7 @@ import Testing
         }
         #expect(failure == expected, sourceLocation: sourceLocation)
         #expect(failure.name == code, sourceLocation: sourceLocation)
-        let read = attempt.failure(from: reason)
+        let read = attempt.failure(from: .onion(reason))
         #expect(read.code == code, sourceLocation: sourceLocation)
         #expect(read.hopIndex == 0, sourceLocation: sourceLocation)
         #expect(read.failingNode == payeeKey.publicKey, sourceLocation: sourceLocation)
@@ -160,7 +160,7 @@ import Testing
             return
         }
         #expect(failure == .incorrectOrUnknownPaymentDetails(htlcAmount: Self.invoiceAmount, height: Self.height))
-        #expect(PaymentAttempt.failure(from: reason, hopSecrets: built.hopSecrets).code == "incorrect_or_unknown_payment_details")
+        #expect(PaymentAttempt.failure(from: .onion(reason), hopSecrets: built.hopSecrets).code == "incorrect_or_unknown_payment_details")
     }
 
     // MARK: Multi-part payments
@@ -266,7 +266,7 @@ import Testing
             return
         }
         #expect(failure == .unknownNextPeer)
-        let read = PaymentAttempt.failure(from: reason, hopSecrets: built.hopSecrets)
+        let read = PaymentAttempt.failure(from: .onion(reason), hopSecrets: built.hopSecrets)
         #expect(read.code == "unknown_next_peer" && read.hopIndex == 0 && read.failingNode == Self.payeeKey.publicKey)
     }
 
@@ -366,30 +366,32 @@ import Testing
             Issue.record("not failed")
             return
         }
-        let restored = PaymentAttempt.failure(from: reason, hopSecrets: PaymentAttempt.secrets(stored: attempt.storedSecrets))
-        #expect(restored == attempt.failure(from: reason))
+        let restored = PaymentAttempt.failure(from: .onion(reason), hopSecrets: PaymentAttempt.secrets(stored: attempt.storedSecrets))
+        #expect(restored == attempt.failure(from: .onion(reason)))
         #expect(restored.code == "incorrect_or_unknown_payment_details")
         // Another route's secrets cannot read it.
         let other = try PaymentAttempt.direct(to: IncomingHTLCPolicyTests.otherNodeKey.publicKey, amount: MilliSatoshi(1000),
                                               paymentHash: attempt.paymentHash, paymentSecret: IncomingHTLCPolicyTests.paymentSecret,
                                               finalExpiry: 800_040, sessionKey: IncomingHTLCPolicyTests.sessionKey)
-        let unread = other.failure(from: reason)
+        let unread = other.failure(from: .onion(reason))
         #expect(unread.code == "unreadable_failure" && unread.hopIndex == nil && unread.failingNode == nil)
     }
 
-    @Test func aShortReasonIsTheChannelsOwnText() throws {
+    @Test func aLocalFailureIsTheChannelsOwnText() throws {
         let attempt = try Self.attempt()
-        for text in ["disconnected", "timed out on chain", "x"] {
-            let failure = attempt.failure(from: Array(text.utf8))
+        for text in ["disconnected before it was signed", "timed out on the ledger", "x"] {
+            let failure = attempt.failure(from: .local(text))
             #expect(failure == PaymentFailure(code: "htlc_failed", message: text, hopIndex: nil, failingNode: nil))
         }
     }
 
-    @Test func anEmptyReasonIsTheFirstHop() throws {
+    @Test func aMalformedFailureIsTheFirstHops() throws {
         let attempt = try Self.attempt()
-        let failure = attempt.failure(from: [])
-        #expect(failure.code == "first_hop_failed")
+        let code = OnionFailure.invalidOnionHMAC(sha256OfOnion: attempt.onion.sha256).code
+        let failure = attempt.failure(from: .malformed(sha256OfOnion: attempt.onion.sha256, failureCode: code))
+        #expect(failure.code == "invalid_onion_hmac")
         #expect(failure.hopIndex == 0 && failure.failingNode == IncomingHTLCPolicyTests.payeeKey.publicKey)
+        #expect(failure.failure == .invalidOnionHMAC(sha256OfOnion: attempt.onion.sha256))
     }
 
     @Test func theAttemptIsDeterministicForItsSessionKey() throws {

@@ -47,7 +47,7 @@ import Testing
         }
         #expect(answer.channel == part.part.channel && answer.htlcID == part.part.htlcID, sourceLocation: sourceLocation)
         #expect(failure == expected, sourceLocation: sourceLocation)
-        let read = part.attempt.failure(from: reason)
+        let read = part.attempt.failure(from: .onion(reason))
         #expect(read.failure == expected && read.hopIndex == 0 && read.failingNode == P.payeeKey.publicKey, sourceLocation: sourceLocation)
     }
 
