@@ -49,7 +49,7 @@ public struct RPCRequestParams<Params: Decodable>: Decodable {
 }
 
 /// A success: `{"jsonrpc": "2.0", "id": ..., "result": ...}`.
-public struct RPCResult<Result: Codable & Sendable>: Codable, Sendable {
+public struct RPCResult<Result: Sendable>: Sendable {
     public var jsonrpc = "2.0"
     public let id: RPCID?
     public let result: Result
@@ -58,6 +58,19 @@ public struct RPCResult<Result: Codable & Sendable>: Codable, Sendable {
         self.id = id
         self.result = result
     }
+}
+
+extension RPCResult: Encodable where Result: Encodable {}
+extension RPCResult: Decodable where Result: Decodable {}
+
+/// A result whose type the method picks at run time (`route`: a route, or the parts of a
+/// multi-part payment, explained or not), encoded as itself.
+public struct AnyResult: Encodable, Sendable {
+    public let value: any Encodable & Sendable
+
+    public init(_ value: any Encodable & Sendable) { self.value = value }
+
+    public func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
 }
 
 /// A failure: `{"jsonrpc": "2.0", "id": ..., "error": {"code": -32000, "message": ..., "data": {"code": "node_running"}}}`.

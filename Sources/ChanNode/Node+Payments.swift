@@ -151,18 +151,21 @@ extension Node {
 
     // MARK: HTLC outcomes
 
-    /// The outcome of one of our HTLCs, recorded on its payment (an incoming HTLC is not an
-    /// outcome: it goes to `settleIncoming` once its commitment is stored).
-    func recordOutcome(_ resolution: HTLCResolution) {
+    /// The outcome of one of our HTLCs on channel `index`, recorded on its forward (returned, to
+    /// be carried out upstream) or its payment. (An incoming HTLC is not an outcome: it goes to
+    /// `settleIncoming` once its commitment is stored.)
+    func recordOutcome(_ resolution: HTLCResolution, channel index: UInt64) -> ForwardRecord? {
         switch resolution {
         case .incomingCommitted:
             break
-        case .outgoingFulfilled(_, let hash, let preimage):
+        case .outgoingFulfilled(let id, let hash, let preimage):
+            if let forward = forwardOutcome(HTLCKey(channel: index, id: id), fulfilled: preimage, failed: nil) { return forward }
             finishPayment(hash) { record in
                 record.status = .succeeded
                 record.preimage = preimage
             }
-        case .outgoingFailed(_, let hash, let reason):
+        case .outgoingFailed(let id, let hash, let reason):
+            if let forward = forwardOutcome(HTLCKey(channel: index, id: id), fulfilled: nil, failed: reason) { return forward }
             finishPayment(hash) { record in
                 let failure = paymentsInFlight[hash]?.attempt.failure(from: reason)
                     ?? PaymentAttempt.failure(from: reason, hopSecrets: PaymentAttempt.secrets(stored: record.hopSecrets ?? []))
@@ -171,6 +174,7 @@ extension Node {
                 record.failureMessage = failure.message
             }
         }
+        return nil
     }
 
     func finishPayment(_ hash: PaymentHash, _ update: (inout PaymentRecord) -> Void) {
@@ -195,21 +199,9 @@ extension Node {
     /// An HTLC to us is committed: settle it if it pays an open invoice of ours, else fail it.
     func settleIncoming(_ htlc: CommitmentHTLC, onion: OnionRoutingPacket, channel index: UInt64) {
         let invoice = try? local.store.invoice(htlc.paymentHash)
-        var action = IncomingHTLCPolicy.decide(htlc, onion: onion, nodeKey: local.keys.nodeKey, currentHeight: blockHeight, now: now) { hash in
+        let action = IncomingHTLCPolicy.decide(htlc, onion: onion, nodeKey: local.keys.nodeKey, currentHeight: blockHeight, now: now) { hash in
             guard let invoice, invoice.paymentHash == hash else { return nil }
-            return InvoiceTerms(paymentHash: invoice.paymentHash, preimage: invoice.preimage, paymentSecret: invoice.paymentSecret,
-                                amount: invoice.amount, expiresAt: invoice.expiresAt, minFinalCLTVExpiry: invoice.minFinalCLTVExpiry,
-                                isOpen: invoice.status == .open)  // a held invoice has its HTLC: another one fails
-        }
-        switch action {
-        case .forward(_, _, let secret):
-            // forwarding comes with the node's forwarding step
-            action = IncomingHTLCPolicy.failure(.unknownNextPeer, sharedSecret: secret)
-        case .addPart(_, let secret):
-            // multi-part receipt comes with the node's MPP step
-            action = IncomingHTLCPolicy.failure(.incorrectOrUnknownPaymentDetails(htlcAmount: htlc.amount, height: blockHeight), sharedSecret: secret)
-        case .fulfill, .fail, .failMalformed:
-            break
+            return Node.terms(invoice)
         }
         publish(NodeEvent(type: "htlc", channelId: channels[index]?.channelID.hex, state: "received", paymentHash: htlc.paymentHash.hex,
                           amountMsat: htlc.amount.value))
@@ -230,8 +222,12 @@ extension Node {
                 publish(NodeEvent(type: "invoice", state: "paid", paymentHash: htlc.paymentHash.hex, amountMsat: received.value))
             case .fail, .failMalformed:
                 try carryOut(action, for: htlc, channel: index)
-            case .forward, .addPart:
-                break  // answered above
+            case .forward(let payload, let next, let sharedSecret):
+                forward(htlc, payload: payload, next: next, sharedSecret: sharedSecret, channel: index)
+            case .addPart(let data, let sharedSecret):
+                guard let invoice else { return }  // `decide` found it open
+                receivePart(IncomingPaymentPart(channel: index, htlc: htlc, paymentData: data, sharedSecret: sharedSecret, arrivedAt: now),
+                            of: invoice)
             }
         } catch {
             logger.error("incoming HTLC not settled", metadata: ["channel": "\(index)", "htlc": "\(htlc.id)", "error": "\(error)"])
@@ -245,6 +241,7 @@ extension Node {
     /// commitment (the node stopped first), so the payment failed. (Incoming HTLCs are decided
     /// again by `carryOutDecisions` once their channel is reestablished.)
     func reconcileAfterRestart() {
+        reconcileForwardsAfterRestart()
         for payment in (try? local.store.payments()) ?? [] where payment.status == .pending {
             let carried = channels.values.contains { $0.hasOutgoingHTLC(paymentHash: payment.paymentHash) }
             guard !carried else { continue }
@@ -266,6 +263,10 @@ extension Node {
         // A fulfil is kept while the peer is away (the preimage must not wait); a failure waits for it.
         let peerListens = channel.isConnected && !channel.awaitingReestablish
         for htlc in channel.undecidedIncomingHTLCs {
+            if let forward = try? local.store.forward(incomingChannel: index, htlcID: htlc.id) {
+                carryOut(forward)  // what its forward owes it, if anything yet
+                continue
+            }
             let invoice = try? local.store.invoice(htlc.paymentHash)
             switch invoice?.status {
             case .paid?: fulfil(htlc, channel: index, preimage: invoice!.preimage)
@@ -328,7 +329,7 @@ extension Node {
     }
 
     /// Performs a failure (or a fulfil) of an incoming HTLC on its channel.
-    private func carryOut(_ action: IncomingHTLCAction, for htlc: CommitmentHTLC, channel index: UInt64) throws {
+    func carryOut(_ action: IncomingHTLCAction, for htlc: CommitmentHTLC, channel index: UInt64) throws {
         switch action {
         case .fulfill(let preimage, _):
             try runCommand(index, .fulfillHTLC(id: htlc.id, preimage: preimage))

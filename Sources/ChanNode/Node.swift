@@ -66,6 +66,16 @@ public actor Node {
     /// (its onion secrets decrypt a failure). After a restart the store has them.
     var paymentsInFlight: [PaymentHash: (record: PaymentRecord, attempt: PaymentAttempt)] = [:]
 
+    /// Multi-part payments to our invoices whose parts are arriving (Node+MultiPartReceipt.swift).
+    var incomingPayments: [PaymentHash: IncomingPaymentSet] = [:]
+
+    /// What our payments taught us of the network's liquidity (Node+Routing.swift).
+    var missionControl = MissionControl()
+
+    // Forwards (Node+Forwarding.swift)
+    /// Forwards whose outgoing HTLC is out, by that HTLC.
+    var forwardsInFlight: [HTLCKey: ForwardRecord] = [:]
+
     // Gossip (Node+Gossip.swift, Node+Announcements.swift)
     /// The public network as we learned it.
     var network: NetworkGraph

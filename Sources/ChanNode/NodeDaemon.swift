@@ -45,6 +45,7 @@ public enum NodeDaemon {
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let node = try Node(local: local, ledger: ledger, group: group, logger: logger)
+        try await node.loadForwards()  // before the channels: loading one may resolve a forward's HTLC
         try await node.loadChannels()
         try await node.loadGossip()
         await node.announceNode()

@@ -25,6 +25,7 @@ enum CommandRegistry {
         DecodeCommand.self,
         PayCommand.self,
         PaymentsCommand.self,
+        ForwardsCommand.self,
         WaitCommand.self,
         EventsCommand.self,
         GraphCommand.self,

@@ -21,11 +21,20 @@ extension Channel {
     /// Whether an HTLC we offered for `paymentHash` is anywhere: proposed, signed, or in a
     /// commitment on or off the ledger. When none is, a payment the node thought in flight is lost.
     public func hasOutgoingHTLC(paymentHash: PaymentHash) -> Bool {
+        hasOutgoingHTLC { $0.paymentHash.bytes == paymentHash.bytes }
+    }
+
+    /// Whether our HTLC `id` is anywhere (as above): a forward whose HTLC is not was lost.
+    public func hasOutgoingHTLC(id: UInt64) -> Bool {
+        hasOutgoingHTLC { $0.id == id }
+    }
+
+    private func hasOutgoingHTLC(where matches: (_ htlc: (id: UInt64, paymentHash: PaymentHash)) -> Bool) -> Bool {
         guard let commitments else { return false }
         let inCommitments = (commitments.local.spec.htlcs + commitments.latestRemote.spec.flipped.htlcs + commitments.remote.spec.flipped.htlcs)
-            .contains { $0.direction == .offered && $0.paymentHash == paymentHash }
+            .contains { $0.direction == .offered && matches(($0.id, $0.paymentHash)) }
         let proposed = commitments.localChanges.all.contains { update in
-            if case .add(let add) = update { return add.paymentHash.bytes == paymentHash.bytes } else { return false }
+            if case .add(let add) = update { return matches((add.id, try! PaymentHash(bytes: add.paymentHash.bytes))) } else { return false }
         }
         return inCommitments || proposed
     }

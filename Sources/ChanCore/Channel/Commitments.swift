@@ -242,8 +242,14 @@ public struct Commitments: Hashable, Sendable {
     /// HTLCs that would be trimmed in either commitment are lost to fees if the channel closes
     /// on chain; their sum is capped.
     private func checkDustExposure(amountAdded: MilliSatoshi, feeratePerKw: UInt32) throws(ChannelError) {
-        let dustLimit = max(parameters.localConfig.dustLimit, parameters.remoteConfig.dustLimit)
-        var exposure = MilliSatoshi.zero
+        let exposure = dustExposure(adding: amountAdded, feeratePerKw: feeratePerKw)
+        guard exposure <= parameters.maxDustExposure else { throw .dustExposureExceeded(limit: parameters.maxDustExposure.value) }
+    }
+
+    /// The sum of the HTLCs, in either commitment or proposed (and `amountAdded`), that would be
+    /// trimmed at `feeratePerKw` (default: our commitment's): lost to fees on the ledger.
+    public func dustExposure(adding amountAdded: MilliSatoshi? = nil, feeratePerKw: UInt32? = nil) -> MilliSatoshi {
+        let feerate = feeratePerKw ?? local.spec.feeratePerKw
         let pending = local.spec.htlcs + latestRemote.spec.flipped.htlcs.filter { htlc in
             !local.spec.htlcs.contains { $0.id == htlc.id && $0.direction == htlc.direction }
         }
@@ -252,15 +258,19 @@ public struct Commitments: Hashable, Sendable {
         let unsigned = (localChanges.proposed + remoteChanges.proposed).compactMap { update in
             if case .add(let add) = update { add.amount } else { nil }
         }
-        let candidates = pending.map(\.amount) + unsigned + [amountAdded]
-        for amount in candidates {
-            let probe = CommitmentHTLC(id: 0, direction: .offered, amount: amount,
-                                       paymentHash: try! PaymentHash(bytes: [UInt8](repeating: 0, count: 32)), cltvExpiry: 0)
-            if CommitmentFees.isTrimmed(probe, dustLimit: dustLimit, feeratePerKw: feeratePerKw) {
-                exposure = (try? exposure.adding(amount)) ?? MilliSatoshi(.max)
-            }
+        var exposure = MilliSatoshi.zero
+        for amount in pending.map(\.amount) + unsigned + (amountAdded.map { [$0] } ?? []) where isDust(amount, feeratePerKw: feerate) {
+            exposure = (try? exposure.adding(amount)) ?? MilliSatoshi(.max)
         }
-        guard exposure <= parameters.maxDustExposure else { throw .dustExposureExceeded(limit: parameters.maxDustExposure.value) }
+        return exposure
+    }
+
+    /// Whether an HTLC of `amount` would be trimmed from either commitment (it has no output).
+    public func isDust(_ amount: MilliSatoshi, feeratePerKw: UInt32? = nil) -> Bool {
+        let dustLimit = max(parameters.localConfig.dustLimit, parameters.remoteConfig.dustLimit)
+        let probe = CommitmentHTLC(id: 0, direction: .offered, amount: amount,
+                                   paymentHash: try! PaymentHash(bytes: [UInt8](repeating: 0, count: 32)), cltvExpiry: 0)
+        return CommitmentFees.isTrimmed(probe, dustLimit: dustLimit, feeratePerKw: feeratePerKw ?? local.spec.feeratePerKw)
     }
 
     // MARK: Settling HTLCs

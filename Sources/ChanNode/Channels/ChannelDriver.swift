@@ -37,9 +37,13 @@ extension Node {
     @discardableResult
     func perform(_ effects: [ChannelEffect], channel index: UInt64) -> Bool {
         guard halted == nil, let peer = channels[index]?.peerID else { return false }
-        // Our payments' outcomes are recorded first: once the channel's new state is stored the
-        // HTLC is gone from it, and a payment must never be left pending with no HTLC to end it.
-        for case .htlc(let resolution) in effects { recordOutcome(resolution) }
+        // Our payments' and forwards' outcomes are recorded first: once the channel's new state is
+        // stored the HTLC is gone from it, and neither may be left pending with no HTLC to end it.
+        // (What a forward owes upstream is carried out after the effects, on the other channel.)
+        var upstream: [ForwardRecord] = []
+        for case .htlc(let resolution) in effects {
+            if let forward = recordOutcome(resolution, channel: index) { upstream.append(forward) }
+        }
         guard halted == nil else { return false }
         var history: [StateChange] = []
         var deferred: [Deferred] = []
@@ -71,6 +75,7 @@ extension Node {
             case .funding(let amount, let condition): makeFunding(index, amount: amount, condition: condition)
             }
         }
+        for forward in upstream { carryOut(forward) }
         if let channel = channels[index], channel.phase == .closed, channel.commitments == nil, openWaiters[index] == nil {
             forgetUnfunded(index)
         }

@@ -25,6 +25,7 @@ extension RPCRouter {
         router.method("graph", NoParams.self) { node, _ in node.graphResult() }
         router.method("fees", NoParams.self) { node, _ in node.feesResult() }
         router.method("fees_set", FeesSetParams.self) { node, params in try node.setFees(params) }
+        router.method("route", RouteParams.self) { node, params in AnyResult(try node.route(params)) }
         // Payments
         router.method("invoice", InvoiceParams.self) { node, params in try node.createInvoice(params) }
         router.method("invoices", NoParams.self) { node, _ in try node.invoicesResult() }
@@ -32,6 +33,7 @@ extension RPCRouter {
         router.method("cancel", InvoiceHashParams.self) { node, params in try node.cancel(params) }
         router.method("pay", PayParams.self) { node, params in try await node.pay(params) }
         router.method("payments", NoParams.self) { node, _ in try node.paymentsResult() }
+        router.method("forwards", NoParams.self) { node, _ in try node.forwardsResult() }
         // Waiting and watching
         router.method("wait", WaitParams.self) { node, params in try await node.wait(params) }
         router.stream("events", NoParams.self) { node, _, writer in

@@ -15,7 +15,7 @@ struct RPCRouter: Sendable {
     /// Methods that answer with a stream of lines (`events`), given the connection's writer.
     private var streams: [String: @Sendable (isolated Node, [UInt8], RPCID?, RPCLineWriter) async -> Void] = [:]
 
-    mutating func method<Params: Decodable & Sendable, Result: Codable & Sendable>(
+    mutating func method<Params: Decodable & Sendable, Result: Encodable & Sendable>(
         _ name: String, _ params: Params.Type, _ body: @escaping @Sendable (isolated Node, Params) async throws -> Result
     ) {
         handlers[name] = { node, line, id in

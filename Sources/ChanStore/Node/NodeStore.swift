@@ -16,6 +16,7 @@ import Synchronization
 /// - `commitment_archive`: our own signed commitments as they were replaced, for `cheat` demos.
 /// - `peers`: where to reach the peers we share channels with.
 /// - `invoices`, `payments`: our invoices (with their preimages) and our outgoing payments.
+/// - `forwards`: every HTLC we were asked to forward and its outcome (NodeStore+Forwards.swift).
 /// - `gossip_channels`, `gossip_nodes`, `channel_policies`: the public network as we know it,
 ///   and what we ask to forward over each of our channels (NodeStore+Gossip.swift).
 public final class NodeStore: Sendable {
@@ -109,6 +110,7 @@ public final class NodeStore: Sendable {
                 """)
         }
         registerGossipMigration(&migrator)
+        registerForwardsMigration(&migrator)
         return migrator
     }
 

@@ -1,25 +1,33 @@
 import ArgumentParser
+import ChanAPI
 import ChanCore
 import ChanLedger
 import ChanStore
 
-/// `chan route`: the cheapest route on a graph file, offline.
+/// `chan route`: the cheapest route on a graph file (offline), or on a node's view of the
+/// network (`-n NAME`, from the node to `--to`).
 struct RouteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "route",
-        abstract: "Find a route between two nodes of a channel graph file (offline).",
+        abstract: "Find a route between two nodes of a channel graph file (offline), or from a node to another (-n NAME).",
         discussion: """
             Prints the route as JSON: amount_msat (what the payee receives), total_amount_msat \
             (what the payer sends), fee_msat, total_cltv, probability and hops (node_id, \
             short_channel_id, amount_msat received, fee_msat kept, cltv_expiry_delta added). \
-            The cost minimised is fees + CLTV risk + attempt cost / probability (docs/ROUTING.md).
+            The cost minimised is fees + CLTV risk + attempt cost / probability (docs/ROUTING.md). \
+            With -n NAME and no --graph, the node's daemon searches its own graph (gossip, its \
+            channels with their live balances, what it learned from its payments).
+
+            Example: chan -n alice route --to $(chan -n dave info | jq -r .node_id) --amount 50000 --explain
             """
     )
 
-    @Option(name: .long, help: "The graph file (.json or .json.gz; Core Lightning listchannels or LND describegraph).", completion: .file(extensions: ["json", "gz"]))
-    var graph: String
+    @OptionGroup var global: GlobalOptions
 
-    @Option(name: .long, help: "The payer's node id (default: the graph's source node, if it marks one).")
+    @Option(name: .long, help: "The graph file (.json or .json.gz; Core Lightning listchannels or LND describegraph); without it, the node of -n.", completion: .file(extensions: ["json", "gz"]))
+    var graph: String?
+
+    @Option(name: .long, help: "The payer's node id (default: the graph's source node, if it marks one; with -n, the node).")
     var from: String?
 
     @Option(name: .long, help: "The payee's node id.")
@@ -54,19 +62,14 @@ struct RouteCommand: ParsableCommand {
         let payeeId = try RouteArguments.nodeID(to, option: "--to")
         let payerId = try from.map { try RouteArguments.nodeID($0, option: "--from") }
         let amount = try RouteArguments.positiveAmount(self.amount, option: "--amount")
-        var options = RouteOptions()
-        if let maxFee { options.maxFee = try MilliSatoshi.parse(maxFee) }
-        if let cltvLimit { options.cltvLimit = cltvLimit }
-        if let finalCltv { options.finalCltvDelta = finalCltv }
-        if let riskFactor {
-            guard riskFactor.isFinite, riskFactor >= 0 else {
-                throw RouteInputError.invalidNumber(option: "--risk-factor", text: "\(riskFactor)")
-            }
-            options.riskFactor = riskFactor
+        let optionsJSON = RouteOptionsJSON(maxFeeMsat: try maxFee.map { try MilliSatoshi.parse($0) }, cltvLimit: cltvLimit,
+                                           finalCltv: finalCltv, riskFactor: riskFactor, noProbability: noProbability)
+        let options = try optionsJSON.routeOptions()
+        guard let path = self.graph else {
+            guard payerId == nil else { throw ValidationError("--from goes with --graph: a node routes from itself") }
+            return try global.printCall("route", RouteParams(to: payeeId.hex, amountMsat: amount, mpp: mpp, explain: explain, options: optionsJSON))
         }
-        options.useProbability = !noProbability
-
-        let graph = try GraphFile.load(path: self.graph)
+        let graph = try GraphFile.load(path: path)
         let payee = try RouteArguments.node(payeeId, in: graph, option: "--to")
         let payer: NodeIndex
         if let payerId {
@@ -76,40 +79,7 @@ struct RouteCommand: ParsableCommand {
         } else {
             throw RouteInputError.missingPayer
         }
-
-        let pathfinder = Pathfinder(graph: graph)
         let query = RouteQuery(payer: payer, payee: payee, amount: amount, options: options)
-        switch (mpp, explain) {
-        case (false, false):
-            try Output.json(RouteJSON(try pathfinder.findRoute(query), graph))
-        case (false, true):
-            let explanation = try pathfinder.explainRoute(query)
-            try Output.json(Explained(route: RouteJSON(explanation.route, graph), explain: ExplainJSON(explanation, options)))
-        case (true, false):
-            try Output.json(MultiPartJSON(try pathfinder.findMultiPartRoute(query), graph))
-        case (true, true):
-            let explanation = try pathfinder.explainMultiPartRoute(query)
-            try Output.json(Explained(
-                route: MultiPartJSON(explanation.payment, graph), explain: MultiPartExplainJSON(explanation, options)))
-        }
-    }
-
-    /// A route's fields with an `explain` object beside them.
-    private struct Explained<Body: Encodable, Explanation: Encodable>: Encodable {
-        let route: Body
-        let explain: Explanation
-
-        func encode(to encoder: any Encoder) throws {
-            try route.encode(to: encoder)
-            var container = encoder.container(keyedBy: Key.self)
-            try container.encode(explain, forKey: Key(stringValue: "explain"))
-        }
-
-        struct Key: CodingKey {
-            var stringValue: String
-            var intValue: Int? { nil }
-            init(stringValue: String) { self.stringValue = stringValue }
-            init?(intValue: Int) { nil }
-        }
+        try Output.json(try RouteAnswer.json(Pathfinder(graph: graph), query, multiPart: mpp, explain: explain))
     }
 }
