@@ -26,6 +26,21 @@ extension Node {
 
     // MARK: Invoices
 
+    /// What our invoices offer: BOLT 11's standard set, and multi-part payments (we take them).
+    static let invoiceFeatures = InvoiceFeatures(InvoiceFeatures.standard.bits + [InvoiceFeatures.Feature.basicMPP.requiredBit + 1])
+
+    /// How a payer reaches us over our private channels (the network does not know them): one
+    /// hint per private channel whose peer told us its policy toward us.
+    func routeHints() -> [RouteHint] {
+        channels.sorted { $0.key < $1.key }.compactMap { index, channel in
+            guard !channel.opening.announceChannel, channel.phase == .normal, let scid = channel.shortChannelID,
+                  let update = peerUpdates[index], !update.isDisabled else { return nil }
+            return RouteHint(hops: [RouteHintHop(nodeID: channel.peerID, shortChannelID: scid, feeBase: update.feeBase,
+                                                  feeProportionalMillionths: update.feeProportionalMillionths,
+                                                  cltvExpiryDelta: update.cltvExpiryDelta)])
+        }
+    }
+
     func createInvoice(_ params: InvoiceParams) throws -> InvoiceJSON {
         let preimage = try Preimage(bytes: try SecureRandom.bytes(32))
         let secret = try Bytes32(try SecureRandom.bytes(32))
@@ -33,7 +48,8 @@ extension Node {
         let unsigned = try Invoice.make(
             prefix: .regtest, amount: params.amountMsat, paymentHash: preimage.hash, paymentSecret: secret,
             description: .text(params.description), expiry: params.expiry,
-            minFinalCLTVExpiry: UnsignedInvoice.defaultMinFinalCLTVExpiry, timestamp: created)
+            minFinalCLTVExpiry: UnsignedInvoice.defaultMinFinalCLTVExpiry, routeHints: routeHints(), features: Node.invoiceFeatures,
+            timestamp: created)
         let invoice = try unsigned.signed(with: local.keys.nodeKey)
         let record = InvoiceRecord(
             paymentHash: preimage.hash, preimage: preimage, paymentSecret: secret, bolt11: invoice.encoded, amount: params.amountMsat,

@@ -33,8 +33,8 @@ public struct FeatureBits: Hashable, Sendable {
 
     /// What a chan node announces: `option_data_loss_protect` (1), `var_onion_optin` (8),
     /// `option_static_remotekey` (12, chan's commitments pay `to_remote` to the static basepoint),
-    /// `payment_secret` (14).
-    public static let node = FeatureBits([1, 8, 12, 14])
+    /// `payment_secret` (14), `basic_mpp` (17: we take multi-part payments).
+    public static let node = FeatureBits([1, 8, 12, 14, 17])
 
     /// Features a peer must have for us to open or accept a channel with it.
     public static let requiredOfChannelPeers = [12, 14]

@@ -14,11 +14,12 @@ import Testing
     }
 
     @Test func theNodesOwnFeaturesOnTheWire() {
-        // 1 (data_loss_protect, optional), 8 (var_onion_optin), 12 (static_remotekey), 14 (payment_secret):
-        // the last byte holds bit 1 (0x02); the one before holds bits 8, 12 and 14 (0x01 | 0x10 | 0x40).
-        #expect(FeatureBits.node.bits == [1, 8, 12, 14])
-        #expect(FeatureBits.node.bytes == [0x51, 0x02])
-        #expect(FeatureBits(bytes: [0x51, 0x02]) == .node)
+        // 1 (data_loss_protect, optional), 8 (var_onion_optin), 12 (static_remotekey), 14 (payment_secret),
+        // 17 (basic_mpp, optional): the last byte holds bit 1 (0x02); the one before holds bits 8, 12
+        // and 14 (0x01 | 0x10 | 0x40); the first, bit 17 (0x02).
+        #expect(FeatureBits.node.bits == [1, 8, 12, 14, 17])
+        #expect(FeatureBits.node.bytes == [0x02, 0x51, 0x02])
+        #expect(FeatureBits(bytes: [0x02, 0x51, 0x02]) == .node)
     }
 
     @Test func decodingIgnoresLeadingZeroBytesAndEncodesMinimally() {
@@ -49,10 +50,10 @@ import Testing
     }
 
     @Test func unknownRequiredListsOnlyEvenBitsOfPairsWeDoNotKnow() {
-        let local = FeatureBits.node  // 1, 8, 12, 14
-        // 0: its pair is known through bit 1; 8, 12, 14 known; 9 odd. 2, 16 and 200 are unknown and even.
-        let remote = FeatureBits([0, 2, 8, 9, 12, 14, 16, 17, 101, 200])
-        #expect(local.unknownRequired(in: remote) == [2, 16, 200])
+        let local = FeatureBits.node  // 1, 8, 12, 14, 17
+        // 0: its pair is known through bit 1; 8, 12, 14 known; 16 through 17; 9 odd. 2, 18 and 200 are unknown and even.
+        let remote = FeatureBits([0, 2, 8, 9, 12, 14, 16, 17, 18, 101, 200])
+        #expect(local.unknownRequired(in: remote) == [2, 18, 200])
         // Odd bits are optional, never required, known or not.
         #expect(local.unknownRequired(in: FeatureBits([3, 5, 17, 99])) == [])
         #expect(local.unknownRequired(in: .node) == [])
