@@ -130,4 +130,31 @@ struct MultiPartTests {
         #expect(payment.parts.allSatisfy { $0.amount == MilliSatoshi(10_000_000) })
         #expect(Set(payment.parts.map { $0.channels[1] }).count == 15)
     }
+
+    @Test func amountsInFlightTakeRoomOnTheirChannels() throws {
+        let graph = twoPaths()
+        let pathfinder = Pathfinder(graph: graph)
+        // 50k sat of this payment are in flight on 1 -> 2 -> 4: 30k sat more go the dearer way.
+        let side12 = MissionControl.ChannelSide(scid("1x0x0"), .fromNode1)
+        let side24 = MissionControl.ChannelSide(scid("2x0x0"), .fromNode1)
+        var more = query(graph, from: 1, to: 4, msat: 30_000_000, options: certain)
+        #expect(try pathfinder.findRoute(more).channels == ["1x0x0", "2x0x0"])
+        more.inFlight = [side12: MilliSatoshi(50_001_000), side24: MilliSatoshi(50_000_000)]
+        #expect(try pathfinder.findRoute(more).channels == ["3x0x0", "4x0x0"])
+        // The planner keeps them counted from one plan to the next: about 70k sat fit no more.
+        more.options.minPartAmount = MilliSatoshi(1_000_000)
+        more.amount = MilliSatoshi(70_000_000)
+        #expect(throws: RoutingError.self) { try pathfinder.findMultiPartRoute(more) }
+        more.amount = MilliSatoshi(65_000_000)
+        let payment = try pathfinder.findMultiPartRoute(more)
+        #expect(payment.amount == MilliSatoshi(65_000_000) && payment.parts.count > 1)
+        #expect(try #require(loads(payment)["1x0x0/0"]) + 50_001_000 <= 60_000_000)
+        #expect(try #require(loads(payment)["3x0x0/0"]) <= 60_000_000)
+        // With probabilities, a side known to carry what is in flight is conditioned on it.
+        var likely = query(graph, from: 1, to: 4, msat: 5_000_000)
+        let alone = try pathfinder.findRoute(likely)
+        likely.inFlight = [side12: MilliSatoshi(50_001_000), side24: MilliSatoshi(50_000_000)]
+        let after = try pathfinder.findRoute(likely)
+        #expect(alone.channels == ["1x0x0", "2x0x0"] && after.probability < alone.probability)
+    }
 }

@@ -124,7 +124,7 @@ public struct PaymentAttempt: Hashable, Sendable {
             let failure = OnionFailure(malformedCode: failureCode, sha256OfOnion: sha256OfOnion)
             let peer = hopSecrets.first?.nodeID
             return PaymentFailure(code: failure.name, message: "\(peer?.hex ?? "the first hop") could not read its onion (\(failure.name))",
-                                  hopIndex: 0, failingNode: peer, failure: failure)
+                                  hopIndex: 0, failingNode: peer, failure: failure, failingNodeCouldNotReadOnion: true)
         case .local(let why):
             return PaymentFailure(code: "htlc_failed", message: why, hopIndex: nil, failingNode: nil)
         }

@@ -1,10 +1,13 @@
 /// Per-query knowledge about a few edges, on top of the graph's policies: liquidity bounds
-/// learned by mission control, amounts already planned for other parts of the same payment,
-/// and edges excluded (to find alternatives). The search consults it only when it is not
+/// learned by mission control, amounts the payment already has in flight, amounts already
+/// planned for other parts of the same payment, and edges excluded (to find alternatives). The search consults it only when it is not
 /// empty, through a dense edge -> entry table so each lookup is one array read.
 final class EdgeOverlay {
     struct Entry {
         var edge: Int32
+        /// In flight already (the query's `inFlight`): part of `usedMsat`, kept by `clearUsage`.
+        var reservedMsat: UInt64 = 0
+        /// Reserved plus planned for earlier parts of this query.
         var usedMsat: UInt64 = 0
         var lowerMsat: UInt64 = 0
         var upperMsat: UInt64 = .max
@@ -48,6 +51,13 @@ final class EdgeOverlay {
         entries[slot].usedMsat &+= amountMsat
     }
 
+    /// Counts an amount already in flight on the edge, for every part of the query.
+    func reserve(_ edge: Int32, _ amountMsat: UInt64) {
+        let slot = slotCreating(edge)
+        entries[slot].reservedMsat &+= amountMsat
+        entries[slot].usedMsat &+= amountMsat
+    }
+
     func setExcluded(_ edge: Int32, _ excluded: Bool) {
         let slot = slotCreating(edge)
         entries[slot].excluded = excluded
@@ -58,9 +68,10 @@ final class EdgeOverlay {
         return slot >= 0 ? entries[Int(slot)].usedMsat : 0
     }
 
-    /// Forgets the amounts planned for parts, keeping learned bounds and exclusions.
+    /// Forgets the amounts planned for parts, keeping what is in flight, learned bounds and
+    /// exclusions.
     func clearUsage() {
-        for index in entries.indices { entries[index].usedMsat = 0 }
+        for index in entries.indices { entries[index].usedMsat = entries[index].reservedMsat }
     }
 
     func removeAll() {

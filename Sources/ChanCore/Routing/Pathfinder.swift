@@ -53,15 +53,21 @@ public final class Pathfinder {
         guard query.payer != query.payee else { throw .samePayerAndPayee(graph.nodeID(query.payer)) }
     }
 
-    /// Loads what mission control knows into the overlay, decayed to the query's time.
+    /// Loads what mission control knows into the overlay, decayed to the query's time, and
+    /// the amounts the payment has in flight.
     func prepareOverlay(_ query: RouteQuery) {
         overlay.removeAll()
-        guard let missionControl = query.missionControl, query.options.useProbability else { return }
-        for side in missionControl.channelSides {
-            guard let edge = graph.edge(side.shortChannelID, side.direction),
-                  let bounds = missionControl.bounds(side, at: query.now)
-            else { continue }
-            overlay.setBounds(edge.rawValue, lowerMsat: bounds.lower.value, upperMsat: bounds.upper.value)
+        if let missionControl = query.missionControl, query.options.useProbability {
+            for side in missionControl.channelSides {
+                guard let edge = graph.edge(side.shortChannelID, side.direction),
+                      let bounds = missionControl.bounds(side, at: query.now)
+                else { continue }
+                overlay.setBounds(edge.rawValue, lowerMsat: bounds.lower.value, upperMsat: bounds.upper.value)
+            }
+        }
+        for (side, amount) in query.inFlight where amount > .zero {
+            guard let edge = graph.edge(side.shortChannelID, side.direction) else { continue }
+            overlay.reserve(edge.rawValue, amount.value)
         }
     }
 

@@ -49,10 +49,15 @@ public struct RouteQuery: Sendable {
     public var missionControl: MissionControl?
     /// The current time on the same clock as the mission control's observations.
     public var now: Duration
+    /// What the payment already has in flight on channel sides (its other parts, sent and not
+    /// resolved): the search counts it as used, as it counts the parts it plans, so a side
+    /// must hold it and the new amount, and its probability is conditioned on it.
+    public var inFlight: [MissionControl.ChannelSide: MilliSatoshi]
 
     public init(
         payer: NodeIndex, payee: NodeIndex, amount: MilliSatoshi, options: RouteOptions = RouteOptions(),
-        missionControl: MissionControl? = nil, now: Duration = .zero
+        missionControl: MissionControl? = nil, now: Duration = .zero,
+        inFlight: [MissionControl.ChannelSide: MilliSatoshi] = [:]
     ) {
         self.payer = payer
         self.payee = payee
@@ -60,5 +65,6 @@ public struct RouteQuery: Sendable {
         self.options = options
         self.missionControl = missionControl
         self.now = now
+        self.inFlight = inFlight
     }
 }

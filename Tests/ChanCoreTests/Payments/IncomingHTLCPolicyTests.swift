@@ -392,6 +392,8 @@ import Testing
         #expect(failure.code == "invalid_onion_hmac")
         #expect(failure.hopIndex == 0 && failure.failingNode == IncomingHTLCPolicyTests.payeeKey.publicKey)
         #expect(failure.failure == .invalidOnionHMAC(sha256OfOnion: attempt.onion.sha256))
+        // The peer itself could not read it, not a hop after it.
+        #expect(failure.failingNodeCouldNotReadOnion && failure.unreadableOnionHopIndex == 0)
     }
 
     @Test func theAttemptIsDeterministicForItsSessionKey() throws {
