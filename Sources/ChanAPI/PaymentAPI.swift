@@ -61,18 +61,24 @@ public struct InvoicesResult: Codable, Sendable, Equatable {
     public init(invoices: [InvoiceJSON]) { self.invoices = invoices }
 }
 
-/// Method `pay`.
+/// Method `pay`: an invoice, or a keysend payment to `keysend` (a node id) of `amount_msat`.
 public struct PayParams: Codable, Sendable, Equatable {
-    public let invoice: String
-    /// For an invoice without an amount.
+    @Nullable public var invoice: String?
+    /// For an invoice without an amount; the amount of a keysend payment.
     @Nullable public var amountMsat: MilliSatoshi?
-    /// How long `pay` waits for the outcome.
+    /// How long `pay` tries and waits for the outcome.
     public let timeoutSeconds: UInt64
+    /// The most fee the payment may pay, all parts together (null: no limit).
+    @Nullable public var maxFeeMsat: MilliSatoshi?
+    /// Keysend (no invoice): the payee's node id.
+    @Nullable public var keysend: String?
 
-    public init(invoice: String, amountMsat: MilliSatoshi?, timeoutSeconds: UInt64) {
+    public init(invoice: String?, amountMsat: MilliSatoshi?, timeoutSeconds: UInt64, maxFeeMsat: MilliSatoshi? = nil, keysend: String? = nil) {
         self.invoice = invoice
         self.amountMsat = amountMsat
         self.timeoutSeconds = timeoutSeconds
+        self.maxFeeMsat = maxFeeMsat
+        self.keysend = keysend
     }
 }
 
@@ -90,9 +96,11 @@ public struct PaymentJSON: Codable, Sendable, Equatable {
     @Nullable public var durationMs: UInt64?
     @Nullable public var failureCode: String?
     @Nullable public var failureMessage: String?
+    /// Every HTLC the payment sent: a route tried, or a part of a multi-part payment.
+    public let attempts: [AttemptJSON]
 
     public init(status: String, paymentHash: String, preimage: String?, amountMsat: MilliSatoshi, feeMsat: MilliSatoshi, destination: String,
-                createdAt: UInt64, durationMs: UInt64?, failureCode: String?, failureMessage: String?) {
+                createdAt: UInt64, durationMs: UInt64?, failureCode: String?, failureMessage: String?, attempts: [AttemptJSON]) {
         self.status = status
         self.paymentHash = paymentHash
         self.preimage = preimage
@@ -103,6 +111,50 @@ public struct PaymentJSON: Codable, Sendable, Equatable {
         self.durationMs = durationMs
         self.failureCode = failureCode
         self.failureMessage = failureMessage
+        self.attempts = attempts
+    }
+}
+
+/// One HTLC of a payment: its route (each hop: the node reached, the channel, what it receives,
+/// what it keeps, the CLTV delta it adds), what it delivers and costs, and how it ended.
+public struct AttemptJSON: Codable, Sendable, Equatable {
+    public let id: UInt64
+    /// `in_flight`, `succeeded` or `failed`.
+    public let status: String
+    public let amountMsat: MilliSatoshi
+    public let feeMsat: MilliSatoshi
+    public let route: [Hop]
+    /// The failing node and its place on the route (0: our peer), and the failure's name.
+    @Nullable public var failingNode: String?
+    @Nullable public var failingHop: Int?
+    @Nullable public var failureCode: String?
+
+    public struct Hop: Codable, Sendable, Equatable {
+        public let nodeId: String
+        public let shortChannelId: String
+        public let amountMsat: MilliSatoshi
+        public let feeMsat: MilliSatoshi
+        public let cltvExpiryDelta: UInt32
+
+        public init(nodeId: String, shortChannelId: String, amountMsat: MilliSatoshi, feeMsat: MilliSatoshi, cltvExpiryDelta: UInt32) {
+            self.nodeId = nodeId
+            self.shortChannelId = shortChannelId
+            self.amountMsat = amountMsat
+            self.feeMsat = feeMsat
+            self.cltvExpiryDelta = cltvExpiryDelta
+        }
+    }
+
+    public init(id: UInt64, status: String, amountMsat: MilliSatoshi, feeMsat: MilliSatoshi, route: [Hop], failingNode: String?,
+                failingHop: Int?, failureCode: String?) {
+        self.id = id
+        self.status = status
+        self.amountMsat = amountMsat
+        self.feeMsat = feeMsat
+        self.route = route
+        self.failingNode = failingNode
+        self.failingHop = failingHop
+        self.failureCode = failureCode
     }
 }
 

@@ -9,14 +9,26 @@ import Glibc
 import Darwin
 #endif
 
-/// Invoices and payments over our channels: the node makes invoices, pays invoices to its
-/// direct peers, and settles HTLCs that pay its invoices. What to do with an HTLC is decided
-/// by ChanCore (`IncomingHTLCPolicy`, `PaymentAttempt`); the node stores and performs it.
-extension Node {
-    /// Blocks of margin added to the invoice's `min_final_cltv_expiry`, so that a block found
-    /// while the HTLC travels does not make it too short for the payee.
-    static let finalExpiryMargin: UInt32 = 2
+/// One payment of ours in progress: its engine (`PaymentSession`, ChanCore: routes, parts,
+/// retries), the invoice's route hints, and the `channel_update`s its failures carried (this
+/// payment's view only: BOLT 4 keeps them out of the node's graph).
+struct OutgoingPayment {
+    var session: PaymentSession
+    let hints: [RouteHint]
+    var failureUpdates: [ChannelUpdateMessage] = []
+}
 
+/// A payment's HTLC: which payment, which attempt.
+struct AttemptKey: Hashable {
+    let paymentHash: PaymentHash
+    let attempt: UInt64
+}
+
+/// Our payments: the node drives each payment's `PaymentSession` (ChanCore) on its own view of
+/// the network (Node+Routing.swift), adds the HTLC of each attempt the session launches, and
+/// gives it every outcome; each attempt and the payment's end are recorded in the same commit
+/// as the channel state they go with, so a restart finishes every payment exactly once.
+extension Node {
     /// Milliseconds since 1970 (payments record when they start and end).
     var nowMilliseconds: UInt64 {
         var time = timespec()
@@ -24,364 +36,344 @@ extension Node {
         return UInt64(time.tv_sec) * 1000 + UInt64(time.tv_nsec / 1_000_000)
     }
 
-    // MARK: Invoices
+    /// What a payment is to do, from an invoice or a keysend request.
+    private struct PaymentRequest {
+        let payee: PublicKey
+        let amount: MilliSatoshi
+        let paymentHash: PaymentHash
+        let proof: PaymentRecipient.Proof
+        let minFinalCLTVExpiry: UInt32
+        let multiPart: Bool
+        let hints: [RouteHint]
+        let bolt11: String?
+    }
 
-    /// What our invoices offer: BOLT 11's standard set, and multi-part payments (we take them).
-    static let invoiceFeatures = InvoiceFeatures(InvoiceFeatures.standard.bits + [InvoiceFeatures.Feature.basicMPP.requiredBit + 1])
-
-    /// How a payer reaches us over our private channels (the network does not know them): one
-    /// hint per private channel whose peer told us its policy toward us.
-    func routeHints() -> [RouteHint] {
-        channels.sorted { $0.key < $1.key }.compactMap { index, channel in
-            guard !channel.opening.announceChannel, channel.phase == .normal, let scid = channel.shortChannelID,
-                  let update = peerUpdates[index], !update.isDisabled else { return nil }
-            return RouteHint(hops: [RouteHintHop(nodeID: channel.peerID, shortChannelID: scid, feeBase: update.feeBase,
-                                                  feeProportionalMillionths: update.feeProportionalMillionths,
-                                                  cltvExpiryDelta: update.cltvExpiryDelta)])
+    private func paymentRequest(_ params: PayParams) throws -> PaymentRequest {
+        switch (params.invoice, params.keysend) {
+        case (let text?, nil):
+            let invoice = try Invoice.decode(text)
+            guard invoice.prefix == .regtest else {
+                throw APIError(code: "wrong_chain", message: "the invoice is for \(invoice.prefix.rawValue), this network is lnbcrt")
+            }
+            guard !invoice.isExpired(now: now) else { throw APIError(code: "invoice_expired", message: "the invoice expired at \(invoice.expiresAt)") }
+            let amount = try invoice.amountToPay(requested: params.amountMsat)
+            return PaymentRequest(payee: invoice.payee, amount: amount, paymentHash: invoice.paymentHash,
+                                  proof: .paymentSecret(invoice.paymentSecret, totalAmount: amount), minFinalCLTVExpiry: invoice.minFinalCLTVExpiry,
+                                  multiPart: invoice.features.supports(.basicMPP), hints: invoice.routeHints, bolt11: invoice.encoded)
+        case (nil, let key?):
+            let payee = try parsePeer(key)
+            guard let amount = params.amountMsat, amount > .zero else {
+                throw APIError(code: "invalid_amount", message: "a keysend payment needs an amount above zero")
+            }
+            // We choose the preimage and send it in the onion (BOLT 4 keysend, TLV 5482373484).
+            let preimage = try Preimage(bytes: try SecureRandom.bytes(32))
+            return PaymentRequest(payee: payee, amount: amount, paymentHash: preimage.hash, proof: .keysend(preimage),
+                                  minFinalCLTVExpiry: UnsignedInvoice.defaultMinFinalCLTVExpiry, multiPart: false, hints: [], bolt11: nil)
+        case (nil, nil), (.some, .some):
+            throw APIError(code: "invalid_params", message: "pay takes an invoice, or a keysend node id and an amount")
         }
-    }
-
-    func createInvoice(_ params: InvoiceParams) throws -> InvoiceJSON {
-        let preimage = try Preimage(bytes: try SecureRandom.bytes(32))
-        let secret = try Bytes32(try SecureRandom.bytes(32))
-        let created = now
-        let unsigned = try Invoice.make(
-            prefix: .regtest, amount: params.amountMsat, paymentHash: preimage.hash, paymentSecret: secret,
-            description: .text(params.description), expiry: params.expiry,
-            minFinalCLTVExpiry: UnsignedInvoice.defaultMinFinalCLTVExpiry, routeHints: routeHints(), features: Node.invoiceFeatures,
-            timestamp: created)
-        let invoice = try unsigned.signed(with: local.keys.nodeKey)
-        let record = InvoiceRecord(
-            paymentHash: preimage.hash, preimage: preimage, paymentSecret: secret, bolt11: invoice.encoded, amount: params.amountMsat,
-            description: params.description, createdAt: created, expiresAt: invoice.expiresAt, minFinalCLTVExpiry: invoice.minFinalCLTVExpiry,
-            hold: params.hold)
-        try local.store.insertInvoice(record)
-        return invoiceJSON(record)
-    }
-
-    func invoicesResult() throws -> InvoicesResult {
-        InvoicesResult(invoices: try local.store.invoices().map(invoiceJSON))
-    }
-
-    private func invoiceJSON(_ record: InvoiceRecord) -> InvoiceJSON {
-        let status = record.status == .open && now >= record.expiresAt ? "expired" : record.status.rawValue
-        return InvoiceJSON(invoice: record.bolt11, paymentHash: record.paymentHash.hex, amountMsat: record.amount, description: record.description,
-                           createdAt: record.createdAt, expiresAt: record.expiresAt, minFinalCltvExpiry: record.minFinalCLTVExpiry,
-                           status: status, hold: record.hold, receivedMsat: record.received, paidAt: record.paidAt)
     }
 
     // MARK: Paying
 
-    /// `pay`: pays `params.invoice` over our channel with its payee; returns the outcome, or
-    /// `timeout` if it is still in flight after `params.timeoutSeconds`.
+    /// `pay`: routes and pays, retrying around failures and splitting into parts when one path
+    /// is not likely enough, for at most `params.timeoutSeconds`; returns the outcome with every
+    /// attempt, or `timeout` if parts are still in flight then.
     func pay(_ params: PayParams) async throws -> PaymentJSON {
-        let invoice = try Invoice.decode(params.invoice)
-        guard invoice.prefix == .regtest else {
-            throw APIError(code: "wrong_chain", message: "the invoice is for \(invoice.prefix.rawValue), this network is lnbcrt")
-        }
-        guard !invoice.isExpired(now: now) else { throw APIError(code: "invoice_expired", message: "the invoice expired at \(invoice.expiresAt)") }
-        let amount = try invoice.amountToPay(requested: params.amountMsat)
-        let payee = invoice.payee
-        guard payee != nodeID else { throw APIError(code: "self_payment", message: "the invoice is our own") }
-        let candidates = try channelToPay(payee)
-        let (partial, overflow) = blockHeight.addingReportingOverflow(invoice.minFinalCLTVExpiry)
-        guard !overflow, case let (expiry, overflowAgain) = partial.addingReportingOverflow(Node.finalExpiryMargin), !overflowAgain else {
-            throw APIError(code: "invalid_invoice", message: "the invoice's min_final_cltv_expiry \(invoice.minFinalCLTVExpiry) is out of range")
-        }
-        let attempt = try PaymentAttempt.direct(to: payee, amount: amount, paymentHash: invoice.paymentHash,
-                                                paymentSecret: invoice.paymentSecret, finalExpiry: expiry, sessionKey: try PrivateKey.random())
+        let request = try paymentRequest(params)
+        guard request.payee != nodeID else { throw APIError(code: "self_payment", message: "the invoice is our own") }
         let started = nowMilliseconds
-        let record = PaymentRecord(
-            paymentHash: invoice.paymentHash, bolt11: invoice.encoded, destination: payee, amount: amount, fee: .zero,
-            status: .pending, createdAt: started, hopSecrets: attempt.storedSecrets)
-        // Recorded before the HTLC exists: whatever happens next, the node knows of the payment
-        // (the HTLC leaves once the turn's writes, this row among them, are durable).
-        try local.store.startPayment(record, durability: joinBatch())
-        let index: UInt64
+        var session: PaymentSession
         do {
-            index = try addHTLC(attempt, on: candidates)
-        } catch let error as APIError {
-            // No HTLC left the node: the payment never happened, and may be tried again.
-            try? local.store.forgetPayment(invoice.paymentHash, durability: joinBatch())
-            throw error
+            session = try PaymentSession(
+                payer: NodeID(publicKey: nodeID), payee: NodeID(publicKey: request.payee), amount: request.amount,
+                paymentHash: request.paymentHash, proof: request.proof, minFinalCLTVExpiry: request.minFinalCLTVExpiry,
+                multiPart: request.multiPart, maxFee: params.maxFeeMsat, deadline: missionClock + .seconds(Int64(clamping: params.timeoutSeconds)))
+        } catch {
+            throw APIError(code: error.code, message: error.message)
         }
-        paymentsInFlight[invoice.paymentHash] = (record, attempt)
-        scheduleSign(index)
+        // Recorded before any HTLC exists: whatever happens next, the node knows of the payment
+        // (the HTLCs leave once the turn's writes, this row among them, are durable).
+        let record = PaymentRecord(paymentHash: request.paymentHash, bolt11: request.bolt11, destination: request.payee, amount: request.amount,
+                                   fee: .zero, status: .pending, createdAt: started)
+        try local.store.startPayment(record, durability: joinBatch())
+        outgoingPayments[request.paymentHash] = OutgoingPayment(session: session, hints: request.hints)
+        session = advancePayment(request.paymentHash) ?? session
+        if case .failed(let error) = session.state, session.attempts.isEmpty {
+            // Nothing left the node: the payment never happened (and may be tried again); the
+            // answer says what stood in the way.
+            throw firstHopRefusal(request, error)
+        }
         do {
-            _ = try await waitFor(.payment(invoice.paymentHash), timeout: params.timeoutSeconds)
+            _ = try await waitFor(.payment(request.paymentHash), timeout: params.timeoutSeconds)
         } catch let error as APIError where error.code == "timeout" {
             throw APIError.timeout("the payment is still in flight after \(params.timeoutSeconds) s (see `chan payments`)")
         }
-        guard let settled = try local.store.payment(invoice.paymentHash) else { throw APIError(code: "internal_error", message: "the payment vanished") }
+        guard let settled = try local.store.payment(request.paymentHash) else { throw APIError(code: "internal_error", message: "the payment vanished") }
         if settled.status == .failed {
             throw APIError(code: settled.failureCode ?? "payment_failed", message: settled.failureMessage ?? "the payment failed")
         }
-        return paymentJSON(settled)
+        return try paymentJSON(settled)
     }
 
-    /// Our channel to `payee` for `amount`: operational and connected, the one with the most of
-    /// its capacity on our side first (the channel itself checks every limit when the HTLC is added).
-    private func channelToPay(_ payee: PublicKey) throws -> [UInt64] {
-        let candidates = channels.filter { $0.value.peerID == payee && $0.value.phase == .normal && $0.value.isConnected && isReady(payee) }
-        guard !candidates.isEmpty else {
-            let hasChannel = channels.values.contains { $0.peerID == payee && $0.phase == .normal }
-            throw hasChannel
-                ? APIError(code: "peer_not_connected", message: "the channel to \(payee.hex) is not connected")
-                : APIError(code: "no_route", message: "no channel to \(payee.hex): this node pays its direct peers only (multi-hop comes later)")
+    /// Why a payment that sent nothing failed, said the way a user of a direct channel expects:
+    /// a channel to the payee that is away, or one that cannot send enough (`spendable_msat`).
+    private func firstHopRefusal(_ request: PaymentRequest, _ error: PaymentSessionError) -> APIError {
+        guard error.code == "no_route" else { return APIError(code: error.code, message: error.message) }
+        let direct = channels.values.filter { $0.peerID == request.payee && $0.phase == .normal }
+        guard !direct.isEmpty else { return APIError(code: error.code, message: error.message) }
+        let usable = direct.filter { $0.isConnected && !$0.awaitingReestablish && isReady(request.payee) }
+        guard !usable.isEmpty else {
+            return APIError(code: "peer_not_connected", message: "the channel to \(request.payee.hex) is not connected, and no other route reaches it")
         }
-        return candidates.sorted { ($0.value.commitments?.local.spec.toLocal ?? .zero) > ($1.value.commitments?.local.spec.toLocal ?? .zero) }.map(\.key)
+        let best = usable.map(\.sendLimit).max { $0.amount < $1.amount }
+        return APIError(code: "insufficient_balance", message: "the channel can send at most spendable_msat=\(best?.amount.value ?? 0) now (\(best?.refusal.code ?? "no channel")); the payment needs \(request.amount.value) msat, and no other route reaches the payee")
     }
 
-    /// Adds the payment's HTLC on the first of `candidates` that takes it; when none does, the
-    /// error says what the best one could send (`spendable_msat`) and why no more.
-    private func addHTLC(_ attempt: PaymentAttempt, on candidates: [UInt64]) throws -> UInt64 {
-        var refusal: ChannelError?
-        for index in candidates {
-            do {
-                try drive(index, .command(.addHTLC(amount: attempt.firstHopAmount, paymentHash: attempt.paymentHash,
-                                                   cltvExpiry: attempt.firstHopExpiry, onion: attempt.onion)))
-                return index
-            } catch {
-                refusal = refusal ?? error
+    /// Plans the payment anew and launches what its session asks; records its end when it is
+    /// over (a payment that never sent anything is forgotten instead). An attempt whose HTLC our
+    /// channel refuses fails at once and is planned around. Returns the session as it stands.
+    @discardableResult
+    func advancePayment(_ hash: PaymentHash) -> PaymentSession? {
+        guard var payment = outgoingPayments[hash] else { return nil }
+        var step: PaymentSession.Step
+        repeat {
+            let view = routingView(hints: payment.hints, payee: try? PublicKey(compressed: payment.session.payee.bytes),
+                                   overrides: payment.failureUpdates)
+            step = payment.session.plan(graph: view.graph, missionControl: view.missionControl, height: blockHeight, now: missionClock,
+                                        sessionKey: Node.sessionKey)
+            guard case .launch(let attempts) = step else { break }
+            var refused = false
+            for attempt in attempts {
+                if let refusal = launch(attempt, of: hash) {
+                    payment.session.attemptFailed(id: attempt.id, failure: attempt.htlc.failure(from: .local(refusal)), now: missionClock,
+                                                  missionControl: &missionControl)
+                    refused = true
+                }
+            }
+            if !refused { break }
+        } while true
+        outgoingPayments[hash] = payment.session.isOver ? nil : payment
+        if case .failed(let error) = step, payment.session.isOver {
+            if payment.session.attempts.isEmpty {
+                do { try local.store.forgetPayment(hash, durability: joinBatch()) } catch { halt("cannot forget payment \(hash.hex): \(error)") }
+            } else {
+                finishPayment(hash) { record in
+                    record.status = .failed
+                    record.failureCode = error.code
+                    record.failureMessage = error.message
+                }
             }
         }
-        let limits = candidates.compactMap { channels[$0]?.sendLimit }
-        let best = limits.max { $0.amount < $1.amount }
-        if let refusal, (best?.amount ?? .zero) >= attempt.firstHopAmount {
-            // The amount fits: the channel refused for another reason, which is the answer.
-            throw APIError(refusal)
+        return payment.session
+    }
+
+    /// A fresh session key for an onion (the system's random source failing leaves nothing to do).
+    private static func sessionKey() -> PrivateKey {
+        guard let key = try? PrivateKey.random() else { fatalError("the system's secure random source failed") }
+        return key
+    }
+
+    /// Adds an attempt's HTLC on our channel it names, and records the attempt (joining the
+    /// commit that makes the HTLC durable); the channel's refusal otherwise.
+    private func launch(_ attempt: PaymentSession.Attempt, of hash: PaymentHash) -> String? {
+        guard let scid = attempt.htlc.firstHopChannel,
+              let index = channels.first(where: { $0.value.shortChannelID == scid && $0.value.commitments != nil })?.key,
+              let htlcID = channels[index]?.commitments?.localNextHTLCID else {
+            return "no channel of ours is \(attempt.htlc.firstHopChannel?.description ?? "named")"
         }
-        throw APIError(code: "insufficient_balance", message: "the channel can send at most spendable_msat=\(best?.amount.value ?? 0) now (\(best?.refusal.code ?? "no channel")); the payment needs \(attempt.firstHopAmount.value) msat")
-    }
-
-    func paymentsResult() throws -> PaymentsResult {
-        PaymentsResult(payments: try local.store.payments().map(paymentJSON))
-    }
-
-    private func paymentJSON(_ record: PaymentRecord) -> PaymentJSON {
-        PaymentJSON(status: record.status.rawValue, paymentHash: record.paymentHash.hex, preimage: record.preimage.map { Hex.encode($0.bytes) },
-                    amountMsat: record.amount, feeMsat: record.fee, destination: record.destination.hex, createdAt: record.createdAt / 1000,
-                    durationMs: record.resolvedAt.map { $0 >= record.createdAt ? $0 - record.createdAt : 0 },
-                    failureCode: record.failureCode, failureMessage: record.failureMessage)
+        do {
+            try drive(index, .command(.addHTLC(amount: attempt.htlc.firstHopAmount, paymentHash: hash, cltvExpiry: attempt.htlc.firstHopExpiry,
+                                                onion: attempt.htlc.onion)))
+        } catch {
+            return error.message
+        }
+        let route = attempt.route.hops.map { hop in
+            AttemptRecord.Hop(nodeID: hop.nodeID.hex, shortChannelID: hop.shortChannelID.description, amountMsat: hop.amount.value,
+                              feeMsat: hop.fee.value, cltvExpiryDelta: hop.cltvExpiryDelta)
+        }
+        let record = AttemptRecord(paymentHash: hash, attemptID: attempt.id, channelIndex: index, htlcID: htlcID, amount: attempt.amount,
+                                   fee: attempt.fee, route: route, hopSecrets: attempt.htlc.storedSecrets, status: .inFlight,
+                                   createdAt: nowMilliseconds)
+        do {
+            try local.store.recordAttempt(record, durability: joinBatch())
+        } catch {
+            halt("cannot record a payment attempt: \(error)")
+        }
+        attemptsInFlight[HTLCKey(channel: index, id: htlcID)] = AttemptKey(paymentHash: hash, attempt: attempt.id)
+        scheduleSign(index)
+        return nil
     }
 
     // MARK: HTLC outcomes
 
-    /// The outcome of one of our HTLCs on channel `index`, recorded on its forward (returned, to
-    /// be carried out upstream) or its payment. (An incoming HTLC is not an outcome: it goes to
+    /// What the node does after a channel's effects, about an outcome recorded before them.
+    enum OutcomeFollowUp {
+        /// A forward's answer for its incoming HTLC.
+        case upstream(ForwardRecord)
+        /// A payment to plan again after a failed attempt.
+        case retry(PaymentHash)
+    }
+
+    /// The outcome of one of our HTLCs on channel `index`, recorded on its forward or its payment
+    /// (before the channel's new state, in the same commit); what to do next is returned, to be
+    /// done once the channel's effects are. (An incoming HTLC is not an outcome: it goes to
     /// `settleIncoming` once its commitment is stored.)
-    func recordOutcome(_ resolution: HTLCResolution, channel index: UInt64) -> ForwardRecord? {
+    func recordOutcome(_ resolution: HTLCResolution, channel index: UInt64) -> OutcomeFollowUp? {
         switch resolution {
         case .incomingCommitted:
-            break
+            return nil
         case .outgoingFulfilled(let id, let hash, let preimage):
-            if let forward = forwardOutcome(HTLCKey(channel: index, id: id), fulfilled: preimage, failed: nil) { return forward }
-            finishPayment(hash) { record in
-                record.status = .succeeded
-                record.preimage = preimage
+            let key = HTLCKey(channel: index, id: id)
+            if let forward = forwardOutcome(key, fulfilled: preimage, failed: nil) { return .upstream(forward) }
+            if let attempt = attemptsInFlight.removeValue(forKey: key) {
+                attemptSucceeded(attempt, preimage: preimage)
+            } else if isLegacyPayment(hash) {
+                finishPayment(hash) { record in
+                    record.status = .succeeded
+                    record.preimage = preimage
+                }
+            }  // else settled before: its payment knows already (a preimage may come twice: off and on the ledger)
+            return nil
+        case .outgoingFailed(let id, let hash, let failure):
+            let key = HTLCKey(channel: index, id: id)
+            if let forward = forwardOutcome(key, fulfilled: nil, failed: failure) { return .upstream(forward) }
+            if let attempt = attemptsInFlight.removeValue(forKey: key) { return attemptFailed(attempt, failure) ? .retry(attempt.paymentHash) : nil }
+            if isLegacyPayment(hash) {
+                finishPayment(hash) { record in
+                    let read = PaymentAttempt.failure(from: failure, hopSecrets: PaymentAttempt.secrets(stored: record.hopSecrets ?? []))
+                    record.status = .failed
+                    record.failureCode = read.code
+                    record.failureMessage = read.message
+                }
             }
-        case .outgoingFailed(let id, let hash, let reason):
-            if let forward = forwardOutcome(HTLCKey(channel: index, id: id), fulfilled: nil, failed: reason) { return forward }
-            finishPayment(hash) { record in
-                let failure = paymentsInFlight[hash]?.attempt.failure(from: reason)
-                    ?? PaymentAttempt.failure(from: reason, hopSecrets: PaymentAttempt.secrets(stored: record.hopSecrets ?? []))
-                record.status = .failed
-                record.failureCode = failure.code
-                record.failureMessage = failure.message
-            }
+            return nil
         }
-        return nil
+    }
+
+    /// A pending payment of an earlier version: one HTLC, no attempts recorded.
+    private func isLegacyPayment(_ hash: PaymentHash) -> Bool {
+        (try? local.store.payment(hash))?.status == .pending && (try? local.store.attempts(payment: hash))?.isEmpty == true
+    }
+
+    private func attemptSucceeded(_ key: AttemptKey, preimage: Preimage) {
+        guard var stored = try? local.store.attempts(payment: key.paymentHash), let position = stored.firstIndex(where: { $0.attemptID == key.attempt })
+        else { return }
+        stored[position].status = .succeeded
+        stored[position].resolvedAt = nowMilliseconds
+        record(stored[position])
+        if var payment = outgoingPayments[key.paymentHash] {
+            payment.session.attemptSucceeded(id: key.attempt, preimage: preimage, now: missionClock, missionControl: &missionControl)
+            outgoingPayments[key.paymentHash] = payment.session.isOver ? nil : payment
+        }
+        // Paid: every part still in flight was fulfilled by the payee too, and costs its fee.
+        let fee = stored.filter { $0.status != .failed }.reduce(MilliSatoshi.zero) { (try? $0.adding($1.fee)) ?? $0 }
+        finishPayment(key.paymentHash) { record in
+            record.status = .succeeded
+            record.preimage = preimage
+            record.fee = fee
+        }
+    }
+
+    /// Records the failure; true when the payment's session wants to plan again.
+    private func attemptFailed(_ key: AttemptKey, _ htlcFailure: HTLCFailure) -> Bool {
+        guard var stored = try? local.store.attempts(payment: key.paymentHash), let position = stored.firstIndex(where: { $0.attemptID == key.attempt })
+        else { return false }
+        let failure = PaymentAttempt.failure(from: htlcFailure, hopSecrets: PaymentAttempt.secrets(stored: stored[position].hopSecrets))
+        stored[position].status = .failed
+        stored[position].failureCode = failure.code
+        stored[position].failingNode = failure.failingNode
+        stored[position].failingHop = failure.hopIndex
+        stored[position].resolvedAt = nowMilliseconds
+        record(stored[position])
+        guard var payment = outgoingPayments[key.paymentHash] else {
+            // Started before a restart: nothing is retried; the payment ends with its last part.
+            if !stored.contains(where: { $0.status == .inFlight }) { finishAfterRestart(key.paymentHash, last: failure) }
+            return false
+        }
+        let outcome = payment.session.attemptFailed(id: key.attempt, failure: failure, now: missionClock, missionControl: &missionControl)
+        if let bytes = outcome?.channelUpdate, let update = try? ChannelUpdateMessage(failureField: bytes) {
+            payment.failureUpdates.append(update)
+        }
+        outgoingPayments[key.paymentHash] = payment
+        logger.info("payment attempt failed", metadata: ["payment_hash": "\(key.paymentHash.hex)", "attempt": "\(key.attempt)",
+                                                         "failure": "\(failure.code)", "hop": "\(failure.hopIndex.map(String.init) ?? "?")"])
+        return true
+    }
+
+    private func record(_ attempt: AttemptRecord) {
+        do {
+            try local.store.recordAttempt(attempt, durability: joinBatch())
+        } catch {
+            halt("cannot record a payment attempt: \(error)")
+        }
+    }
+
+    /// A payment whose session is gone (a restart) and that nothing paid fails with its last
+    /// attempt's failure (a success would have finished it already).
+    private func finishAfterRestart(_ hash: PaymentHash, last failure: PaymentFailure?) {
+        finishPayment(hash) { record in
+            record.status = .failed
+            record.failureCode = failure?.code ?? "htlc_lost"
+            record.failureMessage = failure?.message ?? "no channel holds the payment's HTLCs after the restart (they were never committed): nothing was paid"
+        }
     }
 
     func finishPayment(_ hash: PaymentHash, _ update: (inout PaymentRecord) -> Void) {
-        let inFlight = paymentsInFlight.removeValue(forKey: hash)
         do {
-            guard var record = try inFlight?.record ?? local.store.payment(hash), record.status == .pending else { return }
+            guard var record = try local.store.payment(hash), record.status == .pending else { return }
             update(&record)
             record.resolvedAt = nowMilliseconds
             guard try local.store.resolvePayment(record, durability: joinBatch()) else { return }
-            finished(record)
+            logger.info("payment \(record.status.rawValue)", metadata: ["payment_hash": "\(hash.hex)", "amount_msat": "\(record.amount.value)",
+                                                                        "fee_msat": "\(record.fee.value)"])
+            publish(NodeEvent(type: "payment", state: record.status.rawValue, paymentHash: hash.hex, amountMsat: record.amount.value))
         } catch {
             halt("payment \(hash.hex) outcome not recorded: \(error)")
         }
     }
 
-    private func finished(_ record: PaymentRecord) {
-        let hash = record.paymentHash
-        logger.info("payment \(record.status.rawValue)", metadata: ["payment_hash": "\(hash.hex)", "amount_msat": "\(record.amount.value)"])
-        publish(NodeEvent(type: "payment", state: record.status.rawValue, paymentHash: hash.hex, amountMsat: record.amount.value))
-    }
+    // MARK: After a restart
 
-    /// An HTLC to us is committed: settle it if it pays an open invoice of ours, else fail it.
-    func settleIncoming(_ htlc: CommitmentHTLC, onion: OnionRoutingPacket, channel index: UInt64) {
-        let invoice = try? local.store.invoice(htlc.paymentHash)
-        let action = IncomingHTLCPolicy.decide(htlc, onion: onion, nodeKey: local.keys.nodeKey, currentHeight: blockHeight, now: now) { hash in
-            guard let invoice, invoice.paymentHash == hash else { return nil }
-            return Node.terms(invoice)
-        }
-        publish(NodeEvent(type: "htlc", channelId: channels[index]?.channelID.hex, state: "received", paymentHash: htlc.paymentHash.hex,
-                          amountMsat: htlc.amount.value))
-        do {
-            switch action {
-            case .fulfill(_, let received) where invoice?.hold == true:
-                // A hold invoice: the HTLC waits for `settle` or `cancel`.
-                try local.store.setInvoice(htlc.paymentHash, to: .held, from: [.open, .held], received: received, durability: joinBatch())
-                logger.info("payment held", metadata: ["payment_hash": "\(htlc.paymentHash.hex)", "amount_msat": "\(received.value)"])
-                publish(NodeEvent(type: "invoice", state: "held", paymentHash: htlc.paymentHash.hex, amountMsat: received.value))
-                return
-            case .fulfill(_, let received):
-                // Durable before the preimage leaves (the fulfil waits for the turn's commit): the
-                // invoice is paid from now on.
-                try local.store.markInvoicePaid(htlc.paymentHash, received: received, at: now, durability: joinBatch())
-                try carryOut(action, for: htlc, channel: index)
-                logger.info("invoice paid", metadata: ["payment_hash": "\(htlc.paymentHash.hex)", "amount_msat": "\(received.value)"])
-                publish(NodeEvent(type: "invoice", state: "paid", paymentHash: htlc.paymentHash.hex, amountMsat: received.value))
-            case .fail, .failMalformed:
-                try carryOut(action, for: htlc, channel: index)
-            case .forward(let payload, let next, let sharedSecret):
-                forward(htlc, payload: payload, next: next, sharedSecret: sharedSecret, channel: index)
-            case .addPart(let data, let sharedSecret):
-                guard let invoice else { return }  // `decide` found it open
-                receivePart(IncomingPaymentPart(channel: index, htlc: htlc, paymentData: data, sharedSecret: sharedSecret, arrivedAt: now),
-                            of: invoice)
-            }
-        } catch {
-            logger.error("incoming HTLC not settled", metadata: ["channel": "\(index)", "htlc": "\(htlc.id)", "error": "\(error)"])
-        }
-    }
-}
-
-/// After a restart: what the node decided before but may not have carried out.
-extension Node {
-    /// Payments recorded as pending whose HTLC no channel has: the HTLC never left in a signed
-    /// commitment (the node stopped first), so the payment failed. (Incoming HTLCs are decided
-    /// again by `carryOutDecisions` once their channel is reestablished.)
+    /// The attempts in flight when the node stopped, by their HTLC; those whose HTLC no channel
+    /// holds never left in a signed commitment, so they failed; a payment left with nothing in
+    /// flight ends (payments of earlier versions, without attempts, by their one HTLC).
     func reconcileAfterRestart() {
         reconcileForwardsAfterRestart()
+        for attempt in (try? local.store.attemptsInFlight()) ?? [] {
+            let key = AttemptKey(paymentHash: attempt.paymentHash, attempt: attempt.attemptID)
+            if channels[attempt.channelIndex]?.hasOutgoingHTLC(id: attempt.htlcID) == true {
+                attemptsInFlight[HTLCKey(channel: attempt.channelIndex, id: attempt.htlcID)] = key
+            } else {
+                _ = attemptFailed(key, .local("lost in a restart before it was signed"))
+            }
+        }
         for payment in (try? local.store.payments()) ?? [] where payment.status == .pending {
-            let carried = channels.values.contains { $0.hasOutgoingHTLC(paymentHash: payment.paymentHash) }
-            guard !carried else { continue }
-            finishPayment(payment.paymentHash) { record in
-                record.status = .failed
-                record.failureCode = "htlc_lost"
-                record.failureMessage = "no channel holds the payment's HTLC after the restart (it was never committed): nothing was paid"
+            let attempts = (try? local.store.attempts(payment: payment.paymentHash)) ?? []
+            if attempts.isEmpty, !channels.values.contains(where: { $0.hasOutgoingHTLC(paymentHash: payment.paymentHash) }) {
+                finishAfterRestart(payment.paymentHash, last: nil)
             }
         }
     }
 
-    /// Incoming HTLCs on channel `index` whose invoice is decided (paid: fulfilled; canceled:
-    /// failed) but that the channel could not take then (disconnected, or waiting for the
-    /// peer's `channel_reestablish`). Run at each block, and after each reestablish with
-    /// `decideTheRest`: then HTLCs of open invoices are decided too (their decision was lost
-    /// when the node stopped just after they arrived).
-    func carryOutDecisions(channel index: UInt64, decideTheRest: Bool = false) {
-        guard let channel = channels[index] else { return }
-        // A fulfil is kept while the peer is away (the preimage must not wait); a failure waits for it.
-        let peerListens = channel.isConnected && !channel.awaitingReestablish
-        for htlc in channel.undecidedIncomingHTLCs {
-            if let forward = try? local.store.forward(incomingChannel: index, htlcID: htlc.id) {
-                carryOut(forward)  // what its forward owes it, if anything yet
-                continue
-            }
-            let invoice = try? local.store.invoice(htlc.paymentHash)
-            switch invoice?.status {
-            case .paid?: fulfil(htlc, channel: index, preimage: invoice!.preimage)
-            case .canceled?: if peerListens { refuse(htlc, channel: index, onion: channel.onion(ofIncomingHTLC: htlc.id)) }
-            case .held?: continue  // still waits for `settle` or `cancel`
-            case .open?, nil:
-                if decideTheRest, let onion = channel.onion(ofIncomingHTLC: htlc.id) { settleIncoming(htlc, onion: onion, channel: index) }
-            }
-        }
+    // MARK: payments
+
+    func paymentsResult() throws -> PaymentsResult {
+        PaymentsResult(payments: try local.store.payments().map(paymentJSON))
     }
 
-    private func fulfil(_ htlc: CommitmentHTLC, channel index: UInt64, preimage: Preimage) {
-        do {
-            try carryOut(.fulfill(preimage, received: htlc.amount), for: htlc, channel: index)
-        } catch {
-            logger.error("could not fulfil", metadata: ["payment_hash": "\(htlc.paymentHash.hex)", "error": "\(error)"])
+    private func paymentJSON(_ record: PaymentRecord) throws -> PaymentJSON {
+        let attempts = try local.store.attempts(payment: record.paymentHash).map { attempt in
+            AttemptJSON(id: attempt.attemptID, status: attempt.status.rawValue, amountMsat: attempt.amount, feeMsat: attempt.fee,
+                        route: attempt.route.map { hop in
+                            AttemptJSON.Hop(nodeId: hop.nodeID, shortChannelId: hop.shortChannelID, amountMsat: MilliSatoshi(hop.amountMsat),
+                                            feeMsat: MilliSatoshi(hop.feeMsat), cltvExpiryDelta: hop.cltvExpiryDelta)
+                        },
+                        failingNode: attempt.failingNode?.hex, failingHop: attempt.failingHop, failureCode: attempt.failureCode)
         }
+        return PaymentJSON(status: record.status.rawValue, paymentHash: record.paymentHash.hex, preimage: record.preimage.map { Hex.encode($0.bytes) },
+                           amountMsat: record.amount, feeMsat: record.fee, destination: record.destination.hex, createdAt: record.createdAt / 1000,
+                           durationMs: record.resolvedAt.map { $0 >= record.createdAt ? $0 - record.createdAt : 0 },
+                           failureCode: record.failureCode, failureMessage: record.failureMessage, attempts: attempts)
     }
-
-    /// Every incoming HTLC paying `hash` that waits for a decision, with its channel and onion.
-    private func heldHTLCs(_ hash: PaymentHash) -> [(index: UInt64, htlc: CommitmentHTLC, onion: OnionRoutingPacket?)] {
-        channels.sorted { $0.key < $1.key }.flatMap { index, channel in
-            channel.undecidedIncomingHTLCs.filter { $0.paymentHash == hash }.map { (index, $0, channel.onion(ofIncomingHTLC: $0.id)) }
-        }
-    }
-
-    /// `settle`: a held payment is taken (its HTLCs fulfilled).
-    func settle(_ params: InvoiceHashParams) throws -> InvoiceJSON {
-        let hash = try paymentHash(params.paymentHash)
-        guard let invoice = try local.store.invoice(hash), invoice.status == .held else {
-            throw APIError(code: "not_held", message: "no held payment for \(params.paymentHash)")
-        }
-        try local.store.markInvoicePaid(hash, received: invoice.received ?? .zero, at: now)
-        for held in heldHTLCs(hash) { fulfil(held.htlc, channel: held.index, preimage: invoice.preimage) }
-        publish(NodeEvent(type: "invoice", state: "paid", paymentHash: hash.hex, amountMsat: invoice.received?.value))
-        return invoiceJSON(try local.store.invoice(hash) ?? invoice)
-    }
-
-    /// `cancel`: an invoice will not be paid; a held payment's HTLCs are failed back.
-    func cancel(_ params: InvoiceHashParams) throws -> InvoiceJSON {
-        let hash = try paymentHash(params.paymentHash)
-        guard let invoice = try local.store.invoice(hash), try local.store.setInvoice(hash, to: .canceled, from: [.open, .held]) else {
-            throw APIError(code: "not_cancelable", message: "no open or held invoice \(params.paymentHash)")
-        }
-        for held in heldHTLCs(hash) { refuse(held.htlc, channel: held.index, onion: held.onion) }
-        publish(NodeEvent(type: "invoice", state: "canceled", paymentHash: hash.hex))
-        return invoiceJSON(try local.store.invoice(hash) ?? invoice)
-    }
-
-    /// Fails an incoming HTLC back, as unknown to us (an HTLC stored before onions were kept
-    /// has none: it goes back as malformed, the only failure that needs no shared secret).
-    func refuse(_ htlc: CommitmentHTLC, channel index: UInt64, onion: OnionRoutingPacket?) {
-        let action = onion.map { IncomingHTLCPolicy.refusal(of: htlc, onion: $0, nodeKey: local.keys.nodeKey, currentHeight: blockHeight) }
-            ?? .failMalformed(sha256OfOnion: .zero, failureCode: OnionFailure.invalidOnionHMAC(sha256OfOnion: .zero).code)
-        do {
-            try carryOut(action, for: htlc, channel: index)
-        } catch {
-            logger.error("incoming HTLC not failed", metadata: ["channel": "\(index)", "htlc": "\(htlc.id)", "error": "\(error)"])
-        }
-    }
-
-    /// Performs a failure (or a fulfil) of an incoming HTLC on its channel.
-    func carryOut(_ action: IncomingHTLCAction, for htlc: CommitmentHTLC, channel index: UInt64) throws {
-        switch action {
-        case .fulfill(let preimage, _):
-            try runCommand(index, .fulfillHTLC(id: htlc.id, preimage: preimage))
-        case .fail(let reason, let failure):
-            logger.info("incoming HTLC failed", metadata: ["payment_hash": "\(htlc.paymentHash.hex)", "failure": "\(failure.name)"])
-            try runCommand(index, .failHTLC(id: htlc.id, reason: reason))
-        case .failMalformed(let sha256, let code):
-            logger.info("incoming HTLC with an unreadable onion", metadata: ["payment_hash": "\(htlc.paymentHash.hex)", "code": "\(code)"])
-            try runCommand(index, .failMalformedHTLC(id: htlc.id, sha256OfOnion: sha256, failureCode: code))
-        case .forward, .addPart:
-            return  // never carried out: `settleIncoming` answers them first
-        }
-        scheduleSign(index)
-    }
-
-    /// Blocks before its expiry at which a held HTLC is failed back, so that the peer never has
-    /// to close the channel to time it out.
-    static let heldHTLCMargin: UInt32 = 6
-
-    /// Held payments whose HTLCs near their expiry are canceled.
-    func cancelExpiringHolds() {
-        for (index, channel) in channels {
-            for htlc in channel.undecidedIncomingHTLCs where htlc.cltvExpiry <= blockHeight &+ Node.heldHTLCMargin {
-                guard let invoice = try? local.store.invoice(htlc.paymentHash), invoice.status == .held else { continue }
-                logger.info("a held payment nears its expiry: canceled", metadata: ["payment_hash": "\(htlc.paymentHash.hex)"])
-                _ = try? local.store.setInvoice(htlc.paymentHash, to: .canceled, from: [.held])
-                refuse(htlc, channel: index, onion: channel.onion(ofIncomingHTLC: htlc.id))
-            }
-        }
-    }
-
-    func paymentHash(_ text: String) throws -> PaymentHash {
-        guard let bytes = Hex.decode(text), let hash = try? PaymentHash(bytes: bytes) else {
-            throw APIError(code: "invalid_payment_hash", message: "'\(text)' is not a payment hash (64 hex digits)")
-        }
-        return hash
-    }
-
 }

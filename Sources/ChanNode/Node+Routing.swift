@@ -15,7 +15,10 @@ extension Node {
     /// `now` on mission control's clock.
     var missionClock: Duration { .seconds(Int64(clamping: now)) }
 
-    func routingView(hints: [RouteHint] = [], payee: PublicKey? = nil) -> (graph: ChannelGraph, missionControl: MissionControl) {
+    /// The view for a payment to `payee` with `hints`; `overrides` are the `channel_update`s its
+    /// failures carried, applied to this view alone (a hint's channel takes its update's policy).
+    func routingView(hints: [RouteHint] = [], payee: PublicKey? = nil, overrides: [ChannelUpdateMessage] = [])
+        -> (graph: ChannelGraph, missionControl: MissionControl) {
         let me = NodeID(publicKey: nodeID)
         var extra: [ExtraEdge] = []
         var knowledge = missionControl
@@ -34,7 +37,14 @@ extension Node {
         if let payee {
             for hint in hints { extra += ExtraEdge.edges(of: hint, payee: NodeID(publicKey: payee), capacity: Node.hintCapacity) }
         }
-        return (network.routingGraph(extraEdges: extra), knowledge)
+        var graph = network
+        for update in overrides where graph.apply(update) == .unknownChannel {
+            for position in extra.indices where extra[position].shortChannelID == update.shortChannelID {
+                guard let source = try? PublicKey(compressed: extra[position].source.bytes), update.verifySignature(nodeKey: source) else { continue }
+                extra[position].policy = update.policy
+            }
+        }
+        return (graph.routingGraph(extraEdges: extra), knowledge)
     }
 
     /// `route`: the route the node would try first to `params.to`.

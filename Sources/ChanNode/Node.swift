@@ -62,9 +62,11 @@ public actor Node {
     var fundingPositions: [UInt64: (height: UInt32, index: UInt32)] = [:]
 
     // Payments
-    /// Our payments in flight started by this process: the row as stored, and the attempt
-    /// (its onion secrets decrypt a failure). After a restart the store has them.
-    var paymentsInFlight: [PaymentHash: (record: PaymentRecord, attempt: PaymentAttempt)] = [:]
+    /// Our payments started by this process and not over (a restart finishes the others from
+    /// their stored attempts).
+    var outgoingPayments: [PaymentHash: OutgoingPayment] = [:]
+    /// The attempt each of our HTLCs carries, by the HTLC.
+    var attemptsInFlight: [HTLCKey: AttemptKey] = [:]
 
     /// Multi-part payments to our invoices whose parts are arriving (Node+MultiPartReceipt.swift).
     var incomingPayments: [PaymentHash: IncomingPaymentSet] = [:]

@@ -41,6 +41,8 @@ public enum IncomingHTLCAction: Hashable, Sendable {
     /// than this HTLC): add it to the payment's `IncomingPaymentSet`, which answers once the
     /// parts add up or time runs out.
     case addPart(PaymentData, sharedSecret: OnionSharedSecret)
+    /// A keysend payment (no invoice of ours): settle it with the preimage the sender chose.
+    case keysend(Preimage, received: MilliSatoshi)
 }
 
 /// BOLT 4's rules for the final node: the onion must be ours and authentic, its payload must
@@ -78,7 +80,13 @@ public enum IncomingHTLCPolicy {
         guard payload.outgoingCLTVValue <= htlc.cltvExpiry else {
             return fail(.finalIncorrectCLTVExpiry(cltvExpiry: htlc.cltvExpiry), secret: secret)
         }
-        guard let invoice = lookup(htlc.paymentHash), invoice.isOpen, now < invoice.expiresAt else { return fail(unknown, secret: secret) }
+        guard let invoice = lookup(htlc.paymentHash) else {
+            // Keysend: no invoice, the sender chose the preimage and sent it along.
+            guard let preimage = payload.keysendPreimage, preimage.hash == htlc.paymentHash,
+                  htlc.cltvExpiry >= currentHeight &+ UnsignedInvoice.defaultMinFinalCLTVExpiry else { return fail(unknown, secret: secret) }
+            return .keysend(preimage, received: htlc.amount)
+        }
+        guard invoice.isOpen, now < invoice.expiresAt else { return fail(unknown, secret: secret) }
         // The secret proves the sender has the invoice (probing a hash alone learns nothing).
         guard let data = payload.paymentData, data.paymentSecret == invoice.paymentSecret else { return fail(unknown, secret: secret) }
         // BOLT 4: the amount paid is the whole payment's, `total_msat`, when this HTLC is a part of it.

@@ -40,9 +40,9 @@ extension Node {
         // Our payments' and forwards' outcomes are recorded first: once the channel's new state is
         // stored the HTLC is gone from it, and neither may be left pending with no HTLC to end it.
         // (What a forward owes upstream is carried out after the effects, on the other channel.)
-        var upstream: [ForwardRecord] = []
+        var followUps: [OutcomeFollowUp] = []
         for case .htlc(let resolution) in effects {
-            if let forward = recordOutcome(resolution, channel: index) { upstream.append(forward) }
+            if let followUp = recordOutcome(resolution, channel: index) { followUps.append(followUp) }
         }
         guard halted == nil else { return false }
         var history: [StateChange] = []
@@ -75,7 +75,12 @@ extension Node {
             case .funding(let amount, let condition): makeFunding(index, amount: amount, condition: condition)
             }
         }
-        for forward in upstream { carryOut(forward) }
+        for followUp in followUps {
+            switch followUp {
+            case .upstream(let forward): carryOut(forward)
+            case .retry(let hash): advancePayment(hash)
+            }
+        }
         if let channel = channels[index], channel.phase == .closed, channel.commitments == nil, openWaiters[index] == nil {
             forgetUnfunded(index)
         }

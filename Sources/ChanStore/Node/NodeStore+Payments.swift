@@ -51,7 +51,7 @@ public struct PaymentRecord: Sendable, Equatable {
     public let bolt11: String?
     public let destination: PublicKey
     public let amount: MilliSatoshi
-    public let fee: MilliSatoshi
+    public var fee: MilliSatoshi
     public var status: Status
     public let createdAt: UInt64
     public var resolvedAt: UInt64?
@@ -87,8 +87,8 @@ public struct PaymentRecord: Sendable, Equatable {
 extension NodeStore {
     // MARK: Invoices
 
-    public func insertInvoice(_ invoice: InvoiceRecord) throws {
-        try write { db in
+    public func insertInvoice(_ invoice: InvoiceRecord, durability: Durability = .immediate) throws {
+        try write(durability) { db in
             try db.cachedStatement(sql: """
                     INSERT INTO invoices (payment_hash, preimage, payment_secret, bolt11, amount_msat, description, created_at,
                         expires_at, min_final_cltv_expiry, hold, status, received_msat, paid_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -175,16 +175,17 @@ extension NodeStore {
         }
     }
 
-    /// Records how pending payment `payment.paymentHash` ended: its status, `resolvedAt`,
+    /// Records how pending payment `payment.paymentHash` ended: its status, fee, `resolvedAt`,
     /// preimage and failure (the rest of the row is as it started). False if it was not pending.
     @discardableResult
     public func resolvePayment(_ payment: PaymentRecord, durability: Durability = .immediate) throws -> Bool {
         try write(durability) { db in
             try db.cachedStatement(sql: """
-                    UPDATE payments SET status = ?, resolved_at = ?, preimage = ?, failure_code = ?, failure_message = ?
+                    UPDATE payments SET status = ?, fee_msat = ?, resolved_at = ?, preimage = ?, failure_code = ?, failure_message = ?
                     WHERE payment_hash = ? AND status = 'pending'
-                    """).execute(arguments: [payment.status.rawValue, payment.resolvedAt.map(\.stored), payment.preimage.map { Data($0.bytes) },
-                                             payment.failureCode, payment.failureMessage, Data(payment.paymentHash.bytes)])
+                    """).execute(arguments: [payment.status.rawValue, payment.fee.value.stored, payment.resolvedAt.map(\.stored),
+                                             payment.preimage.map { Data($0.bytes) }, payment.failureCode, payment.failureMessage,
+                                             Data(payment.paymentHash.bytes)])
             return db.changesCount == 1
         }
     }

@@ -17,6 +17,7 @@ import Synchronization
 /// - `peers`: where to reach the peers we share channels with.
 /// - `invoices`, `payments`: our invoices (with their preimages) and our outgoing payments.
 /// - `forwards`: every HTLC we were asked to forward and its outcome (NodeStore+Forwards.swift).
+/// - `payment_attempts`: every HTLC our payments sent, and how each ended (NodeStore+Attempts.swift).
 /// - `gossip_channels`, `gossip_nodes`, `channel_policies`: the public network as we know it,
 ///   and what we ask to forward over each of our channels (NodeStore+Gossip.swift).
 public final class NodeStore: Sendable {
@@ -111,6 +112,7 @@ public final class NodeStore: Sendable {
         }
         registerGossipMigration(&migrator)
         registerForwardsMigration(&migrator)
+        registerAttemptsMigration(&migrator)
         return migrator
     }
 

@@ -8,7 +8,7 @@ import Testing
     static let chain = SampleMessages.hash(100)
     static let otherChain = SampleMessages.hash(101)
 
-    static func remoteInit(features: Set<Int> = [1, 8, 12, 14], networks: [Hash32]? = [chain]) -> WireMessage {
+    static func remoteInit(features: Set<Int> = FeatureBits.node.bits, networks: [Hash32]? = [chain]) -> WireMessage {
         .initMessage(InitMessage(features: FeatureBits(features).bytes, tlvs: InitMessage.TLVs(networks: networks)))
     }
 
@@ -48,7 +48,7 @@ import Testing
             Issue.record("not an init")
             return
         }
-        #expect(message.features == [0x51, 0x02])
+        #expect(message.features == [0x02, 0x51, 0x02])
         #expect(message.globalFeatures == [])
         #expect(message.tlvs.networks == [Self.chain])
         #expect(session.state == .awaitingInit && !session.isActive)
