@@ -72,13 +72,18 @@ public struct PayParams: Codable, Sendable, Equatable {
     @Nullable public var maxFeeMsat: MilliSatoshi?
     /// Keysend (no invoice): the payee's node id.
     @Nullable public var keysend: String?
+    /// For demos and tests: the first attempt's onion is damaged for the hop after our peer, which
+    /// fails it (`update_fail_malformed_htlc`, `invalid_onion_hmac`); the payment goes on from there.
+    @Nullable public var corruptOnion: Bool?
 
-    public init(invoice: String?, amountMsat: MilliSatoshi?, timeoutSeconds: UInt64, maxFeeMsat: MilliSatoshi? = nil, keysend: String? = nil) {
+    public init(invoice: String?, amountMsat: MilliSatoshi?, timeoutSeconds: UInt64, maxFeeMsat: MilliSatoshi? = nil, keysend: String? = nil,
+                corruptOnion: Bool? = nil) {
         self.invoice = invoice
         self.amountMsat = amountMsat
         self.timeoutSeconds = timeoutSeconds
         self.maxFeeMsat = maxFeeMsat
         self.keysend = keysend
+        self.corruptOnion = corruptOnion
     }
 }
 

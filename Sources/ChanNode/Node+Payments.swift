@@ -16,6 +16,8 @@ struct OutgoingPayment {
     var session: PaymentSession
     let hints: [RouteHint]
     var failureUpdates: [ChannelUpdateMessage] = []
+    /// `pay --corrupt-onion`: the next attempt's onion is damaged (once).
+    var corruptNextOnion = false
 }
 
 /// A payment's HTLC: which payment, which attempt.
@@ -97,7 +99,7 @@ extension Node {
         let record = PaymentRecord(paymentHash: request.paymentHash, bolt11: request.bolt11, destination: request.payee, amount: request.amount,
                                    fee: .zero, status: .pending, createdAt: started)
         try local.store.startPayment(record, durability: joinBatch())
-        outgoingPayments[request.paymentHash] = OutgoingPayment(session: session, hints: request.hints)
+        outgoingPayments[request.paymentHash] = OutgoingPayment(session: session, hints: request.hints, corruptNextOnion: params.corruptOnion == true)
         session = advancePayment(request.paymentHash) ?? session
         if case .failed(let error) = session.state, session.attempts.isEmpty {
             // Nothing left the node: the payment never happened (and may be tried again); the
@@ -145,7 +147,9 @@ extension Node {
             guard case .launch(let attempts) = step else { break }
             var refused = false
             for attempt in attempts {
-                if let refusal = launch(attempt, of: hash) {
+                let corrupt = payment.corruptNextOnion
+                payment.corruptNextOnion = false
+                if let refusal = launch(attempt, of: hash, corruptingOnion: corrupt) {
                     payment.session.attemptFailed(id: attempt.id, failure: attempt.htlc.failure(from: .local(refusal)), now: missionClock,
                                                   missionControl: &missionControl)
                     refused = true
@@ -158,10 +162,15 @@ extension Node {
             if payment.session.attempts.isEmpty {
                 do { try local.store.forgetPayment(hash, durability: joinBatch()) } catch { halt("cannot forget payment \(hash.hex): \(error)") }
             } else {
+                // What stopped it, and what the last attempt met (which left no route, say).
+                let last = payment.session.attempts.reversed().lazy.compactMap { attempt -> PaymentFailure? in
+                    if case .failed(let failure) = attempt.status { failure } else { nil }
+                }.first
+                let lastText = last.map { "; the last attempt failed: \($0.message)" } ?? ""
                 finishPayment(hash) { record in
                     record.status = .failed
                     record.failureCode = error.code
-                    record.failureMessage = error.message
+                    record.failureMessage = error.message + (last?.code == error.code ? "" : lastText)
                 }
             }
         }
@@ -176,15 +185,22 @@ extension Node {
 
     /// Adds an attempt's HTLC on our channel it names, and records the attempt (joining the
     /// commit that makes the HTLC durable); the channel's refusal otherwise.
-    private func launch(_ attempt: PaymentSession.Attempt, of hash: PaymentHash) -> String? {
+    private func launch(_ attempt: PaymentSession.Attempt, of hash: PaymentHash, corruptingOnion corrupt: Bool) -> String? {
         guard let scid = attempt.htlc.firstHopChannel,
               let index = channels.first(where: { $0.value.shortChannelID == scid && $0.value.commitments != nil })?.key,
               let htlcID = channels[index]?.commitments?.localNextHTLCID else {
             return "no channel of ours is \(attempt.htlc.firstHopChannel?.description ?? "named")"
         }
+        var onion = attempt.htlc.onion
+        if corrupt {
+            // The hop after our peer cannot read it (our peer, on a direct payment): it answers
+            // update_fail_malformed_htlc, which our peer turns into a failure for us.
+            onion = Sphinx.damaged(onion, atHop: min(1, attempt.route.hops.count - 1), hopSecrets: attempt.htlc.hopSecrets,
+                                   associatedData: hash.bytes) ?? onion
+        }
         do {
             try drive(index, .command(.addHTLC(amount: attempt.htlc.firstHopAmount, paymentHash: hash, cltvExpiry: attempt.htlc.firstHopExpiry,
-                                                onion: attempt.htlc.onion)))
+                                                onion: onion)))
         } catch {
             return error.message
         }

@@ -6,11 +6,24 @@ import Testing
 final class NodeNetwork {
     let temp: TempHome
     var chan: ChanProcess { temp.chan }
-    private var running: [String] = []
+    fileprivate(set) var running: [String] = []
 
-    init() throws {
+    init(ledger: Bool = true) throws {
         temp = try TempHome()
-        _ = try temp.chan.ok("ledger", "init")
+        if ledger { _ = try temp.chan.ok("ledger", "init") }
+    }
+
+    /// A network brought up by `chan network up` from `topology` (JSON); its daemons are
+    /// stopped with the value. Returns what `network up` printed.
+    static func up(_ topology: String) throws -> (network: NodeNetwork, result: JSON) {
+        let network = try NodeNetwork(ledger: false)
+        let file = network.temp.directory + "/topology.json"
+        try topology.write(toFile: file, atomically: true, encoding: .utf8)
+        let outcome = try network.chan.run("network", "up", file)
+        // Whatever came up is stopped at the end, even when the rest of the test fails.
+        for node in (try? outcome.json["nodes"]?.array) ?? [] { if let name = node["name"]?.string { network.running.append(name) } }
+        try #require(outcome.status == 0, "network up failed: \(outcome.stderr)")
+        return (network, try outcome.json)
     }
 
     deinit {

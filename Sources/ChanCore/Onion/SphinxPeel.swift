@@ -61,7 +61,7 @@ extension Sphinx {
     /// This hop's frame in the decrypted payloads: its payload, the next hop's HMAC, and
     /// where the next hop's payloads start. The frame must end within the 1300 bytes, so
     /// the next packet is all ciphertext the sender wrote or predicted.
-    private static func frame(
+    static func frame(
         in unwrapped: [UInt8], secret: OnionSharedSecret
     ) throws(OnionPeelError) -> (payload: [UInt8], nextHMAC: [UInt8], end: Int) {
         var reader = WireReader(unwrapped)

@@ -145,3 +145,42 @@ import Testing
         }
     }
 }
+
+/// `Sphinx.damaged`: a packet that every hop before the chosen one forwards, and that the
+/// chosen hop refuses with `invalid_onion_hmac` (what `pay --corrupt-onion` sends).
+@Suite struct SphinxDamageTests {
+    @Test func theChosenHopAloneFailsItsHMAC() throws {
+        let (keys, hops) = try OnionTestSupport.route(count: 4)
+        let built = try Sphinx.build(sessionKey: try OnionTestSupport.key(20), hops: hops, associatedData: OnionTestSupport.paymentHash)
+        for damagedHop in 0..<4 {
+            let damaged = try #require(Sphinx.damaged(built.packet, atHop: damagedHop, hopSecrets: built.hopSecrets,
+                                                      associatedData: OnionTestSupport.paymentHash))
+            #expect(damaged != built.packet)
+            var packet = damaged
+            for index in 0..<damagedHop {
+                // Every hop before it reads its own layer as built: the same payload.
+                let peeled = try Sphinx.peel(packet, nodeKey: keys[index], associatedData: OnionTestSupport.paymentHash)
+                let original = try Sphinx.peel(try Self.layer(built.packet, at: index, keys: keys), nodeKey: keys[index],
+                                               associatedData: OnionTestSupport.paymentHash)
+                #expect(peeled.payload == original.payload && peeled.sharedSecret == original.sharedSecret, "hop \(index) of \(damagedHop)")
+                packet = try #require(peeled.nextPacket)
+            }
+            do {
+                _ = try Sphinx.peel(packet, nodeKey: keys[damagedHop], associatedData: OnionTestSupport.paymentHash)
+                Issue.record("hop \(damagedHop) read a damaged layer")
+            } catch {
+                #expect(error == .badOnion(.invalidHMAC(sha256OfOnion: packet.sha256)), "hop \(damagedHop)")
+            }
+        }
+        #expect(Sphinx.damaged(built.packet, atHop: 4, hopSecrets: built.hopSecrets, associatedData: OnionTestSupport.paymentHash) == nil)
+    }
+
+    /// The packet hop `index` receives when nothing is damaged.
+    static func layer(_ packet: OnionRoutingPacket, at index: Int, keys: [PrivateKey]) throws -> OnionRoutingPacket {
+        var packet = packet
+        for hop in 0..<index {
+            packet = try #require(try Sphinx.peel(packet, nodeKey: keys[hop], associatedData: OnionTestSupport.paymentHash).nextPacket)
+        }
+        return packet
+    }
+}

@@ -37,15 +37,20 @@ struct PayCommand: ParsableCommand {
     @Option(help: "Seconds to try and wait for the outcome.")
     var timeout: UInt64 = 60
 
+    @Flag(help: ArgumentHelp("Damage the first attempt's onion for the hop after our peer (demos of BOLT 4 errors).", visibility: .hidden))
+    var corruptOnion = false
+
     func run() throws {
         let maxFee = try self.maxFee.map { try MilliSatoshi.parse($0) }
         let params: PayParams
         if let keysend {
             guard amount == nil else { throw ValidationError("with --keysend the amount is the argument: chan pay --keysend NODE AMOUNT") }
             let payee = try PeerAddress.resolve(keysend, home: global.resolvedHome)
-            params = PayParams(invoice: nil, amountMsat: try MilliSatoshi.parse(target), timeoutSeconds: timeout, maxFeeMsat: maxFee, keysend: payee.nodeID)
+            params = PayParams(invoice: nil, amountMsat: try MilliSatoshi.parse(target), timeoutSeconds: timeout, maxFeeMsat: maxFee,
+                               keysend: payee.nodeID, corruptOnion: corruptOnion)
         } else {
-            params = PayParams(invoice: target, amountMsat: try amount.map { try MilliSatoshi.parse($0) }, timeoutSeconds: timeout, maxFeeMsat: maxFee)
+            params = PayParams(invoice: target, amountMsat: try amount.map { try MilliSatoshi.parse($0) }, timeoutSeconds: timeout,
+                               maxFeeMsat: maxFee, corruptOnion: corruptOnion)
         }
         try global.printCall("pay", params)
     }
