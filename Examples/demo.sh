@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Three nodes as daemons (alice, bob, carol) on one toy ledger: channels alice-bob and
-# bob-carol, payments both ways on each, a channel's JSON, one mutual close, one force close
+# bob-carol, payments both ways on each and one across both (bob forwards it), a channel's
+# JSON, one mutual close, one force close
 # with an HTLC in flight resolved on the ledger, then balances and the audit. Uses `chan` from
 # PATH and jq. Runs in CHAN_HOME when that names a home without a ledger yet, else in a fresh
 # temporary home; every daemon is stopped when the script ends, even when it fails.
@@ -48,9 +49,23 @@ pay bob alice 10000
 pay bob carol 70000
 pay carol bob 20000
 
+say "Three more blocks (six in all): both channels are announced (BOLT 7), and the nodes gossip them"
+run chan mine 3
+for _ in $(seq 1 100); do
+  [ "$(chan -n alice graph | jq '[.channels[] | select(.node1_policy != null and .node2_policy != null)] | length')" = 2 ] && break
+  sleep 0.05
+done
+chan -n alice graph | jq -c '.channels[] | {short_channel_id, capacity_sat, node1_fee: .node1_policy.fee_base_msat, node2_fee: .node2_policy.fee_base_msat}'
+
+say "alice pays carol across bob (two hops, a BOLT 4 onion): bob forwards it and keeps his fee"
+invoice=$(chan -n carol invoice 25000 --description "across bob" | jq -r .invoice)
+chan -n alice pay "$invoice" | jq -c '{status, amount_msat, fee_msat, route: [.attempts[0].route[] | {short_channel_id, amount_msat, fee_msat}]}'
+chan -n bob forwards | jq -c '.forwards[] | {status, in_channel, out_channel, in_msat, out_msat, fee_msat}'
+[ "$(chan -n bob forwards | jq -r '.forwards[0].status')" = settled ] || fail "bob did not forward the payment"
+
 say "alice-bob as alice sees it (chan channel ID; docs/channel-snapshot.schema.json)"
 chan -n alice channel "$ab" | jq '{state, short_channel_id, capacity_sat, to_local_msat, to_remote_msat, spendable_msat, local_commitment_number, revoked_states_held, state_changes: [.state_changes[] | {new, cause}]}'
-[ "$(chan -n bob channel "$ab" | jq .to_local_msat)" = 40000000 ] || fail "bob's side of alice-bob is wrong"
+[ "$(chan -n bob channel "$ab" | jq .to_local_msat)" = 65001025 ] || fail "bob's side of alice-bob is wrong"
 
 say "alice and bob close their channel mutually; one block confirms the closing transaction"
 run chan -n alice close "$ab"

@@ -79,8 +79,8 @@ extension Node {
         case .height(let height):
             return blockHeight >= height ? .block(height: blockHeight) : nil
         case .payment(let hash):
-            // One of our payments still trying: neither a payment row nor an invoice of ours is final.
-            if case .active? = outgoingPayments[hash]?.session.state { return nil }
+            // One of our payments with parts still in flight: not over yet, whatever its row says.
+            guard outgoingPayments[hash] == nil else { return nil }
             if let payment = try? local.store.payment(hash), payment.status != .pending {
                 return NodeEvent(type: "payment", state: payment.status.rawValue, paymentHash: hash.hex, amountMsat: payment.amount.value)
             }

@@ -278,17 +278,21 @@ extension Node {
         stored[position].status = .succeeded
         stored[position].resolvedAt = nowMilliseconds
         record(stored[position])
+        var over = true
         if var payment = outgoingPayments[key.paymentHash] {
             payment.session.attemptSucceeded(id: key.attempt, preimage: preimage, now: missionClock, missionControl: &missionControl)
-            outgoingPayments[key.paymentHash] = payment.session.isOver ? nil : payment
+            over = payment.session.isOver
+            outgoingPayments[key.paymentHash] = over ? nil : payment
         }
-        // Paid: every part still in flight was fulfilled by the payee too, and costs its fee.
+        // Paid, and durable at once: every part still in flight was fulfilled by the payee too,
+        // and costs its fee. `pay` hears of it once the last part is back.
         let fee = stored.filter { $0.status != .failed }.reduce(MilliSatoshi.zero) { (try? $0.adding($1.fee)) ?? $0 }
-        finishPayment(key.paymentHash) { record in
+        let finished = finishPayment(key.paymentHash, announce: over) { record in
             record.status = .succeeded
             record.preimage = preimage
             record.fee = fee
         }
+        if over, !finished { announcePayment(key.paymentHash) }  // the last part of a payment paid earlier
     }
 
     /// Records the failure; true when the payment's session wants to plan again.
@@ -335,18 +339,29 @@ extension Node {
         }
     }
 
-    func finishPayment(_ hash: PaymentHash, _ update: (inout PaymentRecord) -> Void) {
+    /// Records how a pending payment ended; false if it was not pending. `announce`: `pay`,
+    /// `wait` and `events` hear of it now (else when its last part in flight is back).
+    @discardableResult
+    func finishPayment(_ hash: PaymentHash, announce: Bool = true, _ update: (inout PaymentRecord) -> Void) -> Bool {
         do {
-            guard var record = try local.store.payment(hash), record.status == .pending else { return }
+            guard var record = try local.store.payment(hash), record.status == .pending else { return false }
             update(&record)
             record.resolvedAt = nowMilliseconds
-            guard try local.store.resolvePayment(record, durability: joinBatch()) else { return }
+            guard try local.store.resolvePayment(record, durability: joinBatch()) else { return false }
             logger.info("payment \(record.status.rawValue)", metadata: ["payment_hash": "\(hash.hex)", "amount_msat": "\(record.amount.value)",
                                                                         "fee_msat": "\(record.fee.value)"])
-            publish(NodeEvent(type: "payment", state: record.status.rawValue, paymentHash: hash.hex, amountMsat: record.amount.value))
+            if announce { announcePayment(hash) }
+            return true
         } catch {
             halt("payment \(hash.hex) outcome not recorded: \(error)")
+            return false
         }
+    }
+
+    /// The payment is over (decided, nothing in flight): its event goes out.
+    private func announcePayment(_ hash: PaymentHash) {
+        guard let record = try? local.store.payment(hash), record.status != .pending else { return }
+        publish(NodeEvent(type: "payment", state: record.status.rawValue, paymentHash: hash.hex, amountMsat: record.amount.value))
     }
 
     // MARK: After a restart

@@ -53,6 +53,7 @@ public struct NetworkDeployment {
                 running.append(spec.name)
             }
             let channels = try openChannels(topology, nodes: nodes, ledger: ledger)
+            try fundWallets(topology, nodes: nodes, ledger: ledger)
             try setPolicies(topology, channels: channels, nodes: nodes)
             progress("waiting for the gossip to converge")
             try waitForGossip(nodes: topology.nodes.map { nodes[$0.name]! }, publicChannels: channels.filter { !$0.isPrivate }.count)
@@ -73,17 +74,27 @@ public struct NetworkDeployment {
         }
     }
 
-    /// One confirmed coin per channel a node opens (capacity plus the funding fee), so no open
-    /// waits for another's change to confirm, and one for what its wallet should hold besides.
+    /// One confirmed coin per channel a node opens (capacity plus the funding fee): opened
+    /// largest first, each open takes its own coin (the wallet spends its largest coins first),
+    /// and none waits for another's change to confirm.
     private func fund(_ topology: Topology, nodes: [String: LocalNode], ledger: LedgerDatabase) throws {
         var coins: [(LocalNode, Satoshi)] = []
         for spec in topology.nodes {
-            let node = nodes[spec.name]!
             for channel in topology.channels where channel.from == spec.name {
-                coins.append((node, try channel.capacitySat.adding(NetworkDeployment.fundingMargin)))
+                coins.append((nodes[spec.name]!, try channel.capacitySat.adding(NetworkDeployment.fundingMargin)))
             }
-            if let wallet = spec.walletSat, wallet > .zero { coins.append((node, wallet)) }
         }
+        try faucet(coins, ledger: ledger)
+    }
+
+    /// What each wallet should hold besides its channels, once they are funded.
+    private func fundWallets(_ topology: Topology, nodes: [String: LocalNode], ledger: LedgerDatabase) throws {
+        try faucet(topology.nodes.compactMap { spec in spec.walletSat.flatMap { $0 > .zero ? (nodes[spec.name]!, $0) : nil } }, ledger: ledger)
+    }
+
+    /// Mints each coin to a fresh address of its node's wallet, and mines them.
+    private func faucet(_ coins: [(LocalNode, Satoshi)], ledger: LedgerDatabase) throws {
+        guard !coins.isEmpty else { return }
         let addressed = try coins.map { node, amount in (try NodeWallet(node: node, ledger: ledger).newAddress(), amount) }
         try ledger.write { ledger in
             for (address, amount) in addressed { _ = try ledger.faucet(to: address.condition, amount: amount) }
@@ -106,7 +117,8 @@ public struct NetworkDeployment {
     private func openChannels(_ topology: Topology, nodes: [String: LocalNode], ledger: LedgerDatabase) throws -> [OpenedChannel] {
         progress("opening \(topology.channels.count) channels")
         var opened: [OpenedChannel] = []
-        for (index, channel) in topology.channels.enumerated() {
+        // Largest first: each takes the coin `fund` made for it.
+        for (index, channel) in topology.channels.enumerated().sorted(by: { $0.element.capacitySat > $1.element.capacitySat }) {
             let peer = nodes[channel.to]!
             let result = try NodeProcess.client(nodes[channel.from]!).call("open", OpenParams(
                 nodeId: peer.config.nodeId, host: "127.0.0.1", port: peer.config.port, amountSat: channel.capacitySat,
@@ -114,6 +126,7 @@ public struct NetworkDeployment {
             opened.append(OpenedChannel(from: channel.from, to: channel.to, channelID: result.channelId, capacity: channel.capacitySat,
                                         isPrivate: channel.private == true, index: index))
         }
+        opened.sort { $0.index < $1.index }
         let depth = max(Channel.defaultMinimumDepth, topology.announceDepth ?? NodeConfig.defaultAnnounceDepth)
         progress("mining \(depth) blocks")
         try ledger.write { ledger in _ = try ledger.mine(blocks: Int(depth)) }
