@@ -2,18 +2,20 @@ import ArgumentParser
 import ChanAPI
 import ChanLedger
 import ChanNode
+import ChanStore
 import Foundation
 import Synchronization
 
 struct BenchPayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pay",
-        abstract: "Payments per second over one channel between two daemons on loopback, durable writes on.",
+        abstract: "Payments per second between daemons on loopback, over one channel or several hops, durable writes on.",
         discussion: """
-            Starts two daemons in a temporary home (alice funded, a channel to bob), makes the \
-            invoices, then pays them from CONCURRENCY clients at once, each `pay` a JSON-RPC call \
-            that returns when the payment is settled. Prints payments_per_s, p50_ms, p99_ms. Every \
-            daemon is stopped at the end.
+            Starts HOPS + 1 daemons in a temporary home, a line of channels between them \
+            (`chan network up`), makes the payee's invoices, then pays them from the first node \
+            with CONCURRENCY clients at once, each `pay` a JSON-RPC call that returns when the \
+            payment is settled. Prints payments_per_s, p50_ms, p99_ms. Every daemon is stopped at \
+            the end.
             """
     )
 
@@ -26,20 +28,27 @@ struct BenchPayCommand: ParsableCommand {
     @Option(help: "Each payment's amount.")
     var amount: String = "10000"
 
+    @Option(help: "Channels each payment crosses (1: a direct payment; 3: two forwarders).")
+    var hops = 1
+
     func run() throws {
         guard payments > 0, concurrency > 0 else { throw ValidationError("--payments and --concurrency must be positive") }
+        guard (1...20).contains(hops) else { throw ValidationError("--hops is 1 to 20") }
         let amount = try MilliSatoshi.parse(amount)
-        let network = try LocalNetwork(executable: NodeProcess.currentExecutable)
-        defer { network.stopAll() }
-        Progress.note("starting two daemons")
-        try network.startNode("alice", funding: Satoshi(2_000_000_000))
-        try network.startNode("bob")
-        let capacity = Satoshi(1_000_000_000)
-        _ = try network.openChannel(from: "alice", to: "bob", capacity: capacity)
+        let directory = try TemporaryDirectory(prefix: "chan-bench")
+        let deployment = NetworkDeployment(home: directory.home, executable: NodeProcess.currentExecutable)
+        defer { _ = try? deployment.down() }
+        Progress.note("starting \(hops + 1) daemons in a line")
+        let names = (0...hops).map { "n\($0)" }
+        let line = Topology(announceDepth: 3, nodes: names.map { Topology.Node(name: $0) }, channels: (0..<hops).map { index in
+            Topology.Channel(from: names[index], to: names[index + 1], capacitySat: Satoshi(1_000_000_000))
+        })
+        _ = try deployment.up(line)
+        let node = { (name: String) throws -> RPCClient in try NodeProcess.client(try LocalNode.open(home: directory.home, name: name)) }
         Progress.note("making \(payments) invoices")
-        let bob = try network.client("bob")
+        let payee = try node(names[hops])
         let invoices = try (0..<payments).map { _ in
-            try bob.call("invoice", InvoiceParams(amountMsat: amount, description: "bench", expiry: 3600), as: InvoiceJSON.self).invoice
+            try payee.call("invoice", InvoiceParams(amountMsat: amount, description: "bench", expiry: 3600), as: InvoiceJSON.self).invoice
         }
         Progress.note("paying with \(concurrency) clients")
         let latencies = Mutex<[Double]>([])
@@ -49,7 +58,7 @@ struct BenchPayCommand: ParsableCommand {
         let group = DispatchGroup()
         for _ in 0..<min(concurrency, payments) {
             group.enter()
-            let client = try network.client("alice")
+            let client = try node(names[0])
             let work = UnsafeSendable(client)
             Thread.detachNewThread {
                 defer { group.leave() }
@@ -76,6 +85,7 @@ struct BenchPayCommand: ParsableCommand {
         struct Result: Encodable {
             let payments: Int
             let concurrency: Int
+            let hops: Int
             let amountMsat: UInt64
             let succeeded: Int
             let failed: Int
@@ -88,7 +98,7 @@ struct BenchPayCommand: ParsableCommand {
             let firstFailure: String?
         }
         try Output.json(Result(
-            payments: payments, concurrency: concurrency, amountMsat: amount.value, succeeded: sorted.count,
+            payments: payments, concurrency: concurrency, hops: hops, amountMsat: amount.value, succeeded: sorted.count,
             failed: failures.withLock { $0.count }, seconds: rounded(elapsed), paymentsPerS: rounded(Double(sorted.count) / elapsed),
             p50Ms: rounded(percentile(0.5)), p99Ms: rounded(percentile(0.99)), maxMs: rounded(sorted.last ?? 0),
             durableWrites: true, firstFailure: failures.withLock { $0.first }))
