@@ -211,3 +211,74 @@ import Testing
         #expect(try chan.ok("ledger", "audit")["ok"]?.bool == true)
     }
 }
+
+/// `network up`, `export` and `down` as a user scripts them, and gossip forgetting a closed channel.
+@Suite(.serialized) struct NetworkCommandTests {
+    @Test func exportBringsUpTheSameNetworkAndDownStopsEveryDaemon() throws {
+        let (network, up) = try NodeNetwork.up(MultiHopTests.line)
+        let chan = network.chan
+        _ = try chan.ok("-n", "alice", "pay", try MultiHopTests.invoice(chan, "dave", "40000"))
+        let exported = try chan.run("network", "export")
+        #expect(exported.status == 0)
+        let topology = try exported.json
+        #expect(topology["nodes"]?.array?.count == 4 && topology["channels"]?.array?.count == 3)
+        // bob now holds what alice paid across him: his balance is the channel's push.
+        let first = try #require(topology["channels"]?.array?.first { $0["from"]?.string == "alice" })
+        // dave's 40,000 sat, carol's 2000 + 20,000 and bob's 1000 + 4002 (40,022,000 * 100 / 1e6, rounded down).
+        #expect(first["push_msat"]?.int == Int64(40_000_000 + 22_000 + 5_002))
+        #expect(first["to_policy"] != nil)
+        let dot = try chan.run("network", "export", "--dot")
+        #expect(dot.stdout.hasPrefix("digraph network {") && dot.stdout.contains("\"alice\" -> \"bob\""))
+
+        // The export brings up the same shape, with the same balances, in another home.
+        let (copy, copyUp) = try NodeNetwork.up(exported.stdout)
+        #expect(copyUp["channels"]?.array?.count == 3)
+        let copied = try copy.channel("bob", try #require(copyUp["channels"]?[0]?["channel_id"]?.string))
+        let original = try network.channel("bob", try #require(up["channels"]?[0]?["channel_id"]?.string))
+        #expect(copied["to_local_msat"] == original["to_local_msat"])
+
+        let down = try copy.chan.ok("network", "down")
+        #expect(Set(down["stopped"]?.array?.compactMap(\.string) ?? []) == ["alice", "bob", "carol", "dave"])
+        for name in ["alice", "bob", "carol", "dave"] { copy.stopped(name) }
+        let listed = try #require(try copy.chan.ok("node", "list")["nodes"]?.array)
+        #expect(listed.count == 4 && listed.allSatisfy { $0["running"]?.bool == false })
+    }
+
+    @Test func aClosedChannelLeavesEveryGraph() throws {
+        let (network, up) = try NodeNetwork.up(MultiHopTests.line)
+        let chan = network.chan
+        let closing = try #require(up["channels"]?[2])
+        _ = try chan.ok("-n", "carol", "close", try #require(closing["channel_id"]?.string))
+        _ = try chan.ok("mine")
+        var forgotten = false
+        for _ in 0..<100 where !forgotten {
+            forgotten = try chan.ok("-n", "alice", "graph")["channels"]?.array?.count == 2
+            if !forgotten { Thread.sleep(forTimeInterval: 0.05) }
+        }
+        #expect(forgotten)
+        // dave has no channel left: no route reaches it.
+        let refused = try chan.run("-n", "alice", "pay", try MultiHopTests.invoice(chan, "dave", "1000"))
+        #expect(refused.status != 0 && refused.errorCode == "no_route")
+    }
+
+    @Test func badTopologiesAreRefusedWithoutStartingAnything() throws {
+        let network = try NodeNetwork(ledger: false)
+        let chan = network.chan
+        let cases: [(String, String)] = [
+            ("{\"nodes\": [], \"channels\": []}", "invalid_topology"),
+            ("{\"nodes\": [{\"name\": \"a\"}, {\"name\": \"a\"}], \"channels\": []}", "invalid_topology"),
+            ("{\"nodes\": [{\"name\": \"a\"}], \"channels\": [{\"from\": \"a\", \"to\": \"b\", \"capacity_sat\": 100000}]}", "invalid_topology"),
+            ("{\"nodes\": [{\"name\": \"a\"}, {\"name\": \"b\"}], \"channels\": [{\"from\": \"a\", \"to\": \"b\", \"capacity_sat\": 100}]}", "invalid_topology"),
+            ("{\"nodes\": [{\"name\": \"a\", \"alias\": \"\(String(repeating: "x", count: 33))\"}], \"channels\": []}", "invalid_topology"),
+            ("not json", "invalid_topology"),
+        ]
+        for (index, (text, code)) in cases.enumerated() {
+            let file = network.temp.directory + "/bad\(index).json"
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            let outcome = try chan.run("network", "up", file)
+            #expect(outcome.status != 0 && outcome.errorCode == code, "case \(index): \(outcome.stderr)")
+        }
+        #expect(try chan.run("network", "up", network.temp.directory + "/missing.json").errorCode == "file_not_found")
+        #expect(!FileManager.default.fileExists(atPath: network.temp.path + "/nodes"))
+    }
+}
