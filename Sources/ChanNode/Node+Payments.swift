@@ -18,6 +18,9 @@ struct OutgoingPayment {
     var failureUpdates: [ChannelUpdateMessage] = []
     /// `pay --corrupt-onion`: the next attempt's onion is damaged (once).
     var corruptNextOnion = false
+    /// What our channels that refused an attempt's add can send, exactly (`Channel.sendLimit`,
+    /// too slow to ask for every payment): the next plans know it.
+    var firstHopLimits: [ShortChannelID: MilliSatoshi] = [:]
 }
 
 /// A payment's HTLC: which payment, which attempt.
@@ -141,7 +144,7 @@ extension Node {
         var step: PaymentSession.Step
         repeat {
             let view = routingView(hints: payment.hints, payee: try? PublicKey(compressed: payment.session.payee.bytes),
-                                   overrides: payment.failureUpdates)
+                                   overrides: payment.failureUpdates, limits: payment.firstHopLimits)
             step = payment.session.plan(graph: view.graph, missionControl: view.missionControl, height: blockHeight, now: missionClock,
                                         sessionKey: Node.sessionKey)
             guard case .launch(let attempts) = step else { break }
@@ -150,6 +153,9 @@ extension Node {
                 let corrupt = payment.corruptNextOnion
                 payment.corruptNextOnion = false
                 if let refusal = launch(attempt, of: hash, corruptingOnion: corrupt) {
+                    if let scid = attempt.htlc.firstHopChannel, let channel = channels.values.first(where: { $0.shortChannelID == scid }) {
+                        payment.firstHopLimits[scid] = channel.sendLimit.amount
+                    }
                     payment.session.attemptFailed(id: attempt.id, failure: attempt.htlc.failure(from: .local(refusal)), now: missionClock,
                                                   missionControl: &missionControl)
                     refused = true

@@ -6,8 +6,8 @@ import ChanLedger
 /// The pathfinder's view from this node: the gossip graph, plus our own channels the network
 /// does not know (private, or not announced yet) and the invoice's route hints as extra edges;
 /// and what the node knows of liquidity: mission control's lessons, and our own channels'
-/// balances exactly (each can send what its channel allows now, and nothing while its peer is
-/// away).
+/// balances (each can send about what its channel allows now, `Channel.sendEstimate`; exactly
+/// once an add was refused; nothing while its peer is away).
 extension Node {
     /// A route hint's channels are unknown to us: a capacity this large makes them look certain.
     static let hintCapacity = Satoshi(1_000_000_000)
@@ -16,9 +16,10 @@ extension Node {
     var missionClock: Duration { .seconds(Int64(clamping: now)) }
 
     /// The view for a payment to `payee` with `hints`; `overrides` are the `channel_update`s its
-    /// failures carried, applied to this view alone (a hint's channel takes its update's policy).
-    func routingView(hints: [RouteHint] = [], payee: PublicKey? = nil, overrides: [ChannelUpdateMessage] = [])
-        -> (graph: ChannelGraph, missionControl: MissionControl) {
+    /// failures carried, applied to this view alone (a hint's channel takes its update's policy);
+    /// `limits` what our channels that refused an add can send, exactly.
+    func routingView(hints: [RouteHint] = [], payee: PublicKey? = nil, overrides: [ChannelUpdateMessage] = [],
+                     limits: [ShortChannelID: MilliSatoshi] = [:]) -> (graph: ChannelGraph, missionControl: MissionControl) {
         let me = NodeID(publicKey: nodeID)
         var extra: [ExtraEdge] = []
         var knowledge = missionControl
@@ -29,7 +30,7 @@ extension Node {
                                        capacity: parameters.capacity, policy: policySetting(channel.keys.index).policy.channelPolicy()))
             }
             let usable = channel.isConnected && !channel.awaitingReestablish && isReady(channel.peerID)
-            let sendable = usable ? channel.sendLimit.amount : .zero
+            let sendable = usable ? limits[scid] ?? channel.sendEstimate : .zero
             let side = MissionControl.ChannelSide(scid, ChannelDirection(local: nodeID, remote: channel.peerID))
             knowledge.recordAtLeast(sendable, on: side, capacity: parameters.capacity, at: missionClock)
             knowledge.recordBelow((try? sendable.adding(MilliSatoshi(1))) ?? sendable, on: side, capacity: parameters.capacity, at: missionClock)

@@ -93,6 +93,47 @@ extension Channel {
             refusal: limit.refusal)
     }
 
+    /// About what `sendLimit` finds, without its search (each of its trials copies the
+    /// commitments, onions and all: milliseconds with many HTLCs in flight, and the payer's
+    /// routing view asks for every payment): our balance in both commitments with every pending
+    /// update, less the peer's reserve and (as opener) the fee with one more HTLC output at
+    /// the spike buffer, within the peer's max in flight and HTLC count. It can still be
+    /// refused near an HTLC's trimming threshold or the dust-exposure cap: `sendLimit` then
+    /// says exactly. Zero while the channel cannot add.
+    public var sendEstimate: MilliSatoshi {
+        guard let commitments, (try? requireOperational(allowNewHTLCs: true)) != nil else { return .zero }
+        let parameters = commitments.parameters
+        guard let remoteView = try? commitments.latestRemote.spec.applying(
+                  ownerUpdates: commitments.remoteChanges.acked, counterpartyUpdates: commitments.localChanges.proposed),
+              let localView = try? commitments.local.spec.applying(
+                  ownerUpdates: commitments.localChanges.all, counterpartyUpdates: commitments.remoteChanges.proposed)
+        else { return .zero }
+        // Our HTLCs, as the peer's commitment counts them (it receives them).
+        let ours = remoteView.htlcs.filter { $0.direction == .received }
+        guard ours.count < Int(parameters.remoteConfig.maxAcceptedHTLCs), let pending = try? remoteView.htlcTotal(.received) else { return .zero }
+        // An HTLC of the whole capacity has an output in both commitments: the fee it adds.
+        let untrimmed = (try? parameters.capacity.msat) ?? .zero
+        func fee(_ policy: Commitments.AdderFee) -> (remote: MilliSatoshi, local: MilliSatoshi) {
+            (Channel.commitmentFee(remoteView, adding: untrimmed, as: .received, ownerDustLimit: parameters.remoteConfig.dustLimit, policy: policy),
+             Channel.commitmentFee(localView, adding: untrimmed, as: .offered, ownerDustLimit: parameters.localConfig.dustLimit, policy: policy))
+        }
+        var ourFee = MilliSatoshi.zero
+        if weAreOpener {
+            let spikeBuffered = fee(.withSpikeBuffer)
+            ourFee = max(spikeBuffered.remote, spikeBuffered.local)
+        } else {
+            // The peer opened: it must still pay the fee with our HTLC's output (else only dust fits).
+            let current = fee(.current)
+            guard remoteView.toLocal >= current.remote, localView.toRemote >= current.local else { return .zero }
+        }
+        let balance = min(remoteView.toRemote, localView.toLocal)
+        let needed = (try? Channel.msat(parameters.remoteConfig.channelReserve).adding(ourFee)) ?? MilliSatoshi(.max)
+        let affordable = balance > needed ? (try? balance.subtracting(needed)) ?? .zero : .zero
+        let room = parameters.remoteConfig.maxHTLCValueInFlight > pending ? (try? parameters.remoteConfig.maxHTLCValueInFlight.subtracting(pending)) ?? .zero : .zero
+        let estimate = min(affordable, room)
+        return estimate >= parameters.remoteConfig.htlcMinimum ? estimate : .zero
+    }
+
     /// The largest `update_add_htlc` we accept from the peer right now (zero if none).
     public var receiveLimit: HTLCLimit {
         guard let commitments else { return .none(ChannelError.invalidState(phase.rawValue)) }

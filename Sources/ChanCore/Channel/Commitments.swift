@@ -265,12 +265,15 @@ public struct Commitments: Hashable, Sendable {
         return exposure
     }
 
-    /// Whether an HTLC of `amount` would be trimmed from either commitment (it has no output).
+    /// Whether an HTLC of `amount` would be trimmed from either commitment (it has no output):
+    /// offered in one, received in the other, whose second-stage fees differ.
     public func isDust(_ amount: MilliSatoshi, feeratePerKw: UInt32? = nil) -> Bool {
         let dustLimit = max(parameters.localConfig.dustLimit, parameters.remoteConfig.dustLimit)
-        let probe = CommitmentHTLC(id: 0, direction: .offered, amount: amount,
-                                   paymentHash: try! PaymentHash(bytes: [UInt8](repeating: 0, count: 32)), cltvExpiry: 0)
-        return CommitmentFees.isTrimmed(probe, dustLimit: dustLimit, feeratePerKw: feeratePerKw ?? local.spec.feeratePerKw)
+        return [HTLCDirection.offered, .received].contains { direction in
+            let probe = CommitmentHTLC(id: 0, direction: direction, amount: amount,
+                                       paymentHash: try! PaymentHash(bytes: [UInt8](repeating: 0, count: 32)), cltvExpiry: 0)
+            return CommitmentFees.isTrimmed(probe, dustLimit: dustLimit, feeratePerKw: feeratePerKw ?? local.spec.feeratePerKw)
+        }
     }
 
     // MARK: Settling HTLCs

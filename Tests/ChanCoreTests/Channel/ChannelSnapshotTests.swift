@@ -1,4 +1,4 @@
-import ChanCore
+@testable import ChanCore // the change logs, to tell a pending fee update
 import ChanCrypto
 import ChanLedger
 import ChanSim
@@ -49,6 +49,23 @@ func expectExactLimits(_ channel: Channel, sourceLocation: SourceLocation = #_so
         #expect(throws: Never.self, "spendable \(snapshot.spendableMsat) is refused", sourceLocation: sourceLocation) {
             try add(snapshot.spendableMsat)
         }
+    }
+    // The estimate without search never promises what the channel refuses (but past the
+    // dust-exposure cap, which it ignores), and agrees with the exact limit wherever that is an
+    // HTLC with an output even at the spike buffer's doubled feerate (no fee update pending),
+    // bounded by the balance or the max in flight.
+    let estimate = channel.sendEstimate.value
+    if estimate > 0, snapshot.spendableBreakdown.limitedBy != "dust_exposure_exceeded" {
+        #expect(throws: Never.self, "the estimate \(estimate) is refused", sourceLocation: sourceLocation) { try add(estimate) }
+    }
+    if let commitments = channel.commitments, snapshot.spendableMsat > 0,
+       !(commitments.localChanges.all + commitments.remoteChanges.all).contains(where: { if case .fee = $0 { true } else { false } }),
+       !commitments.isDust(MilliSatoshi(snapshot.spendableMsat), feeratePerKw: 2 * max(commitments.local.spec.feeratePerKw, commitments.latestRemote.spec.feeratePerKw)),
+       ["insufficient_balance", "max_in_flight_exceeded"].contains(snapshot.spendableBreakdown.limitedBy) {
+        #expect(estimate == snapshot.spendableMsat, "estimate vs exact (\(snapshot.spendableBreakdown.limitedBy))", sourceLocation: sourceLocation)
+    }
+    if snapshot.spendableBreakdown.limitedBy == "channel_invalid_state" {
+        #expect(estimate == 0, sourceLocation: sourceLocation)
     }
     let overSpendable = snapshot.spendableMsat > 0 ? snapshot.spendableMsat + 1 : minimumSend
     do {
