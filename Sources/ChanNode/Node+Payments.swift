@@ -14,6 +14,8 @@ import Darwin
 /// payment's view only: BOLT 4 keeps them out of the node's graph).
 struct OutgoingPayment {
     var session: PaymentSession
+    /// Its row as stored when it started (kept: no read while it is pending).
+    let record: PaymentRecord
     let hints: [RouteHint]
     var failureUpdates: [ChannelUpdateMessage] = []
     /// `pay --corrupt-onion`: the next attempt's onion is damaged (once).
@@ -21,12 +23,6 @@ struct OutgoingPayment {
     /// What our channels that refused an attempt's add can send, exactly (`Channel.sendLimit`,
     /// too slow to ask for every payment): the next plans know it.
     var firstHopLimits: [ShortChannelID: MilliSatoshi] = [:]
-}
-
-/// A payment's HTLC: which payment, which attempt.
-struct AttemptKey: Hashable {
-    let paymentHash: PaymentHash
-    let attempt: UInt64
 }
 
 /// Our payments: the node drives each payment's `PaymentSession` (ChanCore) on its own view of
@@ -102,7 +98,8 @@ extension Node {
         let record = PaymentRecord(paymentHash: request.paymentHash, bolt11: request.bolt11, destination: request.payee, amount: request.amount,
                                    fee: .zero, status: .pending, createdAt: started)
         try local.store.startPayment(record, durability: joinBatch())
-        outgoingPayments[request.paymentHash] = OutgoingPayment(session: session, hints: request.hints, corruptNextOnion: params.corruptOnion == true)
+        outgoingPayments[request.paymentHash] = OutgoingPayment(session: session, record: record, hints: request.hints,
+                                                                corruptNextOnion: params.corruptOnion == true)
         session = advancePayment(request.paymentHash) ?? session
         if case .failed(let error) = session.state, session.attempts.isEmpty {
             // Nothing left the node: the payment never happened (and may be tried again); the
@@ -222,7 +219,7 @@ extension Node {
         } catch {
             halt("cannot record a payment attempt: \(error)")
         }
-        attemptsInFlight[HTLCKey(channel: index, id: htlcID)] = AttemptKey(paymentHash: hash, attempt: attempt.id)
+        attemptsInFlight[HTLCKey(channel: index, id: htlcID)] = record
         scheduleSign(index)
         return nil
     }
@@ -278,58 +275,69 @@ extension Node {
         (try? local.store.payment(hash))?.status == .pending && (try? local.store.attempts(payment: hash))?.isEmpty == true
     }
 
-    private func attemptSucceeded(_ key: AttemptKey, preimage: Preimage) {
-        guard var stored = try? local.store.attempts(payment: key.paymentHash), let position = stored.firstIndex(where: { $0.attemptID == key.attempt })
-        else { return }
-        stored[position].status = .succeeded
-        stored[position].resolvedAt = nowMilliseconds
-        record(stored[position])
-        var over = true
-        if var payment = outgoingPayments[key.paymentHash] {
-            payment.session.attemptSucceeded(id: key.attempt, preimage: preimage, now: missionClock, missionControl: &missionControl)
-            over = payment.session.isOver
-            outgoingPayments[key.paymentHash] = over ? nil : payment
-        }
+    private func attemptSucceeded(_ launched: AttemptRecord, preimage: Preimage) {
+        var attempt = launched
+        attempt.status = .succeeded
+        attempt.resolvedAt = nowMilliseconds
+        resolve(attempt)
+        let hash = attempt.paymentHash
         // Paid, and durable at once: every part still in flight was fulfilled by the payee too,
         // and costs its fee. `pay` hears of it once the last part is back.
-        let fee = stored.filter { $0.status != .failed }.reduce(MilliSatoshi.zero) { (try? $0.adding($1.fee)) ?? $0 }
-        let finished = finishPayment(key.paymentHash, announce: over) { record in
+        var over = true
+        let fee: MilliSatoshi
+        let known = outgoingPayments[hash]?.record
+        if var payment = outgoingPayments[hash] {
+            payment.session.attemptSucceeded(id: attempt.attemptID, preimage: preimage, now: missionClock, missionControl: &missionControl)
+            over = payment.session.isOver
+            outgoingPayments[hash] = over ? nil : payment
+            fee = Node.total(payment.session.attempts.filter { if case .failed = $0.status { false } else { true } }.map(\.fee))
+        } else {
+            // Started before a restart: its attempts are in the store.
+            fee = Node.total(((try? local.store.attempts(payment: hash)) ?? []).filter { $0.status != .failed }.map(\.fee))
+        }
+        let finished = finishPayment(hash, known: known, announce: over) { record in
             record.status = .succeeded
             record.preimage = preimage
             record.fee = fee
         }
-        if over, !finished { announcePayment(key.paymentHash) }  // the last part of a payment paid earlier
+        if over, !finished { announcePayment(hash) }  // the last part of a payment paid earlier
+    }
+
+    private static func total(_ amounts: [MilliSatoshi]) -> MilliSatoshi {
+        amounts.reduce(MilliSatoshi.zero) { (try? $0.adding($1)) ?? $0 }
     }
 
     /// Records the failure; true when the payment's session wants to plan again.
-    private func attemptFailed(_ key: AttemptKey, _ htlcFailure: HTLCFailure) -> Bool {
-        guard var stored = try? local.store.attempts(payment: key.paymentHash), let position = stored.firstIndex(where: { $0.attemptID == key.attempt })
-        else { return false }
-        let failure = PaymentAttempt.failure(from: htlcFailure, hopSecrets: PaymentAttempt.secrets(stored: stored[position].hopSecrets))
-        stored[position].status = .failed
-        stored[position].failureCode = failure.code
-        stored[position].failingNode = failure.failingNode
-        stored[position].failingHop = failure.hopIndex
-        stored[position].resolvedAt = nowMilliseconds
-        record(stored[position])
-        guard var payment = outgoingPayments[key.paymentHash] else {
+    private func attemptFailed(_ launched: AttemptRecord, _ htlcFailure: HTLCFailure) -> Bool {
+        var attempt = launched
+        let failure = PaymentAttempt.failure(from: htlcFailure, hopSecrets: PaymentAttempt.secrets(stored: attempt.hopSecrets))
+        attempt.status = .failed
+        attempt.failureCode = failure.code
+        attempt.failingNode = failure.failingNode
+        attempt.failingHop = failure.hopIndex
+        attempt.resolvedAt = nowMilliseconds
+        resolve(attempt)
+        let hash = attempt.paymentHash
+        logger.info("payment attempt failed", metadata: ["payment_hash": "\(hash.hex)", "attempt": "\(attempt.attemptID)",
+                                                         "failure": "\(failure.code)", "hop": "\(failure.hopIndex.map(String.init) ?? "?")"])
+        guard var payment = outgoingPayments[hash] else {
             // Started before a restart: nothing is retried; the payment ends with its last part.
-            if !stored.contains(where: { $0.status == .inFlight }) { finishAfterRestart(key.paymentHash, last: failure) }
+            if !((try? local.store.attempts(payment: hash)) ?? []).contains(where: { $0.status == .inFlight }) {
+                finishAfterRestart(hash, last: failure)
+            }
             return false
         }
-        let outcome = payment.session.attemptFailed(id: key.attempt, failure: failure, now: missionClock, missionControl: &missionControl)
+        let outcome = payment.session.attemptFailed(id: attempt.attemptID, failure: failure, now: missionClock, missionControl: &missionControl)
         if let bytes = outcome?.channelUpdate, let update = try? ChannelUpdateMessage(failureField: bytes) {
             payment.failureUpdates.append(update)
         }
-        outgoingPayments[key.paymentHash] = payment
-        logger.info("payment attempt failed", metadata: ["payment_hash": "\(key.paymentHash.hex)", "attempt": "\(key.attempt)",
-                                                         "failure": "\(failure.code)", "hop": "\(failure.hopIndex.map(String.init) ?? "?")"])
+        outgoingPayments[hash] = payment
         return true
     }
 
-    private func record(_ attempt: AttemptRecord) {
+    private func resolve(_ attempt: AttemptRecord) {
         do {
-            try local.store.recordAttempt(attempt, durability: joinBatch())
+            try local.store.resolveAttempt(attempt, durability: joinBatch())
         } catch {
             halt("cannot record a payment attempt: \(error)")
         }
@@ -348,15 +356,16 @@ extension Node {
     /// Records how a pending payment ended; false if it was not pending. `announce`: `pay`,
     /// `wait` and `events` hear of it now (else when its last part in flight is back).
     @discardableResult
-    func finishPayment(_ hash: PaymentHash, announce: Bool = true, _ update: (inout PaymentRecord) -> Void) -> Bool {
+    func finishPayment(_ hash: PaymentHash, known: PaymentRecord? = nil, announce: Bool = true, _ update: (inout PaymentRecord) -> Void) -> Bool {
         do {
-            guard var record = try local.store.payment(hash), record.status == .pending else { return false }
+            // `known`: the row as the payment started (kept while its session lives); else read.
+            guard var record = try known ?? local.store.payment(hash), record.status == .pending else { return false }
             update(&record)
             record.resolvedAt = nowMilliseconds
             guard try local.store.resolvePayment(record, durability: joinBatch()) else { return false }
             logger.info("payment \(record.status.rawValue)", metadata: ["payment_hash": "\(hash.hex)", "amount_msat": "\(record.amount.value)",
                                                                         "fee_msat": "\(record.fee.value)"])
-            if announce { announcePayment(hash) }
+            if announce { publish(Node.paymentEvent(record)) }
             return true
         } catch {
             halt("payment \(hash.hex) outcome not recorded: \(error)")
@@ -367,7 +376,11 @@ extension Node {
     /// The payment is over (decided, nothing in flight): its event goes out.
     private func announcePayment(_ hash: PaymentHash) {
         guard let record = try? local.store.payment(hash), record.status != .pending else { return }
-        publish(NodeEvent(type: "payment", state: record.status.rawValue, paymentHash: hash.hex, amountMsat: record.amount.value))
+        publish(Node.paymentEvent(record))
+    }
+
+    private static func paymentEvent(_ record: PaymentRecord) -> NodeEvent {
+        NodeEvent(type: "payment", state: record.status.rawValue, paymentHash: record.paymentHash.hex, amountMsat: record.amount.value)
     }
 
     // MARK: After a restart
@@ -378,11 +391,10 @@ extension Node {
     func reconcileAfterRestart() {
         reconcileForwardsAfterRestart()
         for attempt in (try? local.store.attemptsInFlight()) ?? [] {
-            let key = AttemptKey(paymentHash: attempt.paymentHash, attempt: attempt.attemptID)
             if channels[attempt.channelIndex]?.hasOutgoingHTLC(id: attempt.htlcID) == true {
-                attemptsInFlight[HTLCKey(channel: attempt.channelIndex, id: attempt.htlcID)] = key
+                attemptsInFlight[HTLCKey(channel: attempt.channelIndex, id: attempt.htlcID)] = attempt
             } else {
-                _ = attemptFailed(key, .local("lost in a restart before it was signed"))
+                _ = attemptFailed(attempt, .local("lost in a restart before it was signed"))
             }
         }
         for payment in (try? local.store.payments()) ?? [] where payment.status == .pending {

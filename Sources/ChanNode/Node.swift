@@ -66,7 +66,7 @@ public actor Node {
     /// their stored attempts).
     var outgoingPayments: [PaymentHash: OutgoingPayment] = [:]
     /// The attempt each of our HTLCs carries, by the HTLC.
-    var attemptsInFlight: [HTLCKey: AttemptKey] = [:]
+    var attemptsInFlight: [HTLCKey: AttemptRecord] = [:]
 
     /// Multi-part payments to our invoices whose parts are arriving (Node+MultiPartReceipt.swift).
     var incomingPayments: [PaymentHash: IncomingPaymentSet] = [:]

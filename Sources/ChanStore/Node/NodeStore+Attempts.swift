@@ -97,21 +97,31 @@ extension NodeStore {
         }
     }
 
-    /// Records an attempt, or its outcome (the row of the same payment and attempt is replaced).
+    /// Records a new attempt.
     public func recordAttempt(_ attempt: AttemptRecord, durability: Durability = .immediate) throws {
         let route = String(decoding: try JSONEncoder().encode(attempt.route), as: UTF8.self)
         try write(durability) { db in
             try db.cachedStatement(sql: """
                 INSERT INTO payment_attempts (payment_hash, attempt_id, channel_index, htlc_id, amount_msat, fee_msat, route, hop_secrets,
                     status, failure_code, failing_node, failing_hop, created_at, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                ON CONFLICT (payment_hash, attempt_id) DO UPDATE SET status = excluded.status, failure_code = excluded.failure_code,
-                    failing_node = excluded.failing_node, failing_hop = excluded.failing_hop, resolved_at = excluded.resolved_at
                 """).execute(arguments: [
                     Data(attempt.paymentHash.bytes), attempt.attemptID.stored, attempt.channelIndex.stored, attempt.htlcID.stored,
                     attempt.amount.value.stored, attempt.fee.value.stored, route, Data(attempt.hopSecrets), attempt.status.rawValue,
                     attempt.failureCode, attempt.failingNode.map { Data($0.compressed) }, attempt.failingHop.map { Int64($0) },
                     attempt.createdAt.stored, attempt.resolvedAt.map(\.stored),
                 ])
+        }
+    }
+
+    /// Records how an attempt ended: its status, failure and `resolvedAt` (the rest is as launched).
+    public func resolveAttempt(_ attempt: AttemptRecord, durability: Durability = .immediate) throws {
+        try write(durability) { db in
+            try db.cachedStatement(sql: """
+                UPDATE payment_attempts SET status = ?, failure_code = ?, failing_node = ?, failing_hop = ?, resolved_at = ?
+                WHERE payment_hash = ? AND attempt_id = ?
+                """).execute(arguments: [attempt.status.rawValue, attempt.failureCode, attempt.failingNode.map { Data($0.compressed) },
+                                         attempt.failingHop.map { Int64($0) }, attempt.resolvedAt.map(\.stored),
+                                         Data(attempt.paymentHash.bytes), attempt.attemptID.stored])
         }
     }
 
