@@ -4,17 +4,7 @@
 # what it forwards, as its channel_update says; the CLTV deltas add up hop by hop. Uses `chan`
 # from PATH and jq; runs in a fresh home (or CHAN_HOME if it has no ledger yet); every daemon
 # is stopped when the script ends, even when it fails.
-set -euo pipefail
-
-if [ -z "${CHAN_HOME:-}" ] || [ -e "$CHAN_HOME/ledger.sqlite" ]; then
-  CHAN_HOME="$(mktemp -d)/home"
-fi
-export CHAN_HOME
-mkdir -p "$CHAN_HOME"
-trap 'chan network down >/dev/null 2>&1 || true' EXIT
-say() { printf '\n== %s\n' "$*"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
-here=$(cd "$(dirname "$0")" && pwd)
+source "$(dirname "$0")/lib/network.sh"
 
 say "chan network up: four nodes, three channels, announced; every node's gossip converged"
 chan network up "$here/topologies/line.json" > "$CHAN_HOME/up.json"

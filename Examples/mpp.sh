@@ -3,17 +3,7 @@
 # two paths of 600,000 sat to dave (Examples/topologies/diamond.json) and pays 900,000 sat; the
 # parts travel separate routes, dave holds them until they add up, then settles them all.
 # Uses `chan` from PATH and jq; runs in a fresh home; every daemon is stopped at the end.
-set -euo pipefail
-
-if [ -z "${CHAN_HOME:-}" ] || [ -e "$CHAN_HOME/ledger.sqlite" ]; then
-  CHAN_HOME="$(mktemp -d)/home"
-fi
-export CHAN_HOME
-mkdir -p "$CHAN_HOME"
-trap 'chan network down >/dev/null 2>&1 || true' EXIT
-say() { printf '\n== %s\n' "$*"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
-here=$(cd "$(dirname "$0")" && pwd)
+source "$(dirname "$0")/lib/network.sh"
 
 say "Two paths from alice to dave, 600,000 sat each"
 chan network up "$here/topologies/diamond.json" | jq -c '[.channels[] | {from, to, capacity_sat}]'

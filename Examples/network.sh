@@ -3,17 +3,7 @@
 # payments between random nodes (multi-hop, routed by each payer on its own gossip), then the
 # forwarding fees earned, the network exported, and the ledger's audit. Uses `chan` from PATH
 # and jq; runs in a fresh home; every daemon is stopped at the end.
-set -euo pipefail
-
-if [ -z "${CHAN_HOME:-}" ] || [ -e "$CHAN_HOME/ledger.sqlite" ]; then
-  CHAN_HOME="$(mktemp -d)/home"
-fi
-export CHAN_HOME
-mkdir -p "$CHAN_HOME"
-trap 'chan network down >/dev/null 2>&1 || true' EXIT
-say() { printf '\n== %s\n' "$*"; }
-fail() { echo "FAIL: $*" >&2; exit 1; }
-here=$(cd "$(dirname "$0")" && pwd)
+source "$(dirname "$0")/lib/network.sh"
 
 say "chan network up: twelve nodes, every channel announced and every graph converged"
 chan network up "$here/topologies/twelve.json" > "$CHAN_HOME/up.json"
