@@ -53,7 +53,7 @@ extension Node {
     /// The peer's `announcement_signatures` for channel `index`: checked and kept; once ours
     /// are due too, the channel is announced. (BOLT 7: answered with ours once we reach the depth.)
     func announcementSignaturesReceived(_ signatures: AnnouncementSignatures, channel index: UInt64) {
-        guard let channel = channels[index], channel.opening.announceChannel, let draft = announcementDraft(index) else {
+        guard let channel = channels[index], channel.opening.announceChannel, channel.phase == .normal, let draft = announcementDraft(index) else {
             logger.debug("announcement signatures for a channel not to announce (yet)", metadata: ["channel": "\(index)"])
             return
         }
@@ -76,8 +76,11 @@ extension Node {
     private func completeAnnouncement(_ index: UInt64) {
         guard let remote = remoteAnnouncementSignatures[index], let ours = localAnnouncementSignatures(index),
               let draft = announcementDraft(index), let announcement = try? draft.assemble(local: ours, remote: remote) else { return }
+        let funding: UnspentOutput?
+        do { funding = try fundingOutput(at: announcement.shortChannelID) } catch {
+            return logger.error("cannot read our funding output", metadata: ["channel": "\(index)", "why": "\(error)"])
+        }
         remoteAnnouncementSignatures[index] = nil
-        let funding = fundingOutput(at: announcement.shortChannelID)
         let outcome = network.apply(announcement, fundingOutput: funding?.output)
         guard outcome == .accepted || outcome == .duplicate else {
             logger.error("our channel announcement was refused", metadata: ["channel": "\(index)", "outcome": "\(outcome)"])
@@ -119,25 +122,46 @@ extension Node {
 
     // MARK: Our channel updates
 
+    /// A channel closing forwards nothing more: its update says so (BOLT 7 `disable`), and once
+    /// closed neither end's update is kept (its funding spent, the network forgets it).
+    func channelLeftNormal(_ index: UInt64, _ change: StateChange) {
+        switch change.new {
+        case .shuttingDown, .closing, .forceClosing:
+            if change.old == .normal, ourUpdates[index] != nil { publishOurUpdate(index, disabled: true) }
+        case .closed:
+            ourUpdates[index] = nil
+            peerUpdates[index] = nil
+        case .opening, .awaitingFunding, .normal:
+            break
+        }
+    }
+
     /// Signs and sends a new `channel_update` for our end of channel `index`: to the network
     /// once the channel is announced, else to the peer alone.
-    func publishOurUpdate(_ index: UInt64) {
+    func publishOurUpdate(_ index: UInt64, disabled: Bool = false) {
         guard let channel = channels[index], let scid = channel.shortChannelID, let parameters = channel.commitments?.parameters else { return }
         let setting = policySetting(index)
         let timestamp = max(UInt32(clamping: now), max(ourUpdates[index]?.timestamp ?? 0, setting.timestamp) &+ 1)
-        var policy = setting.policy.channelPolicy()
-        // What the channel itself allows: the peer's minimum, at most the capacity.
+        var policy = setting.policy.channelPolicy(disabled: disabled)
+        // What the channel itself allows: the peer's minimum; at most the capacity and the peer's
+        // max in flight (BOLT 7).
         policy.htlcMinimum = max(policy.htlcMinimum, parameters.remoteConfig.htlcMinimum)
-        policy.htlcMaximum = min(policy.htlcMaximum, (try? parameters.capacity.msat) ?? policy.htlcMaximum)
+        policy.htlcMaximum = min(policy.htlcMaximum, (try? parameters.capacity.msat) ?? policy.htlcMaximum,
+                                 parameters.remoteConfig.maxHTLCValueInFlight)
         let update: ChannelUpdateMessage
         do {
             update = try ChannelUpdateMessage.signed(
                 chainHash: chainHash, shortChannelID: scid, timestamp: timestamp, direction: ChannelDirection(local: nodeID, remote: channel.peerID),
                 policy: policy, dontForward: !channel.opening.announceChannel, nodeKey: local.keys.nodeKey)
+        } catch {
+            logger.error("cannot sign our channel update", metadata: ["channel": "\(index)", "why": "\(error)"])
+            return
+        }
+        do {
+            // Durable before it leaves: the next one's timestamp must be later, after a restart too.
             try setPolicySetting(ChannelPolicySetting(policy: setting.policy, timestamp: timestamp), channel: index)
         } catch {
-            logger.error("cannot make our channel update", metadata: ["channel": "\(index)", "why": "\(error)"])
-            return
+            return halt("cannot store the policy of channel \(index): \(error)")
         }
         ourUpdates[index] = update
         if network.channels[scid] != nil {
@@ -147,13 +171,19 @@ extension Node {
         }
     }
 
-    /// Our policy on channel `index`: what `fees set` stored, else the defaults.
+    /// Our policy on channel `index`: what `fees set` stored, else the defaults. (A failed read
+    /// halts the node rather than announce the defaults over what the user set.)
     func policySetting(_ index: UInt64) -> ChannelPolicySetting {
         if let cached = policySettings[index] { return cached }
-        let stored = (try? local.store.channelPolicy(channel: index)) ?? nil
-        let setting = stored ?? ChannelPolicySetting(policy: ForwardingPolicy(), timestamp: 0)
-        policySettings[index] = setting
-        return setting
+        let defaults = ChannelPolicySetting(policy: ForwardingPolicy(), timestamp: 0)
+        do {
+            let setting = try local.store.channelPolicy(channel: index) ?? defaults
+            policySettings[index] = setting
+            return setting
+        } catch {
+            halt("cannot read the policy of channel \(index): \(error)")
+            return defaults
+        }
     }
 
     private func setPolicySetting(_ setting: ChannelPolicySetting, channel index: UInt64) throws {

@@ -31,7 +31,7 @@ extension Node {
             deliver(index, .ledger(.blockConnected(height: height)))
         }
         blockHeight = max(blockHeight, height)
-        pruneSpentChannels(transactions)
+        pruneChannels(transactions)
         announceOwnChannels()
         rebroadcastFundings()
         cancelExpiringHolds()

@@ -115,6 +115,7 @@ extension Node {
         if change.new == .closed, openWaiters[index] != nil {
             abandonOpening(index, reason: APIError(code: "open_failed", message: "the channel closed while opening: \(change.cause)"))
         }
+        channelLeftNormal(index, change)
     }
 
     // MARK: Opening

@@ -4,12 +4,6 @@ import ChanCrypto
 import ChanLedger
 import ChanStore
 
-/// An HTLC of one of our channels, by channel index and id.
-struct HTLCKey: Hashable {
-    let channel: UInt64
-    let id: UInt64
-}
-
 /// Forwarding (BOLT 4): an HTLC irrevocably committed to us whose onion names a next hop is
 /// checked against our policy (`HTLCForwarder`, ChanCore) and goes out on our channel to that
 /// hop; its outcome comes back upstream: the preimage at once, a failure wrapped for the
@@ -28,7 +22,12 @@ extension Node {
     func forward(_ htlc: CommitmentHTLC, payload: ForwardingHopPayload, next: OnionRoutingPacket, sharedSecret: OnionSharedSecret,
                  channel index: UInt64) {
         // Decided before the node stopped (an undecided HTLC is decided again after a restart).
-        if let known = try? local.store.forward(incomingChannel: index, htlcID: htlc.id) { return carryOut(known) }
+        // A read that fails must not pass for "never decided": that would forward it twice.
+        do {
+            if let known = try local.store.forward(incomingChannel: index, htlcID: htlc.id) { return carryOutForward(known) }
+        } catch {
+            return halt("cannot read the forwards: \(error)")
+        }
         let candidate = outgoingChannel(for: payload)
         var decision = HTLCForwarder.decide(htlc, payload: payload, next: next, sharedSecret: sharedSecret, currentHeight: blockHeight,
                                             outgoing: candidate?.channel)
@@ -42,7 +41,13 @@ extension Node {
                                    receivedAt: now)
         switch decision {
         case .forward(let outgoing):
-            guard let candidate, let htlcID = channels[candidate.index]?.commitments?.localNextHTLCID else { return }
+            guard let candidate, let htlcID = channels[candidate.index]?.commitments?.localNextHTLCID else {
+                // A decision to forward names a channel we have: not reached, but never left undecided.
+                let failure = OnionFailure.temporaryChannelFailure(channelUpdate: [])
+                record.upstreamReason = OnionErrorPacket.reason(failure, sharedSecret: sharedSecret)
+                record.failureCode = failure.name
+                return decided(record)
+            }
             do {
                 try drive(candidate.index, .command(.addHTLC(amount: outgoing.amount, paymentHash: outgoing.paymentHash,
                                                               cltvExpiry: outgoing.cltvExpiry, onion: outgoing.onion)))
@@ -81,12 +86,12 @@ extension Node {
         }
         publish(NodeEvent(type: "forward", channelId: channels[record.incomingChannel]?.channelID.hex, state: record.status.rawValue,
                           paymentHash: record.paymentHash.hex, amountMsat: record.incomingAmount.value))
-        carryOut(record)
+        carryOutForward(record)
     }
 
     /// What the forward owes its incoming HTLC, done when the incoming channel can take it (else
     /// after its reestablish: `carryOutDecisions`). Nothing while the outgoing HTLC is out.
-    func carryOut(_ record: ForwardRecord) {
+    func carryOutForward(_ record: ForwardRecord) {
         let index = record.incomingChannel
         guard let channel = channels[index] else { return }
         let command: ChannelCommand
@@ -153,31 +158,30 @@ extension Node {
             guard channels[key.channel]?.hasOutgoingHTLC(id: key.id) != true else { continue }
             if let resolved = forwardOutcome(key, fulfilled: nil, failed: .local("lost in a restart before it was signed")) {
                 logger.info("a forward never left before the restart: failed back", metadata: ["payment_hash": "\(record.paymentHash.hex)"])
-                carryOut(resolved)
+                carryOutForward(resolved)
             }
         }
     }
 
     /// Our channel to forward over: the one the onion names, or (BOLT 4 non-strict forwarding)
     /// another channel to the same peer that can carry more. The policy checked is the named
-    /// channel's: it is what the sender paid for.
+    /// channel's: it is what the sender paid for. What a channel can send is its estimate (an
+    /// add the channel still refuses fails back as `temporary_channel_failure`).
     private func outgoingChannel(for payload: ForwardingHopPayload) -> (index: UInt64, channel: OutgoingChannel)? {
-        guard let named = channels.first(where: { $0.value.shortChannelID == payload.shortChannelID && $0.value.commitments != nil }) else {
-            return nil
-        }
-        let usable = channels.filter { $0.value.peerID == named.value.peerID && status(of: $0.value) == .usable }
-            .map { (index: $0.key, sendable: $0.value.sendLimit.amount) }
-        let chosen = usable.first { $0.index == named.key && $0.sendable >= payload.amountToForward }
+        guard let namedIndex = channelIndex(at: payload.shortChannelID), let named = channels[namedIndex] else { return nil }
+        let usable = channels.filter { $0.value.peerID == named.peerID && canAddHTLC($0.value) }
+            .map { (index: $0.key, sendable: $0.value.sendEstimate) }
+        let chosen = usable.first { $0.index == namedIndex && $0.sendable >= payload.amountToForward }
             ?? usable.max { $0.sendable < $1.sendable }
-        let index = chosen?.index ?? named.key
+        let index = chosen?.index ?? namedIndex
         return (index, OutgoingChannel(
-            shortChannelID: channels[index]?.shortChannelID ?? payload.shortChannelID, status: status(of: channels[index] ?? named.value),
-            policy: policySetting(named.key).policy, sendable: chosen?.sendable ?? .zero, channelUpdate: ourUpdateBytes(named.key)))
+            shortChannelID: channels[index]?.shortChannelID ?? payload.shortChannelID, status: status(of: channels[index] ?? named),
+            policy: policySetting(namedIndex).policy, sendable: chosen?.sendable ?? .zero, channelUpdate: ourUpdateBytes(namedIndex)))
     }
 
-    private func status(of channel: Channel) -> OutgoingChannel.Status {
+    private func status(of channel: ChanCore.Channel) -> OutgoingChannel.Status {
         switch channel.phase {
-        case .normal: channel.isConnected && !channel.awaitingReestablish && isReady(channel.peerID) ? .usable : .offline
+        case .normal: canAddHTLC(channel) ? .usable : .offline
         case .opening, .awaitingFunding, .shuttingDown, .closing, .forceClosing, .closed: .disabled
         }
     }

@@ -10,13 +10,15 @@ import ChanStore
 /// forgotten. The rules live in ChanCore (`NetworkGraph`, `GossipValidation`); the node looks
 /// up the ledger, stores and sends.
 extension Node {
-    /// Rebuilds the graph from the store at start. Messages were checked when they arrived; a
-    /// channel whose funding was spent while the node was away is forgotten now.
+    /// Rebuilds the graph from the store at start, each message checked again as it was when it
+    /// arrived (signatures included: fine for networks of this size; a mainnet-size graph would
+    /// want to trust its own store); a channel whose funding was spent while the node was away
+    /// is forgotten now.
     func loadGossip() throws {
         let stored = try local.store.gossip()
         for channel in stored.channels {
             guard let announcement = try? ChannelAnnouncement.decode(channel.announcement) else { continue }
-            let funding = fundingOutput(at: channel.shortChannelID)
+            let funding = try fundingOutput(at: channel.shortChannelID)
             guard case .accepted = network.apply(announcement, fundingOutput: funding?.output) else {
                 try local.store.removeGossipChannel(channel.shortChannelID, orphanedNodes: [])
                 continue
@@ -32,9 +34,10 @@ extension Node {
         logger.info("gossip loaded", metadata: ["channels": "\(network.channels.count)", "nodes": "\(network.nodeAnnouncements.count)"])
     }
 
-    /// The output a short channel id points at, if it exists and is unspent.
-    func fundingOutput(at id: ShortChannelID) -> UnspentOutput? {
-        try? ledger.read { ledger in
+    /// The output a short channel id points at, if it exists and is unspent. A failed read throws:
+    /// it must not pass for "spent".
+    func fundingOutput(at id: ShortChannelID) throws -> UnspentOutput? {
+        try ledger.read { ledger in
             let block = try ledger.store.transactions(atHeight: id.block)
             guard Int(id.transactionIndex) < block.count else { return nil }
             let transaction = block[Int(id.transactionIndex)]
@@ -49,7 +52,13 @@ extension Node {
     func gossipReceived(_ message: GossipMessage, from peer: PublicKey) {
         switch message {
         case .channelAnnouncement(let announcement):
-            let funding = fundingOutput(at: announcement.shortChannelID)
+            // A channel known already needs no ledger read: the graph tells a duplicate apart first.
+            let funding: UnspentOutput?
+            do {
+                funding = network.channels[announcement.shortChannelID] == nil ? try fundingOutput(at: announcement.shortChannelID) : nil
+            } catch {
+                return logger.error("cannot read the ledger to check an announcement", metadata: ["why": "\(error)"])
+            }
             let outcome = network.apply(announcement, fundingOutput: funding?.output)
             if outcome == .accepted, let funding { gossipFundings[funding.outPoint] = announcement.shortChannelID }
             keepIfNew(outcome, message, from: peer)
@@ -118,21 +127,35 @@ extension Node {
         }
     }
 
-    /// Forgets the public channels whose funding this block spends.
-    func pruneSpentChannels(_ transactions: [Transaction]) {
+    /// Forgets the public channels whose funding this block spends, and those whose ends have
+    /// not updated them for two weeks (BOLT 7).
+    func pruneChannels(_ transactions: [Transaction]) {
         for transaction in transactions {
             for input in transaction.inputs {
                 guard let id = gossipFundings.removeValue(forKey: input.previousOutput), let channel = network.removeChannel(id) else { continue }
-                let orphaned = [channel.ends.nodeID1, channel.ends.nodeID2].filter { network.channels(of: $0).isEmpty }
-                    .compactMap { try? PublicKey(compressed: $0.bytes) }
-                do {
-                    try local.store.removeGossipChannel(id, orphanedNodes: orphaned, durability: joinBatch())
-                } catch {
-                    halt("cannot store gossip: \(error)")
-                }
-                logger.info("channel closed on the ledger: forgotten", metadata: ["short_channel_id": "\(id)"])
+                forget(channel, why: "closed on the ledger")
             }
         }
+        let stale = network.channels.values.filter { channel in
+            guard let oldest = channel.updates.map(\.message.timestamp).min() else { return false }
+            return UInt64(oldest) + UInt64(NetworkGraph.staleAge) < now
+        }
+        for channel in stale where network.removeChannel(channel.shortChannelID) != nil {
+            gossipFundings = gossipFundings.filter { $0.value != channel.shortChannelID }
+            forget(channel, why: "no update for two weeks")
+        }
+    }
+
+    /// A channel the graph let go: out of the store, with the announcements of the nodes it leaves alone.
+    private func forget(_ channel: AnnouncedChannel, why: String) {
+        let orphaned = [channel.ends.nodeID1, channel.ends.nodeID2].filter { network.channels(of: $0).isEmpty }
+            .compactMap { try? PublicKey(compressed: $0.bytes) }
+        do {
+            try local.store.removeGossipChannel(channel.shortChannelID, orphanedNodes: orphaned, durability: joinBatch())
+        } catch {
+            halt("cannot store gossip: \(error)")
+        }
+        logger.info("channel forgotten: \(why)", metadata: ["short_channel_id": "\(channel.shortChannelID)"])
     }
 
     /// A `channel_update` for a channel the network does not know: our peer's end of a channel

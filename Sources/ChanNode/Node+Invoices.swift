@@ -57,7 +57,10 @@ extension Node {
 
     /// An HTLC to us is committed: settle it if it pays an open invoice of ours, else fail it.
     func settleIncoming(_ htlc: CommitmentHTLC, onion: OnionRoutingPacket, channel index: UInt64) {
-        let invoice = try? local.store.invoice(htlc.paymentHash)
+        // A read that fails must not pass for "no invoice": the HTLC would be failed, perhaps a
+        // part of a payment whose preimage is out already.
+        let invoice: InvoiceRecord?
+        do { invoice = try local.store.invoice(htlc.paymentHash) } catch { return halt("cannot read the invoices: \(error)") }
         let action = IncomingHTLCPolicy.decide(htlc, onion: onion, nodeKey: local.keys.nodeKey, currentHeight: blockHeight, now: now) { hash in
             guard let invoice, invoice.paymentHash == hash else { return nil }
             return Node.terms(invoice)
@@ -119,11 +122,17 @@ extension Node {
         // A fulfil is kept while the peer is away (the preimage must not wait); a failure waits for it.
         let peerListens = channel.isConnected && !channel.awaitingReestablish
         for htlc in channel.undecidedIncomingHTLCs {
-            if let forward = try? local.store.forward(incomingChannel: index, htlcID: htlc.id) {
-                carryOut(forward)  // what its forward owes it, if anything yet
+            let forward: ForwardRecord?, invoice: InvoiceRecord?
+            do {
+                forward = try local.store.forward(incomingChannel: index, htlcID: htlc.id)
+                invoice = try local.store.invoice(htlc.paymentHash)
+            } catch {
+                return halt("cannot read the forwards and invoices: \(error)")
+            }
+            if let forward {
+                carryOutForward(forward)  // what its forward owes it, if anything yet
                 continue
             }
-            let invoice = try? local.store.invoice(htlc.paymentHash)
             switch invoice?.status {
             case .paid?: fulfil(htlc, channel: index, preimage: invoice!.preimage)
             case .canceled?: if peerListens { refuse(htlc, channel: index, onion: channel.onion(ofIncomingHTLC: htlc.id)) }

@@ -13,7 +13,7 @@ extension Node {
     func receivePart(_ part: IncomingPaymentPart, of invoice: InvoiceRecord) {
         var set = incomingPayments[invoice.paymentHash] ?? IncomingPaymentSet(invoice: Node.terms(invoice))
         let answers = set.add(part, currentHeight: blockHeight, now: now)
-        settle(set, answers)
+        answer(set, answers)
     }
 
     /// Held parts whose time is up fail (scheduled at each set's deadline).
@@ -21,12 +21,12 @@ extension Node {
         guard var set = incomingPayments[hash] else { return }
         let answers = set.expire(now: now)
         if !answers.isEmpty { logger.info("a multi-part payment timed out", metadata: ["payment_hash": "\(hash.hex)"]) }
-        settle(set, answers)
+        answer(set, answers)
     }
 
     /// Keeps the set (while it collects) and carries out its answers; a completed set pays
     /// the invoice (or holds it, for a hold invoice: `settle` then fulfils every part).
-    private func settle(_ set: IncomingPaymentSet, _ answers: [IncomingPartAnswer]) {
+    private func answer(_ set: IncomingPaymentSet, _ answers: [IncomingPartAnswer]) {
         let hash = set.paymentHash
         switch set.state {
         case .collecting:
@@ -37,7 +37,13 @@ extension Node {
             }
         case .completed:
             incomingPayments[hash] = nil
-            guard let invoice = try? local.store.invoice(hash) else { return }
+            let invoice: InvoiceRecord
+            do {
+                guard let found = try local.store.invoice(hash) else { return }
+                invoice = found
+            } catch {
+                return halt("cannot read invoice \(hash.hex): \(error)")
+            }
             if invoice.status == .open {
                 do {
                     if invoice.hold {

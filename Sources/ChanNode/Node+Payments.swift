@@ -23,6 +23,9 @@ struct OutgoingPayment {
     /// What our channels that refused an attempt's add can send, exactly (`Channel.sendLimit`,
     /// too slow to ask for every payment): the next plans know it.
     var firstHopLimits: [ShortChannelID: MilliSatoshi] = [:]
+    /// Its row is written (with its first HTLC): until then nothing of it is stored, so a payment
+    /// that sends nothing changes nothing.
+    var started = false
 }
 
 /// Our payments: the node drives each payment's `PaymentSession` (ChanCore) on its own view of
@@ -83,6 +86,11 @@ extension Node {
     func pay(_ params: PayParams) async throws -> PaymentJSON {
         let request = try paymentRequest(params)
         guard request.payee != nodeID else { throw APIError(code: "self_payment", message: "the invoice is our own") }
+        // Paid or in flight already: refused (a failed payment may be tried again).
+        if outgoingPayments[request.paymentHash] != nil { throw StoreError.paymentExists(request.paymentHash.hex, status: "pending") }
+        if let existing = try local.store.payment(request.paymentHash), existing.status != .failed {
+            throw StoreError.paymentExists(request.paymentHash.hex, status: existing.status.rawValue)
+        }
         let started = nowMilliseconds
         var session: PaymentSession
         do {
@@ -93,15 +101,12 @@ extension Node {
         } catch {
             throw APIError(code: error.code, message: error.message)
         }
-        // Recorded before any HTLC exists: whatever happens next, the node knows of the payment
-        // (the HTLCs leave once the turn's writes, this row among them, are durable).
         let record = PaymentRecord(paymentHash: request.paymentHash, bolt11: request.bolt11, destination: request.payee, amount: request.amount,
                                    fee: .zero, status: .pending, createdAt: started)
-        try local.store.startPayment(record, durability: joinBatch())
         outgoingPayments[request.paymentHash] = OutgoingPayment(session: session, record: record, hints: request.hints,
                                                                 corruptNextOnion: params.corruptOnion == true)
-        session = advancePayment(request.paymentHash) ?? session
-        if case .failed(let error) = session.state, session.attempts.isEmpty {
+        let payment = advancePayment(request.paymentHash)
+        if let payment, !payment.started, case .failed(let error) = payment.session.state {
             // Nothing left the node: the payment never happened (and may be tried again); the
             // answer says what stood in the way.
             throw firstHopRefusal(request, error)
@@ -124,7 +129,7 @@ extension Node {
         guard error.code == "no_route" else { return APIError(code: error.code, message: error.message) }
         let direct = channels.values.filter { $0.peerID == request.payee && $0.phase == .normal }
         guard !direct.isEmpty else { return APIError(code: error.code, message: error.message) }
-        let usable = direct.filter { $0.isConnected && !$0.awaitingReestablish && isReady(request.payee) }
+        let usable = direct.filter(canAddHTLC)
         guard !usable.isEmpty else {
             return APIError(code: "peer_not_connected", message: "the channel to \(request.payee.hex) is not connected, and no other route reaches it")
         }
@@ -133,10 +138,10 @@ extension Node {
     }
 
     /// Plans the payment anew and launches what its session asks; records its end when it is
-    /// over (a payment that never sent anything is forgotten instead). An attempt whose HTLC our
-    /// channel refuses fails at once and is planned around. Returns the session as it stands.
+    /// over (a payment that never sent anything left no record). An attempt whose HTLC our
+    /// channel refuses fails at once and is planned around. Returns the payment as it stands.
     @discardableResult
-    func advancePayment(_ hash: PaymentHash) -> PaymentSession? {
+    func advancePayment(_ hash: PaymentHash) -> OutgoingPayment? {
         guard var payment = outgoingPayments[hash] else { return nil }
         var step: PaymentSession.Step
         repeat {
@@ -149,8 +154,8 @@ extension Node {
             for attempt in attempts {
                 let corrupt = payment.corruptNextOnion
                 payment.corruptNextOnion = false
-                if let refusal = launch(attempt, of: hash, corruptingOnion: corrupt) {
-                    if let scid = attempt.htlc.firstHopChannel, let channel = channels.values.first(where: { $0.shortChannelID == scid }) {
+                if let refusal = launch(attempt, of: &payment, corruptingOnion: corrupt) {
+                    if let scid = attempt.htlc.firstHopChannel, let index = channelIndex(at: scid), let channel = channels[index] {
                         payment.firstHopLimits[scid] = channel.sendLimit.amount
                     }
                     payment.session.attemptFailed(id: attempt.id, failure: attempt.htlc.failure(from: .local(refusal)), now: missionClock,
@@ -161,10 +166,11 @@ extension Node {
             if !refused { break }
         } while true
         outgoingPayments[hash] = payment.session.isOver ? nil : payment
+        if case .succeeded = step, payment.session.isOver {
+            announcePayment(hash)  // paid earlier; its last part in flight just ended
+        }
         if case .failed(let error) = step, payment.session.isOver {
-            if payment.session.attempts.isEmpty {
-                do { try local.store.forgetPayment(hash, durability: joinBatch()) } catch { halt("cannot forget payment \(hash.hex): \(error)") }
-            } else {
+            if payment.started {
                 // What stopped it, and what the last attempt met (which left no route, say).
                 let last = payment.session.attempts.reversed().lazy.compactMap { attempt -> PaymentFailure? in
                     if case .failed(let failure) = attempt.status { failure } else { nil }
@@ -177,7 +183,7 @@ extension Node {
                 }
             }
         }
-        return payment.session
+        return payment
     }
 
     /// A fresh session key for an onion (the system's random source failing leaves nothing to do).
@@ -186,11 +192,12 @@ extension Node {
         return key
     }
 
-    /// Adds an attempt's HTLC on our channel it names, and records the attempt (joining the
-    /// commit that makes the HTLC durable); the channel's refusal otherwise.
-    private func launch(_ attempt: PaymentSession.Attempt, of hash: PaymentHash, corruptingOnion corrupt: Bool) -> String? {
-        guard let scid = attempt.htlc.firstHopChannel,
-              let index = channels.first(where: { $0.value.shortChannelID == scid && $0.value.commitments != nil })?.key,
+    /// Adds an attempt's HTLC on our channel it names, and records the attempt (and with the
+    /// payment's first HTLC, the payment: joining the commit that makes the HTLC durable, before
+    /// it leaves); the channel's refusal otherwise.
+    private func launch(_ attempt: PaymentSession.Attempt, of payment: inout OutgoingPayment, corruptingOnion corrupt: Bool) -> String? {
+        let hash = payment.record.paymentHash
+        guard let scid = attempt.htlc.firstHopChannel, let index = channelIndex(at: scid),
               let htlcID = channels[index]?.commitments?.localNextHTLCID else {
             return "no channel of ours is \(attempt.htlc.firstHopChannel?.description ?? "named")"
         }
@@ -215,6 +222,8 @@ extension Node {
                                    fee: attempt.fee, route: route, hopSecrets: attempt.htlc.storedSecrets, status: .inFlight,
                                    createdAt: nowMilliseconds)
         do {
+            if !payment.started { try local.store.startPayment(payment.record, durability: joinBatch()) }
+            payment.started = true
             try local.store.recordAttempt(record, durability: joinBatch())
         } catch {
             halt("cannot record a payment attempt: \(error)")
@@ -272,7 +281,12 @@ extension Node {
 
     /// A pending payment of an earlier version: one HTLC, no attempts recorded.
     private func isLegacyPayment(_ hash: PaymentHash) -> Bool {
-        (try? local.store.payment(hash))?.status == .pending && (try? local.store.attempts(payment: hash))?.isEmpty == true
+        do {
+            return try local.store.payment(hash)?.status == .pending && local.store.attempts(payment: hash).isEmpty
+        } catch {
+            halt("cannot read payment \(hash.hex): \(error)")
+            return false
+        }
     }
 
     private func attemptSucceeded(_ launched: AttemptRecord, preimage: Preimage) {
@@ -293,7 +307,11 @@ extension Node {
             fee = Node.total(payment.session.attempts.filter { if case .failed = $0.status { false } else { true } }.map(\.fee))
         } else {
             // Started before a restart: its attempts are in the store.
-            fee = Node.total(((try? local.store.attempts(payment: hash)) ?? []).filter { $0.status != .failed }.map(\.fee))
+            do {
+                fee = Node.total(try local.store.attempts(payment: hash).filter { $0.status != .failed }.map(\.fee))
+            } catch {
+                return halt("cannot read the attempts of payment \(hash.hex): \(error)")
+            }
         }
         let finished = finishPayment(hash, known: known, announce: over) { record in
             record.status = .succeeded
@@ -322,8 +340,10 @@ extension Node {
                                                          "failure": "\(failure.code)", "hop": "\(failure.hopIndex.map(String.init) ?? "?")"])
         guard var payment = outgoingPayments[hash] else {
             // Started before a restart: nothing is retried; the payment ends with its last part.
-            if !((try? local.store.attempts(payment: hash)) ?? []).contains(where: { $0.status == .inFlight }) {
-                finishAfterRestart(hash, last: failure)
+            do {
+                if try !local.store.attempts(payment: hash).contains(where: { $0.status == .inFlight }) { finishAfterRestart(hash, last: failure) }
+            } catch {
+                halt("cannot read the attempts of payment \(hash.hex): \(error)")
             }
             return false
         }
@@ -388,17 +408,17 @@ extension Node {
     /// The attempts in flight when the node stopped, by their HTLC; those whose HTLC no channel
     /// holds never left in a signed commitment, so they failed; a payment left with nothing in
     /// flight ends (payments of earlier versions, without attempts, by their one HTLC).
-    func reconcileAfterRestart() {
+    func reconcileAfterRestart() throws {
         reconcileForwardsAfterRestart()
-        for attempt in (try? local.store.attemptsInFlight()) ?? [] {
+        for attempt in try local.store.attemptsInFlight() {
             if channels[attempt.channelIndex]?.hasOutgoingHTLC(id: attempt.htlcID) == true {
                 attemptsInFlight[HTLCKey(channel: attempt.channelIndex, id: attempt.htlcID)] = attempt
             } else {
                 _ = attemptFailed(attempt, .local("lost in a restart before it was signed"))
             }
         }
-        for payment in (try? local.store.payments()) ?? [] where payment.status == .pending {
-            let attempts = (try? local.store.attempts(payment: payment.paymentHash)) ?? []
+        for payment in try local.store.payments(status: .pending) {
+            let attempts = try local.store.attempts(payment: payment.paymentHash)
             if attempts.isEmpty, !channels.values.contains(where: { $0.hasOutgoingHTLC(paymentHash: payment.paymentHash) }) {
                 finishAfterRestart(payment.paymentHash, last: nil)
             }

@@ -29,8 +29,7 @@ extension Node {
                 extra.append(ExtraEdge(shortChannelID: scid, source: me, target: NodeID(publicKey: channel.peerID),
                                        capacity: parameters.capacity, policy: policySetting(channel.keys.index).policy.channelPolicy()))
             }
-            let usable = channel.isConnected && !channel.awaitingReestablish && isReady(channel.peerID)
-            let sendable = usable ? limits[scid] ?? channel.sendEstimate : .zero
+            let sendable = canAddHTLC(channel) ? limits[scid] ?? channel.sendEstimate : .zero
             let side = MissionControl.ChannelSide(scid, ChannelDirection(local: nodeID, remote: channel.peerID))
             knowledge.recordAtLeast(sendable, on: side, capacity: parameters.capacity, at: missionClock)
             knowledge.recordBelow((try? sendable.adding(MilliSatoshi(1))) ?? sendable, on: side, capacity: parameters.capacity, at: missionClock)

@@ -186,3 +186,21 @@ struct ChannelKey: Hashable {
     var peer: PublicKey
     var id: ChannelID
 }
+
+/// An HTLC of one of our channels, by channel index and id.
+struct HTLCKey: Hashable {
+    let channel: UInt64
+    let id: UInt64
+}
+
+extension Node {
+    /// Our channel (with commitments) at `scid`, by index.
+    func channelIndex(at scid: ShortChannelID) -> UInt64? {
+        channels.first { $0.value.shortChannelID == scid && $0.value.commitments != nil }?.key
+    }
+
+    /// Whether an HTLC can be added on `channel` now: normal, its peer connected and reestablished.
+    func canAddHTLC(_ channel: ChanCore.Channel) -> Bool {
+        channel.phase == .normal && channel.isConnected && !channel.awaitingReestablish && isReady(channel.peerID)
+    }
+}

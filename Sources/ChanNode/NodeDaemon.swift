@@ -49,7 +49,7 @@ public enum NodeDaemon {
         try await node.loadChannels()
         try await node.loadGossip()
         await node.announceNode()
-        await node.reconcileAfterRestart()
+        try await node.reconcileAfterRestart()
         let listener: PeerListener
         do {
             listener = try await PeerListener.bind(port: Int(local.config.port), node: node, logger: logger)

@@ -63,7 +63,7 @@ extension FileSystem {
     }
 
     /// Removes a directory's files and then the directory (one level: node directories are flat).
-    static func removeFlatDirectory(_ path: String) {
+    public static func removeFlatDirectory(_ path: String) {
         for name in list(path) { unlink(path + "/" + name) }
         rmdir(path)
     }

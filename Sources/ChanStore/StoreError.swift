@@ -28,7 +28,7 @@ public enum StoreError: CodedError, Equatable {
         case .corruptFile: "corrupt_file"
         case .noFreePort: "no_free_port"
         case .database: "database_error"
-        case .paymentExists: "already_paid"
+        case .paymentExists(_, let status): status == "succeeded" ? "already_paid" : "payment_in_flight"
         }
     }
 

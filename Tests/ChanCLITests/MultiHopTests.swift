@@ -86,7 +86,8 @@ import Testing
         let (network, _) = try NodeNetwork.up(Self.line)
         let chan = network.chan
         // carol cannot read the onion: update_fail_malformed_htlc to bob, who fails it back to alice.
-        let outcome = try chan.run("-n", "alice", "pay", "--corrupt-onion", try Self.invoice(chan, "dave", "1000"))
+        let invoice = try Self.invoice(chan, "dave", "1000")
+        let outcome = try chan.run("-n", "alice", "pay", "--corrupt-onion", invoice)
         #expect(outcome.status != 0)
         let payment = try #require(try chan.ok("-n", "alice", "payments")["payments"]?[0])
         let attempt = try #require(payment["attempts"]?[0])
@@ -97,6 +98,13 @@ import Testing
         // Nothing moved: alice's channel is as it was opened.
         let balance = try #require(try chan.ok("-n", "alice", "channels")["channels"]?[0]?["htlcs"]?.array)
         #expect(balance.isEmpty)
+        // A failed payment may be tried again. alice learned that bob's channel to carol failed:
+        // no route is left for now, so nothing is sent, and the record of the first try stays.
+        let again = try chan.run("-n", "alice", "pay", invoice)
+        #expect(again.status != 0 && again.errorCode == "no_route")
+        #expect(try chan.ok("-n", "alice", "info")["node_id"]?.string != nil)
+        let payments = try #require(try chan.ok("-n", "alice", "payments")["payments"]?.array)
+        #expect(payments.count == 1 && payments[0]["attempts"]?.array?.count == 1 && payments[0]["status"]?.string == "failed")
     }
 
     @Test func aPaymentLargerThanAnyChannelArrivesInParts() throws {

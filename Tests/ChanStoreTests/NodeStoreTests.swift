@@ -299,12 +299,13 @@ import Testing
                       hopSecrets: [UInt8](repeating: 0xee, count: 65))
     }
 
-    static func expectAlreadyPaid(_ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) {
+    /// `body` is refused: the payment is `code` (`already_paid`, or `payment_in_flight` while pending).
+    static func expectRefused(_ code: String, _ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation) {
         do {
             try body()
             Issue.record("the payment was started again", sourceLocation: sourceLocation)
         } catch let error as StoreError {
-            #expect(error.code == "already_paid", sourceLocation: sourceLocation)
+            #expect(error.code == code, sourceLocation: sourceLocation)
             if case .paymentExists = error {} else { Issue.record("\(error)", sourceLocation: sourceLocation) }
         } catch {
             Issue.record("\(error)", sourceLocation: sourceLocation)
@@ -317,7 +318,7 @@ import Testing
         let pending = Self.payment(hash)
         try store.startPayment(pending)
         #expect(try store.payment(hash) == pending)
-        Self.expectAlreadyPaid { try store.startPayment(Self.payment(hash, createdAt: 2000)) }
+        Self.expectRefused("payment_in_flight") { try store.startPayment(Self.payment(hash, createdAt: 2000)) }
         #expect(try store.payment(hash) == pending)
 
         var succeeded = pending
@@ -332,7 +333,7 @@ import Testing
         late.failureCode = "late"
         #expect(try !store.resolvePayment(late))
         #expect(try store.payment(hash) == succeeded)
-        Self.expectAlreadyPaid { try store.startPayment(Self.payment(hash, createdAt: 3000)) }
+        Self.expectRefused("already_paid") { try store.startPayment(Self.payment(hash, createdAt: 3000)) }
         #expect(try store.payment(hash) == succeeded)
         #expect(try store.payments() == [succeeded])
     }
@@ -358,21 +359,28 @@ import Testing
         #expect(try store.payments() == [retry])
     }
 
-    @Test func aPaymentThatNeverLeftIsForgotten() throws {
+    @Test func aRetriedPaymentStartsWithoutTheAttemptsOfTheFailedOne() throws {
         let store = try Fixture().store
-        let first = Self.payment(Self.hash(3), createdAt: 10), second = Self.payment(Self.hash(4), createdAt: 5)
+        let first = Self.payment(Self.hash(3), createdAt: 10)
         try store.startPayment(first)
-        try store.startPayment(second)
-        #expect(try store.payments() == [second, first])
-        try store.forgetPayment(Self.hash(3))
-        #expect(try store.payment(Self.hash(3)) == nil)
-        #expect(try store.payments() == [second])
-        // Forgotten, it may start again.
-        try store.startPayment(first)
-        #expect(try store.payment(Self.hash(3)) == first)
-        // Forgetting an unknown payment is harmless.
-        try store.forgetPayment(Self.hash(9))
-        #expect(try store.payments().count == 2)
+        let attempt = AttemptRecord(paymentHash: Self.hash(3), attemptID: 1, channelIndex: 0, htlcID: 0, amount: MilliSatoshi(1000), fee: .zero,
+                                    route: [], hopSecrets: [], status: .inFlight, createdAt: 10)
+        try store.recordAttempt(attempt)
+        // In flight: neither it nor its attempts can start again.
+        #expect(throws: StoreError.paymentExists(Self.hash(3).hex, status: "pending")) { try store.startPayment(first) }
+        var failed = first
+        failed.status = .failed
+        failed.resolvedAt = 20
+        try store.resolvePayment(failed)
+        var resolved = attempt
+        resolved.status = .failed
+        try store.resolveAttempt(resolved)
+        #expect(try store.attempts(payment: Self.hash(3)) == [resolved])
+        // Tried again: the new try's attempts number from 1 again.
+        try store.startPayment(Self.payment(Self.hash(3), createdAt: 30))
+        #expect(try store.attempts(payment: Self.hash(3)).isEmpty)
+        try store.recordAttempt(attempt)
+        #expect(try store.attemptsInFlight() == [attempt])
     }
 }
 

@@ -77,7 +77,7 @@ extension Node {
         }
         for followUp in followUps {
             switch followUp {
-            case .upstream(let forward): carryOut(forward)
+            case .upstream(let forward): carryOutForward(forward)
             case .retry(let hash): advancePayment(hash)
             }
         }

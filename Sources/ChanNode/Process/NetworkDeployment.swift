@@ -39,13 +39,13 @@ public struct NetworkDeployment {
         }
         progress("creating and funding \(topology.nodes.count) nodes")
         var nodes: [String: LocalNode] = [:]
-        for spec in topology.nodes {
-            _ = try LocalNode.create(home: home, name: spec.name, alias: spec.alias, announceDepth: topology.announceDepth)
-            nodes[spec.name] = try LocalNode.open(home: home, name: spec.name)
-        }
-        try fund(topology, nodes: nodes, ledger: ledger)
         var running: [String] = []
         do {
+            for spec in topology.nodes {
+                _ = try LocalNode.create(home: home, name: spec.name, alias: spec.alias, announceDepth: topology.announceDepth)
+                nodes[spec.name] = try LocalNode.open(home: home, name: spec.name)
+            }
+            try fund(topology, nodes: nodes, ledger: ledger)
             progress("starting \(nodes.count) daemons")
             var uris: [String: NodeStarted] = [:]
             for spec in topology.nodes {
@@ -69,7 +69,10 @@ public struct NetworkDeployment {
                 },
                 seconds: ((NodeProcess.monotonicSeconds() - started) * 1000).rounded() / 1000)
         } catch {
+            // Nothing of the network stays: its daemons stop and its nodes go (what the faucet
+            // minted for them stays on the ledger, counted by the audit like any coin).
             for name in running { _ = try? NodeProcess.stop(nodes[name]!) }
+            for name in nodes.keys { FileSystem.removeFlatDirectory(home.nodePath(name)) }
             throw error
         }
     }

@@ -93,6 +93,8 @@ extension NodeStore {
                     resolved_at INTEGER,
                     PRIMARY KEY (payment_hash, attempt_id)
                 ) WITHOUT ROWID;
+                CREATE INDEX payment_attempts_by_status ON payment_attempts (status);
+                CREATE INDEX payments_by_status ON payments (status);
                 """)
         }
     }

@@ -102,6 +102,7 @@ extension NodeStore {
                     resolved_at INTEGER,
                     PRIMARY KEY (incoming_channel, incoming_htlc)
                 ) WITHOUT ROWID;
+                CREATE INDEX forwards_by_status ON forwards (status);
                 """)
         }
     }

@@ -153,10 +153,15 @@ extension NodeStore {
 
     // MARK: Payments
 
-    /// Records a new attempt to pay `payment.paymentHash`; refuses (`already_paid`) while an
-    /// earlier one is pending or succeeded. A failed one is replaced: the payment may be retried.
+    /// Records a new attempt to pay `payment.paymentHash`; refuses (`already_paid`,
+    /// `payment_in_flight`) while an earlier one succeeded or is pending. A failed one is
+    /// replaced, with its attempts: the payment may be tried again.
     public func startPayment(_ payment: PaymentRecord, durability: Durability = .immediate) throws {
         try write(durability) { db in
+            try db.cachedStatement(sql: """
+                    DELETE FROM payment_attempts WHERE payment_hash = ?
+                        AND EXISTS (SELECT 1 FROM payments WHERE payment_hash = ? AND status = 'failed')
+                    """).execute(arguments: [Data(payment.paymentHash.bytes), Data(payment.paymentHash.bytes)])
             // One statement when the hash is new or its last attempt failed (the usual cases).
             try db.cachedStatement(sql: """
                     INSERT INTO payments (payment_hash, bolt11, destination, amount_msat, fee_msat, status, created_at, resolved_at, preimage,
@@ -190,19 +195,21 @@ extension NodeStore {
         }
     }
 
-    /// Forgets an attempt that never left the node (its HTLC was refused before any was sent).
-    public func forgetPayment(_ hash: PaymentHash, durability: Durability = .immediate) throws {
-        try write(durability) { db in try db.cachedStatement(sql: "DELETE FROM payments WHERE payment_hash = ?").execute(arguments: [Data(hash.bytes)]) }
-    }
-
     public func payment(_ hash: PaymentHash) throws -> PaymentRecord? {
         try read { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM payments WHERE payment_hash = ?"), arguments: [Data(hash.bytes)]).map(NodeStore.payment)
         }
     }
 
-    public func payments() throws -> [PaymentRecord] {
-        try read { db in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM payments ORDER BY created_at, payment_hash")).map(NodeStore.payment) }
+    /// Every payment, oldest first; or only those in `status`.
+    public func payments(status: PaymentRecord.Status? = nil) throws -> [PaymentRecord] {
+        try read { db in
+            guard let status else {
+                return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM payments ORDER BY created_at, payment_hash")).map(NodeStore.payment)
+            }
+            return try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM payments WHERE status = ? ORDER BY created_at, payment_hash"),
+                                    arguments: [status.rawValue]).map(NodeStore.payment)
+        }
     }
 
     private static func columns(of payment: PaymentRecord) -> StatementArguments {
