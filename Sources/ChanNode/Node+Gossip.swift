@@ -31,6 +31,9 @@ extension Node {
         for raw in stored.nodes {
             if let announcement = try? NodeAnnouncement.decode(raw) { _ = network.apply(announcement) }
         }
+        for (index, raw) in try local.store.peerUpdates() where channels[index] != nil {
+            peerUpdates[index] = try? ChannelUpdateMessage.decode(raw)
+        }
         logger.info("gossip loaded", metadata: ["channels": "\(network.channels.count)", "nodes": "\(network.nodeAnnouncements.count)"])
     }
 
@@ -168,6 +171,11 @@ extension Node {
               update.timestamp > (peerUpdates[index]?.timestamp ?? 0)
         else { return }
         peerUpdates[index] = update
+        do {
+            try local.store.storePeerUpdate(try update.encode(), channel: index, durability: joinBatch())
+        } catch {
+            halt("cannot store the peer's channel update: \(error)")
+        }
     }
 
     // MARK: The graph, as the RPC shows it

@@ -35,6 +35,15 @@ import Testing
         #expect(pruned.channels.isEmpty && pruned.nodes == [[2, 2]])
     }
 
+    @Test func aPeersUpdateIsKeptPerChannel() throws {
+        let fixture = try Fixture()
+        #expect(try fixture.store.peerUpdates().isEmpty)
+        try fixture.store.storePeerUpdate([1, 2, 3], channel: 4)
+        try fixture.store.storePeerUpdate([9], channel: 5)
+        try fixture.store.storePeerUpdate([1, 2, 4], channel: 4)  // a newer one replaces it
+        #expect(try fixture.reopened().store.peerUpdates() == [4: [1, 2, 4], 5: [9]])
+    }
+
     @Test func aChannelPolicyReadsBack() throws {
         let fixture = try Fixture()
         #expect(try fixture.store.channelPolicy(channel: 3) == nil)

@@ -36,6 +36,8 @@ public struct ChannelPolicySetting: Sendable, Equatable {
 extension NodeStore {
     /// `gossip_channels`, `gossip_nodes`: the public network as this node knows it, raw.
     /// `channel_policies`: our forwarding policy per channel (absent: the node's defaults).
+    /// `peer_updates`: the peer's `channel_update` of each of our channels the network does not
+    /// know (private ones: their route hints need it after a restart too).
     static func registerGossipMigration(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v3-gossip") { db in
             try db.execute(sql: """
@@ -49,6 +51,10 @@ extension NodeStore {
                 CREATE TABLE gossip_nodes (
                     node_id BLOB PRIMARY KEY NOT NULL,
                     announcement BLOB NOT NULL
+                );
+                CREATE TABLE peer_updates (
+                    channel_index INTEGER PRIMARY KEY NOT NULL,
+                    raw BLOB NOT NULL
                 );
                 CREATE TABLE channel_policies (
                     channel_index INTEGER PRIMARY KEY NOT NULL,
@@ -112,6 +118,25 @@ extension NodeStore {
             }
             let nodes = try Data.fetchAll(db.cachedStatement(sql: "SELECT announcement FROM gossip_nodes ORDER BY node_id")).map { [UInt8]($0) }
             return (channels, nodes)
+        }
+    }
+
+    /// Keeps the peer's latest `channel_update` of our channel `index`.
+    public func storePeerUpdate(_ raw: [UInt8], channel index: UInt64, durability: Durability = .immediate) throws {
+        try write(durability) { db in
+            try db.cachedStatement(sql: "INSERT INTO peer_updates (channel_index, raw) VALUES (?, ?) ON CONFLICT (channel_index) DO UPDATE SET raw = excluded.raw")
+                .execute(arguments: [index.stored, Data(raw)])
+        }
+    }
+
+    /// The peers' updates kept, by channel index.
+    public func peerUpdates() throws -> [UInt64: [UInt8]] {
+        try read { db in
+            var updates: [UInt64: [UInt8]] = [:]
+            for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT channel_index, raw FROM peer_updates")) {
+                updates[UInt64(stored: row["channel_index"])] = [UInt8](row["raw"] as Data)
+            }
+            return updates
         }
     }
 
