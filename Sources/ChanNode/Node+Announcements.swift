@@ -193,6 +193,10 @@ extension Node {
 
     // MARK: fees, fees set
 
+    /// How long a channel's previous policy is still honoured after `fees set` (BOLT 7 suggests
+    /// accepting the old fees for a while; lnd and Core Lightning keep them about 10 minutes).
+    static let policyGracePeriod: UInt64 = 600
+
     /// The smallest CLTV delta `fees set` takes: the blocks a forward needs to resolve an
     /// outgoing HTLC on the ledger before its incoming one can time out.
     static let minimumCLTVExpiryDelta: UInt16 = 12
@@ -204,6 +208,8 @@ extension Node {
         let indices = try params.channel.map { [try channelIndex($0)] } ?? ownPolicyChannels()
         for index in indices {
             var setting = policySetting(index)
+            // Payments already routed on the old terms still pass for a while (BOLT 7).
+            previousPolicies[index] = (setting.policy, until: now + Node.policyGracePeriod)
             if let base = params.feeBaseMsat {
                 guard base.value <= UInt64(UInt32.max) else { throw APIError(code: "invalid_policy", message: "fee_base_msat is at most \(UInt32.max)") }
                 setting.policy.feeBase = base

@@ -31,6 +31,14 @@ extension Node {
         let candidate = outgoingChannel(for: payload)
         var decision = HTLCForwarder.decide(htlc, payload: payload, next: next, sharedSecret: sharedSecret, currentHeight: blockHeight,
                                             outgoing: candidate?.channel)
+        if case .fail(_, let failure) = decision, failure.isUpdate, var earlier = candidate?.channel,
+           let named = channelIndex(at: payload.shortChannelID), let previous = previousPolicies[named], now < previous.until {
+            // Routed on the policy `fees set` just replaced: still honoured.
+            earlier.policy = previous.policy
+            let onEarlierTerms = HTLCForwarder.decide(htlc, payload: payload, next: next, sharedSecret: sharedSecret, currentHeight: blockHeight,
+                                                      outgoing: earlier)
+            if case .forward = onEarlierTerms { decision = onEarlierTerms }
+        }
         if case .forward = decision, let commitments = channels[index]?.commitments, commitments.isDust(htlc.amount),
            commitments.dustExposure() > commitments.parameters.maxDustExposure {
             // Received dust HTLCs are lost to fees on the ledger: past the cap, no more of them.

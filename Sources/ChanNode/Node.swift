@@ -86,8 +86,10 @@ public actor Node {
     /// Our latest `channel_update` of each of our usable channels, and the peer's, by channel.
     var ourUpdates: [UInt64: ChannelUpdateMessage] = [:]
     var peerUpdates: [UInt64: ChannelUpdateMessage] = [:]
-    /// Our forwarding policy of each channel, as stored (`policySetting`).
+    /// Our forwarding policy of each channel, as stored (`policySetting`), and the one `fees set`
+    /// replaced, still honoured until its time is up.
     var policySettings: [UInt64: ChannelPolicySetting] = [:]
+    var previousPolicies: [UInt64: (policy: ForwardingPolicy, until: UInt64)] = [:]
     /// The peer's `announcement_signatures` waiting for ours, and the channels whose ours went
     /// out on the current connection.
     var remoteAnnouncementSignatures: [UInt64: AnnouncementSignatures] = [:]

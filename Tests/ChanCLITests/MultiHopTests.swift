@@ -147,6 +147,13 @@ import Testing
         // The private channel is shown as such to its ends.
         let bobs = try #require(try chan.ok("-n", "bob", "graph")["channels"]?.array)
         #expect(bobs.contains { $0["private"]?.bool == true })
+
+        // bob raises his fee after carol's next invoice carried the old one in its hint: for a
+        // while bob still forwards on the old terms (one attempt, the old fee).
+        let hinted = try Self.invoice(chan, "carol", "20000")
+        _ = try chan.ok("-n", "bob", "fees", "set", try #require(up["channels"]?[1]?["short_channel_id"]?.string), "--base", "5000")
+        let onOldTerms = try chan.ok("-n", "alice", "pay", hinted)
+        #expect(onOldTerms["fee_msat"]?.int == 500 + 200 && onOldTerms["attempts"]?.array?.count == 1)
     }
 
     @Test func aForwarderKilledMidPaymentResumes() throws {
