@@ -88,6 +88,12 @@ public struct FeesSetParams: Codable, Sendable, Equatable {
         self.feeProportionalMillionths = feeProportionalMillionths
         self.cltvExpiryDelta = cltvExpiryDelta
     }
+
+    /// Sets `channel` (nil: every channel) to a topology file's policy.
+    public init(channel: String?, policy: Topology.Policy) {
+        self.init(channel: channel, feeBaseMsat: policy.feeBaseMsat, feeProportionalMillionths: policy.feeProportionalMillionths,
+                  cltvExpiryDelta: policy.cltvExpiryDelta)
+    }
 }
 
 /// `chan -n NAME fees` (method `fees`) and `fees set`: our policy on each of our channels.

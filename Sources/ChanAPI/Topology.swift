@@ -70,3 +70,11 @@ public struct Topology: Codable, Sendable, Equatable {
         }
     }
 }
+
+extension Topology.Policy {
+    /// The part of a channel's live policy a topology file holds.
+    public init(_ policy: PolicyJSON) {
+        self.init(feeBaseMsat: policy.feeBaseMsat, feeProportionalMillionths: policy.feeProportionalMillionths,
+                  cltvExpiryDelta: policy.cltvExpiryDelta)
+    }
+}

@@ -100,7 +100,7 @@ extension Node {
                                                          durability: joinBatch())
             case .channelUpdate(let update):
                 guard let stored = network.channels[update.shortChannelID]?.update(update.direction) else { return }
-                try local.store.storeChannelUpdate(update.shortChannelID, direction: update.direction == .fromNode1 ? 0 : 1, raw: stored.raw,
+                try local.store.storeChannelUpdate(update.shortChannelID, direction: update.direction, raw: stored.raw,
                                                    durability: joinBatch())
             case .nodeAnnouncement(let announcement):
                 guard let id = NodeID(bytes: announcement.nodeID.bytes), let stored = network.nodeAnnouncements[id],

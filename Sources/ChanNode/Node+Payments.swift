@@ -428,11 +428,12 @@ extension Node {
     // MARK: payments
 
     func paymentsResult() throws -> PaymentsResult {
-        PaymentsResult(payments: try local.store.payments().map(paymentJSON))
+        let attempts = try local.store.attemptsByPayment()
+        return PaymentsResult(payments: try local.store.payments().map { try paymentJSON($0, attempts: attempts[$0.paymentHash] ?? []) })
     }
 
-    private func paymentJSON(_ record: PaymentRecord) throws -> PaymentJSON {
-        let attempts = try local.store.attempts(payment: record.paymentHash).map { attempt in
+    private func paymentJSON(_ record: PaymentRecord, attempts: [AttemptRecord]? = nil) throws -> PaymentJSON {
+        let attempts = try (attempts ?? local.store.attempts(payment: record.paymentHash)).map { attempt in
             AttemptJSON(id: attempt.attemptID, status: attempt.status.rawValue, amountMsat: attempt.amount, feeMsat: attempt.fee,
                         route: attempt.route.map { hop in
                             AttemptJSON.Hop(nodeId: hop.nodeID, shortChannelId: hop.shortChannelID, amountMsat: MilliSatoshi(hop.amountMsat),

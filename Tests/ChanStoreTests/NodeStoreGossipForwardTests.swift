@@ -16,8 +16,8 @@ import Testing
         let fixture = try Fixture()
         let store = fixture.store
         try store.storeChannelAnnouncement(Self.scid, raw: [1, 0, 1], capacity: Satoshi(500_000))
-        try store.storeChannelUpdate(Self.scid, direction: 1, raw: [1, 2, 1])
-        try store.storeChannelUpdate(Self.scid, direction: 1, raw: [1, 2, 2])  // a newer one replaces it
+        try store.storeChannelUpdate(Self.scid, direction: .fromNode2, raw: [1, 2, 1])
+        try store.storeChannelUpdate(Self.scid, direction: .fromNode2, raw: [1, 2, 2])  // a newer one replaces it
         // An announcement again changes nothing (the first one stays).
         try store.storeChannelAnnouncement(Self.scid, raw: [9, 9], capacity: Satoshi(1))
         try store.storeNodeAnnouncement(key(1).publicKey, raw: [1, 1])

@@ -2,6 +2,7 @@ import ChanAPI
 import ChanCore
 import ChanLedger
 import ChanStore
+import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -56,17 +57,14 @@ public struct NetworkDeployment {
             try fundWallets(topology, nodes: nodes, ledger: ledger)
             try setPolicies(topology, channels: channels, nodes: nodes)
             progress("waiting for the gossip to converge")
-            try waitForGossip(nodes: topology.nodes.map { nodes[$0.name]! }, publicChannels: channels.filter { !$0.isPrivate }.count)
+            try waitForGossip(nodes: topology.nodes.map { nodes[$0.name]! }, publicChannels: channels.filter { !$0.private }.count)
             return NetworkUpResult(
                 home: home.path,
                 nodes: topology.nodes.map { spec in
                     let started = uris[spec.name]!
                     return NetworkUpResult.Node(name: spec.name, nodeId: started.nodeId, uri: started.uri)
                 },
-                channels: channels.map { channel in
-                    NetworkUpResult.Channel(from: channel.from, to: channel.to, channelId: channel.channelID, shortChannelId: channel.shortChannelID,
-                                            capacitySat: channel.capacity, private: channel.isPrivate)
-                },
+                channels: channels,
                 seconds: ((NodeProcess.monotonicSeconds() - started) * 1000).rounded() / 1000)
         } catch {
             // Nothing of the network stays: its daemons stop and its nodes go (what the faucet
@@ -105,54 +103,40 @@ public struct NetworkDeployment {
         }
     }
 
-    struct OpenedChannel {
-        let from: String
-        let to: String
-        let channelID: String
-        var shortChannelID: String?
-        let capacity: Satoshi
-        let isPrivate: Bool
-        let index: Int
-    }
-
     /// Connects and opens every channel, mines until they are ready and announced, and waits
-    /// until both ends see each one `normal`.
-    private func openChannels(_ topology: Topology, nodes: [String: LocalNode], ledger: LedgerDatabase) throws -> [OpenedChannel] {
+    /// until both ends see each one `normal`. The channels in the file's order.
+    private func openChannels(_ topology: Topology, nodes: [String: LocalNode], ledger: LedgerDatabase) throws -> [NetworkUpResult.Channel] {
         progress("opening \(topology.channels.count) channels")
-        var opened: [OpenedChannel] = []
+        var channelIDs = [String](repeating: "", count: topology.channels.count)
         // Largest first: each takes the coin `fund` made for it.
         for (index, channel) in topology.channels.enumerated().sorted(by: { $0.element.capacitySat > $1.element.capacitySat }) {
             let peer = nodes[channel.to]!
-            let result = try NodeProcess.client(nodes[channel.from]!).call("open", OpenParams(
+            channelIDs[index] = try NodeProcess.client(nodes[channel.from]!).call("open", OpenParams(
                 nodeId: peer.config.nodeId, host: "127.0.0.1", port: peer.config.port, amountSat: channel.capacitySat,
-                pushMsat: channel.pushMsat ?? .zero, minDepth: nil, feeRate: nil, private: channel.private), as: OpenResult.self)
-            opened.append(OpenedChannel(from: channel.from, to: channel.to, channelID: result.channelId, capacity: channel.capacitySat,
-                                        isPrivate: channel.private == true, index: index))
+                pushMsat: channel.pushMsat ?? .zero, minDepth: nil, feeRate: nil, private: channel.private), as: OpenResult.self).channelId
         }
-        opened.sort { $0.index < $1.index }
         let depth = max(Channel.defaultMinimumDepth, topology.announceDepth ?? NodeConfig.defaultAnnounceDepth)
         progress("mining \(depth) blocks")
         try ledger.write { ledger in _ = try ledger.mine(blocks: Int(depth)) }
         let timeout = UInt64(timeoutSeconds)
-        for position in opened.indices {
-            for name in [opened[position].from, opened[position].to] {
+        return try zip(topology.channels, channelIDs).map { channel, channelID in
+            var shortChannelID: String?
+            for name in [channel.from, channel.to] {
                 let ready = try NodeProcess.client(nodes[name]!).call(
-                    "wait", WaitParams(channel: opened[position].channelID, state: .normal, timeoutSeconds: timeout), as: NodeEvent.self)
-                opened[position].shortChannelID = opened[position].shortChannelID ?? ready.shortChannelId
+                    "wait", WaitParams(channel: channelID, state: .normal, timeoutSeconds: timeout), as: NodeEvent.self)
+                shortChannelID = shortChannelID ?? ready.shortChannelId
             }
+            return NetworkUpResult.Channel(from: channel.from, to: channel.to, channelId: channelID, shortChannelId: shortChannelID,
+                                           capacitySat: channel.capacitySat, private: channel.private == true)
         }
-        return opened
     }
 
     /// Each end's policy from the file, where it gives one.
-    private func setPolicies(_ topology: Topology, channels: [OpenedChannel], nodes: [String: LocalNode]) throws {
-        for channel in channels {
-            let spec = topology.channels[channel.index]
+    private func setPolicies(_ topology: Topology, channels: [NetworkUpResult.Channel], nodes: [String: LocalNode]) throws {
+        for (spec, channel) in zip(topology.channels, channels) {
             for (name, policy) in [(channel.from, spec.fromPolicy), (channel.to, spec.toPolicy)] {
                 guard let policy else { continue }
-                _ = try NodeProcess.client(nodes[name]!).call("fees_set", FeesSetParams(
-                    channel: channel.channelID, feeBaseMsat: policy.feeBaseMsat, feeProportionalMillionths: policy.feeProportionalMillionths,
-                    cltvExpiryDelta: policy.cltvExpiryDelta), as: FeesResult.self)
+                _ = try NodeProcess.client(nodes[name]!).call("fees_set", FeesSetParams(channel: channel.channelId, policy: policy), as: FeesResult.self)
             }
         }
     }
@@ -161,14 +145,14 @@ public struct NetworkDeployment {
     /// (as each end reports them) and a node announcement for every node with a public channel.
     private func waitForGossip(nodes: [LocalNode], publicChannels: Int) throws {
         let deadline = NodeProcess.monotonicSeconds() + timeoutSeconds
+        let clients = try nodes.map(NodeProcess.client)
         while true {
-            let expected = try expectedGraph(nodes)
-            var converged = expected.channels.count == publicChannels
-            for node in nodes where converged {
-                let graph = try NodeProcess.client(node).call("graph", NoParams(), as: GraphJSON.self)
+            let graphs = try clients.map { try $0.call("graph", NoParams(), as: GraphJSON.self) }
+            let expected = try expectedGraph(nodes, clients: clients, graphs: graphs)
+            let converged = expected.channels.count == publicChannels && graphs.allSatisfy { graph in
                 let seen = Set(graph.channels.filter { !$0.private }.map(GossipView.Channel.init))
                 let announced = Set(graph.nodes.filter { $0.lastUpdate != nil }.map(\.nodeId))
-                converged = seen == expected.channels && expected.nodes.isSubset(of: announced)
+                return seen == expected.channels && expected.nodes.isSubset(of: announced)
             }
             if converged { return }
             guard NodeProcess.monotonicSeconds() < deadline else {
@@ -179,17 +163,16 @@ public struct NetworkDeployment {
     }
 
     /// What every node should see: each public channel with the policies its two ends have now.
-    private func expectedGraph(_ nodes: [LocalNode]) throws -> GossipView {
+    private func expectedGraph(_ nodes: [LocalNode], clients: [RPCClient], graphs: [GraphJSON]) throws -> GossipView {
         var policies: [String: [String: PolicyJSON]] = [:]  // scid -> node id -> its policy
-        for node in nodes {
-            for channel in try NodeProcess.client(node).call("fees", NoParams(), as: FeesResult.self).channels {
+        for (node, client) in zip(nodes, clients) {
+            for channel in try client.call("fees", NoParams(), as: FeesResult.self).channels {
                 guard let scid = channel.shortChannelId else { continue }
                 policies[scid, default: [:]][node.config.nodeId] = channel.policy
             }
         }
         var view = GossipView()
-        for node in nodes {
-            let graph = try NodeProcess.client(node).call("graph", NoParams(), as: GraphJSON.self)
+        for graph in graphs {
             for channel in graph.channels where !channel.private {
                 // The channel as its own ends announce it; capacity and ends from any view.
                 guard let ends = policies[channel.shortChannelId], let first = ends[channel.node1], let second = ends[channel.node2] else { continue }
@@ -209,18 +192,6 @@ public struct NetworkDeployment {
             let node2: String
             let policy1: PolicyJSON?
             let policy2: PolicyJSON?
-
-            init(scid: String, node1: String, node2: String, policy1: PolicyJSON?, policy2: PolicyJSON?) {
-                self.scid = scid
-                self.node1 = node1
-                self.node2 = node2
-                self.policy1 = policy1
-                self.policy2 = policy2
-            }
-
-            init(_ json: GraphChannelJSON) {
-                self.init(scid: json.shortChannelId, node1: json.node1, node2: json.node2, policy1: json.node1Policy, policy2: json.node2Policy)
-            }
         }
 
         var channels: Set<Channel> = []
@@ -231,14 +202,17 @@ public struct NetworkDeployment {
 
     /// Stops every daemon of the home; the names of those that ran.
     public func down() throws -> NetworkDownResult {
-        var stopped: [String] = []
-        for config in try LocalNode.list(home: home).sorted(by: { $0.name < $1.name }) {
+        let running = try runningNodes()
+        for node in running { _ = try NodeProcess.stop(node) }
+        return NetworkDownResult(stopped: running.map(\.config.name))
+    }
+
+    /// The home's nodes whose daemon runs, by name.
+    private func runningNodes() throws -> [LocalNode] {
+        try LocalNode.list(home: home).sorted(by: { $0.name < $1.name }).compactMap { config in
             let node = try LocalNode.open(home: home, name: config.name)
-            guard NodeProcess.runningPid(node) != nil else { continue }
-            _ = try NodeProcess.stop(node)
-            stopped.append(config.name)
+            return NodeProcess.runningPid(node) != nil ? node : nil
         }
-        return NetworkDownResult(stopped: stopped)
     }
 
     // MARK: Export
@@ -249,9 +223,8 @@ public struct NetworkDeployment {
         var nodes: [Topology.Node] = []
         var names: [String: String] = [:]  // node id -> name
         var clients: [(String, RPCClient)] = []
-        for config in try LocalNode.list(home: home).sorted(by: { $0.name < $1.name }) {
-            let node = try LocalNode.open(home: home, name: config.name)
-            guard NodeProcess.runningPid(node) != nil else { continue }
+        for node in try runningNodes() {
+            let config = node.config
             let client = try NodeProcess.client(node)
             let balance = try client.call("balance", NoParams(), as: BalanceResult.self)
             nodes.append(Topology.Node(name: config.name, alias: config.alias == config.name ? nil : config.alias,
@@ -262,40 +235,23 @@ public struct NetworkDeployment {
         var policies: [String: [String: Topology.Policy]] = [:]  // channel id -> node name -> policy
         for (name, client) in clients {
             for channel in try client.call("fees", NoParams(), as: FeesResult.self).channels {
-                policies[channel.channelId, default: [:]][name] = Topology.Policy(
-                    feeBaseMsat: channel.policy.feeBaseMsat, feeProportionalMillionths: channel.policy.feeProportionalMillionths,
-                    cltvExpiryDelta: channel.policy.cltvExpiryDelta)
+                policies[channel.channelId, default: [:]][name] = Topology.Policy(channel.policy)
             }
         }
         var channels: [Topology.Channel] = []
         for (name, client) in clients {
-            for channel in try client.call("channels", NoParams(), as: ChannelList.self).channels
-            where channel.opener == .local && channel.state != .closed {
-                guard let peer = names[channel.peerId] else { continue }  // a node of another home
+            // The snapshot's keys are its own (snake_case already): a plain decoder reads them.
+            let answer = try JSONDecoder().decode(RPCResult<ChannelsResult>.self, from: Data(client.callRaw("channels", NoParams())))
+            for channel in answer.result.channels where channel.opener == .local && channel.state != .closed {
+                guard let peer = names[channel.peerID] else { continue }  // a node of another home
                 channels.append(Topology.Channel(
                     from: name, to: peer, capacitySat: Satoshi(channel.capacitySat),
-                    pushMsat: channel.toRemoteMsat > 0 ? MilliSatoshi(channel.toRemoteMsat) : nil, isPrivate: channel.private ? true : nil,
-                    fromPolicy: policies[channel.channelId]?[name], toPolicy: policies[channel.channelId]?[peer]))
+                    pushMsat: channel.toRemoteMsat > 0 ? MilliSatoshi(channel.toRemoteMsat) : nil, isPrivate: channel.isPrivate ? true : nil,
+                    fromPolicy: policies[channel.channelID]?[name], toPolicy: policies[channel.channelID]?[peer]))
             }
         }
         return Topology(nodes: nodes, channels: channels)
     }
-}
-
-/// What `export` reads of each channel snapshot (`ChannelSnapshot` itself decodes only with
-/// its own keys, not through the RPC client's snake_case conversion).
-private struct ChannelList: Codable {
-    struct Channel: Codable {
-        let channelId: String
-        let peerId: String
-        let opener: ChannelSnapshot.Opener
-        let state: ChannelPhase
-        let `private`: Bool
-        let capacitySat: UInt64
-        let toRemoteMsat: UInt64
-    }
-
-    let channels: [Channel]
 }
 
 /// `chan network up`: what came up.
@@ -332,12 +288,12 @@ extension Topology {
         func invalid(_ why: String) -> APIError { APIError(code: "invalid_topology", message: why) }
         var names: Set<String> = []
         for node in nodes {
-            guard NodeName.isValid(node.name) else { throw invalid("'\(node.name)' is not a node name: use 1 to 32 of a-z, 0-9, _ and -") }
+            do { try NodeName.validate(node.name) } catch { throw invalid(error.message) }
             guard names.insert(node.name).inserted else { throw invalid("node '\(node.name)' is listed twice") }
             if let alias = node.alias { do { try NodeConfig.validateAlias(alias) } catch { throw invalid("node '\(node.name)': \(error.message)") } }
         }
         guard !nodes.isEmpty else { throw invalid("the topology has no nodes") }
-        if let announceDepth, !(1...144).contains(announceDepth) { throw invalid("announce_depth is 1 to 144 blocks, not \(announceDepth)") }
+        if let announceDepth, !NodeConfig.announceDepths.contains(announceDepth) { throw invalid("announce_depth is 1 to 144 blocks, not \(announceDepth)") }
         for (position, channel) in channels.enumerated() {
             let name = "channel \(position) (\(channel.from) -> \(channel.to))"
             guard names.contains(channel.from), names.contains(channel.to) else { throw invalid("\(name) names a node the file does not list") }
@@ -347,5 +303,11 @@ extension Topology {
             }
             if let push = channel.pushMsat, push > (try channel.capacitySat.msat) { throw invalid("\(name): the push exceeds the capacity") }
         }
+    }
+}
+
+extension NetworkDeployment.GossipView.Channel {
+    init(_ json: GraphChannelJSON) {
+        self.init(scid: json.shortChannelId, node1: json.node1, node2: json.node2, policy1: json.node1Policy, policy2: json.node2Policy)
     }
 }

@@ -14,6 +14,8 @@ public struct NodeConfig: Codable, Hashable, Sendable {
 
     /// BOLT 7: a channel is announced once its funding has six confirmations.
     public static let defaultAnnounceDepth: UInt32 = 6
+    /// What `--announce-depth` and a topology's `announce_depth` accept.
+    public static let announceDepths: ClosedRange<UInt32> = 1...144
 
     public var channelAnnounceDepth: UInt32 { announceDepth ?? NodeConfig.defaultAnnounceDepth }
 

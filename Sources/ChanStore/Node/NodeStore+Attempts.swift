@@ -135,6 +135,14 @@ extension NodeStore {
         }
     }
 
+    /// Every attempt, by payment (`chan payments`: one query, not one per payment).
+    public func attemptsByPayment() throws -> [PaymentHash: [AttemptRecord]] {
+        try read { db in
+            try Dictionary(grouping: Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM payment_attempts ORDER BY payment_hash, attempt_id"))
+                .map(NodeStore.attempt), by: \.paymentHash)
+        }
+    }
+
     public func attemptsInFlight() throws -> [AttemptRecord] {
         try read { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM payment_attempts WHERE status = 'in_flight' ORDER BY payment_hash, attempt_id"))

@@ -73,8 +73,7 @@ public struct ForwardRecord: Sendable, Equatable {
 
     /// What we keep once settled: the incoming amount less the outgoing one.
     public var fee: MilliSatoshi? {
-        guard let outgoing, incomingAmount >= outgoing.amount else { return nil }
-        return try? incomingAmount.subtracting(outgoing.amount)
+        outgoing.flatMap { try? incomingAmount.subtracting($0.amount) }
     }
 }
 

@@ -79,11 +79,14 @@ extension NodeStore {
         }
     }
 
-    /// Replaces direction `direction` (0 or 1)'s `channel_update` of a stored channel.
-    public func storeChannelUpdate(_ id: ShortChannelID, direction: Int, raw: [UInt8], durability: Durability = .immediate) throws {
-        precondition(direction == 0 || direction == 1, "a channel has two directions")
+    /// Replaces the `channel_update` of one direction of a stored channel.
+    public func storeChannelUpdate(_ id: ShortChannelID, direction: ChannelDirection, raw: [UInt8], durability: Durability = .immediate) throws {
+        let column = switch direction {
+        case .fromNode1: "update_0"
+        case .fromNode2: "update_1"
+        }
         try write(durability) { db in
-            try db.cachedStatement(sql: "UPDATE gossip_channels SET update_\(direction) = ? WHERE short_channel_id = ?")
+            try db.cachedStatement(sql: "UPDATE gossip_channels SET \(column) = ? WHERE short_channel_id = ?")
                 .execute(arguments: [Data(raw), id.rawValue.stored])
         }
     }

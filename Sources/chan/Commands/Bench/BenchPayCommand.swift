@@ -44,12 +44,12 @@ struct BenchPayCommand: ParsableCommand {
             Topology.Channel(from: names[index], to: names[index + 1], capacitySat: Satoshi(1_000_000_000))
         })
         _ = try deployment.up(line)
-        let node = { (name: String) throws -> RPCClient in try NodeProcess.client(try LocalNode.open(home: directory.home, name: name)) }
         Progress.note("making \(payments) invoices")
-        let payee = try node(names[hops])
+        let payee = try NodeProcess.client(try LocalNode.open(home: directory.home, name: names[hops]))
         let invoices = try (0..<payments).map { _ in
             try payee.call("invoice", InvoiceParams(amountMsat: amount, description: "bench", expiry: 3600), as: InvoiceJSON.self).invoice
         }
+        let payer = try LocalNode.open(home: directory.home, name: names[0])
         Progress.note("paying with \(concurrency) clients")
         let latencies = Mutex<[Double]>([])
         let failures = Mutex<[String]>([])
@@ -58,7 +58,7 @@ struct BenchPayCommand: ParsableCommand {
         let group = DispatchGroup()
         for _ in 0..<min(concurrency, payments) {
             group.enter()
-            let client = try node(names[0])
+            let client = try NodeProcess.client(payer)
             let work = UnsafeSendable(client)
             Thread.detachNewThread {
                 defer { group.leave() }

@@ -26,10 +26,11 @@ struct BenchRPCCommand: ParsableCommand {
 
     func run() throws {
         guard starts > 0, calls > 0 else { throw ValidationError("--starts and --calls must be positive") }
-        let network = try LocalNetwork(executable: NodeProcess.currentExecutable)
-        defer { network.stopAll() }
-        try network.startNode("alice")
-        let node = try LocalNode.open(home: network.home, name: "alice")
+        let directory = try TemporaryDirectory(prefix: "chan-bench")
+        let deployment = NetworkDeployment(home: directory.home, executable: NodeProcess.currentExecutable)
+        defer { _ = try? deployment.down() }
+        _ = try deployment.up(Topology(nodes: [Topology.Node(name: "alice")], channels: []))
+        let node = try LocalNode.open(home: directory.home, name: "alice")
         var startTimes: [Double] = []
         for _ in 0..<starts {
             _ = try NodeProcess.stop(node)
@@ -44,7 +45,7 @@ struct BenchRPCCommand: ParsableCommand {
             rpcTimes.append((NodeProcess.monotonicSeconds() - begin) * 1000)
         }
         var commandTimes: [Double] = []
-        let arguments = [NodeProcess.currentExecutable, "--home", network.home.path, "-n", "alice", "info"]
+        let arguments = [NodeProcess.currentExecutable, "--home", directory.home.path, "-n", "alice", "info"]
         for _ in 0..<calls {
             let begin = NodeProcess.monotonicSeconds()
             guard try runQuietly(arguments) == 0 else { throw ValidationError("`chan info` failed") }

@@ -33,9 +33,8 @@ struct GraphCommand: ParsableCommand {
 /// direction that has a policy, private channels dashed.
 enum GraphDot {
     static func render(_ graph: GraphJSON) -> String {
-        func name(_ id: String) -> String { graph.nodes.first { $0.nodeId == id }?.alias ?? String(id.prefix(12)) }
         var lines = ["digraph network {", "  node [shape=ellipse];"]
-        for node in graph.nodes { lines.append("  \"\(node.nodeId)\" [label=\"\(name(node.nodeId))\"];") }
+        for node in graph.nodes { lines.append("  \"\(node.nodeId)\" [label=\"\(node.alias ?? String(node.nodeId.prefix(12)))\"];") }
         for channel in graph.channels {
             let style = channel.private ? ", style=dashed" : ""
             for (source, target, policy) in [(channel.node1, channel.node2, channel.node1Policy), (channel.node2, channel.node1, channel.node2Policy)] {

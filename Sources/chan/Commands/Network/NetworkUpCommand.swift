@@ -42,10 +42,8 @@ enum TopologyFile {
         do { bytes = try FileSystem.readFile(path, limit: 16 << 20) } catch {
             throw APIError(code: "file_not_found", message: "cannot read \(path): \(error.message)")
         }
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
         do {
-            return try decoder.decode(Topology.self, from: Data(bytes))
+            return try RPCJSON.decoder().decode(Topology.self, from: Data(bytes))
         } catch {
             throw APIError(code: "invalid_topology", message: "\(path) is not a topology file (docs/topology.md): \(error)")
         }

@@ -20,7 +20,7 @@ struct NodeCreateCommand: ParsableCommand {
     var announceDepth: UInt32?
 
     func run() throws {
-        if let announceDepth, !(1...144).contains(announceDepth) {
+        if let announceDepth, !NodeConfig.announceDepths.contains(announceDepth) {
             throw ValidationError("--announce-depth is 1 to 144 blocks, not \(announceDepth)")
         }
         let config = try LocalNode.create(home: global.resolvedHome, name: name, alias: alias, announceDepth: announceDepth)

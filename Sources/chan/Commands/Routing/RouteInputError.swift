@@ -8,7 +8,6 @@ enum RouteInputError: CodedError {
     case unknownNode(option: String, NodeID)
     case missingPayer
     case zeroAmount(option: String)
-    case invalidNumber(option: String, text: String)
 
     var code: String {
         switch self {
@@ -16,7 +15,6 @@ enum RouteInputError: CodedError {
         case .unknownNode: "unknown_node"
         case .missingPayer: "missing_payer"
         case .zeroAmount: "invalid_amount"
-        case .invalidNumber: "invalid_argument"
         }
     }
 
@@ -30,8 +28,6 @@ enum RouteInputError: CodedError {
             "--from is required: this graph marks no default payer (\"source\": true)"
         case .zeroAmount(let option):
             "\(option) must be more than zero"
-        case .invalidNumber(let option, let text):
-            "\(option) '\(text)' is not a valid number"
         }
     }
 }
