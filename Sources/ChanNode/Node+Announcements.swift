@@ -16,9 +16,8 @@ extension Node {
         for (index, channel) in channels.sorted(by: { $0.key < $1.key }) {
             guard channel.phase == .normal, let scid = channel.shortChannelID else { continue }
             if ourUpdates[index] == nil { publishOurUpdate(index) }
-            guard channel.opening.announceChannel, network.channels[scid] == nil,
-                  isDeepEnoughToAnnounce(scid), channel.isConnected, !channel.awaitingReestablish,
-                  isReady(channel.peerID), !announcementSignaturesSent.contains(index) else { continue }
+            guard channel.opening.announceChannel, network.channels[scid] == nil, isDeepEnoughToAnnounce(scid),
+                  canAddHTLC(channel), !announcementSignaturesSent.contains(index) else { continue }
             sendAnnouncementSignatures(index)
             completeAnnouncement(index)
         }
@@ -142,12 +141,7 @@ extension Node {
         guard let channel = channels[index], let scid = channel.shortChannelID, let parameters = channel.commitments?.parameters else { return }
         let setting = policySetting(index)
         let timestamp = max(UInt32(clamping: now), max(ourUpdates[index]?.timestamp ?? 0, setting.timestamp) &+ 1)
-        var policy = setting.policy.channelPolicy(disabled: disabled)
-        // What the channel itself allows: the peer's minimum; at most the capacity and the peer's
-        // max in flight (BOLT 7).
-        policy.htlcMinimum = max(policy.htlcMinimum, parameters.remoteConfig.htlcMinimum)
-        policy.htlcMaximum = min(policy.htlcMaximum, (try? parameters.capacity.msat) ?? policy.htlcMaximum,
-                                 parameters.remoteConfig.maxHTLCValueInFlight)
+        let policy = setting.policy.channelPolicy(disabled: disabled, within: parameters)
         let update: ChannelUpdateMessage
         do {
             update = try ChannelUpdateMessage.signed(
@@ -205,15 +199,15 @@ extension Node {
         if let delta = params.cltvExpiryDelta, delta < Node.minimumCLTVExpiryDelta {
             throw APIError(code: "invalid_policy", message: "a CLTV delta of \(delta) blocks is too short to forward safely (at least \(Node.minimumCLTVExpiryDelta))")
         }
+        if let base = params.feeBaseMsat, base.value > UInt64(UInt32.max) {
+            throw APIError(code: "invalid_policy", message: "fee_base_msat is at most \(UInt32.max)")
+        }
         let indices = try params.channel.map { [try channelIndex($0)] } ?? ownPolicyChannels()
         for index in indices {
             var setting = policySetting(index)
             // Payments already routed on the old terms still pass for a while (BOLT 7).
             previousPolicies[index] = (setting.policy, until: now + Node.policyGracePeriod)
-            if let base = params.feeBaseMsat {
-                guard base.value <= UInt64(UInt32.max) else { throw APIError(code: "invalid_policy", message: "fee_base_msat is at most \(UInt32.max)") }
-                setting.policy.feeBase = base
-            }
+            if let base = params.feeBaseMsat { setting.policy.feeBase = base }
             if let ppm = params.feeProportionalMillionths { setting.policy.feeProportionalMillionths = ppm }
             if let delta = params.cltvExpiryDelta { setting.policy.cltvExpiryDelta = delta }
             try setPolicySetting(setting, channel: index)

@@ -82,7 +82,7 @@ extension Node {
             // One of our payments with parts still in flight: not over yet, whatever its row says.
             guard outgoingPayments[hash] == nil else { return nil }
             if let payment = try? local.store.payment(hash), payment.status != .pending {
-                return NodeEvent(type: "payment", state: payment.status.rawValue, paymentHash: hash.hex, amountMsat: payment.amount.value)
+                return Node.paymentEvent(payment)
             }
             if let invoice = try? local.store.invoice(hash), invoice.status != .open {
                 return NodeEvent(type: "invoice", state: invoice.status.rawValue, paymentHash: hash.hex, amountMsat: invoice.received?.value)

@@ -31,17 +31,7 @@ extension Node {
         let candidate = outgoingChannel(for: payload)
         var decision = HTLCForwarder.decide(htlc, payload: payload, next: next, sharedSecret: sharedSecret, currentHeight: blockHeight,
                                             outgoing: candidate?.channel)
-        if case .fail(_, let failure) = decision, failure.isUpdate, var earlier = candidate?.channel,
-           let named = channelIndex(at: payload.shortChannelID), let previous = previousPolicies[named], now < previous.until {
-            // Routed on the policy `fees set` just replaced: still honoured.
-            earlier.policy = previous.policy
-            let onEarlierTerms = HTLCForwarder.decide(htlc, payload: payload, next: next, sharedSecret: sharedSecret, currentHeight: blockHeight,
-                                                      outgoing: earlier)
-            if case .forward = onEarlierTerms { decision = onEarlierTerms }
-        }
-        if case .forward = decision, let commitments = channels[index]?.commitments, commitments.isDust(htlc.amount),
-           commitments.dustExposure() > commitments.parameters.maxDustExposure {
-            // Received dust HTLCs are lost to fees on the ledger: past the cap, no more of them.
+        if case .forward = decision, channels[index]?.commitments?.exceedsDustExposure(receiving: htlc.amount) == true {
             decision = HTLCForwarder.fail(.temporaryChannelFailure(channelUpdate: candidate?.channel.channelUpdate ?? []), sharedSecret: sharedSecret)
         }
         var record = ForwardRecord(incomingChannel: index, incomingHTLC: htlc.id, paymentHash: htlc.paymentHash, incomingAmount: htlc.amount,
@@ -51,9 +41,7 @@ extension Node {
         case .forward(let outgoing):
             guard let candidate, let htlcID = channels[candidate.index]?.commitments?.localNextHTLCID else {
                 // A decision to forward names a channel we have: not reached, but never left undecided.
-                let failure = OnionFailure.temporaryChannelFailure(channelUpdate: [])
-                record.upstreamReason = OnionErrorPacket.reason(failure, sharedSecret: sharedSecret)
-                record.failureCode = failure.name
+                record.failLocally(.temporaryChannelFailure(channelUpdate: []))
                 return decided(record)
             }
             do {
@@ -61,9 +49,7 @@ extension Node {
                                                               cltvExpiry: outgoing.cltvExpiry, onion: outgoing.onion)))
             } catch {
                 // The channel refused what the decision allowed (a limit it alone knows).
-                let failure = OnionFailure.temporaryChannelFailure(channelUpdate: candidate.channel.channelUpdate)
-                record.upstreamReason = OnionErrorPacket.reason(failure, sharedSecret: sharedSecret)
-                record.failureCode = failure.name
+                record.failLocally(.temporaryChannelFailure(channelUpdate: candidate.channel.channelUpdate))
                 logger.info("forward refused by the outgoing channel", metadata: ["payment_hash": "\(htlc.paymentHash.hex)", "why": "\(error.message)"])
                 return decided(record)
             }
@@ -92,8 +78,7 @@ extension Node {
         } catch {
             return halt("cannot record a forward: \(error)")
         }
-        publish(NodeEvent(type: "forward", channelId: channels[record.incomingChannel]?.channelID.hex, state: record.status.rawValue,
-                          paymentHash: record.paymentHash.hex, amountMsat: record.incomingAmount.value))
+        publishForward(record)
         carryOutForward(record)
     }
 
@@ -141,9 +126,7 @@ extension Node {
                                                                      sharedSecret: record.sharedSecret)
             case .local:
                 // Never signed downstream, or timed out on the ledger: the channel failed it.
-                let failure = OnionFailure.temporaryChannelFailure(channelUpdate: ourUpdateBytes(key.channel))
-                record.upstreamReason = OnionErrorPacket.reason(failure, sharedSecret: record.sharedSecret)
-                record.failureCode = failure.name
+                record.failLocally(.temporaryChannelFailure(channelUpdate: ourUpdateBytes(key.channel)))
             }
         }
         record.resolvedAt = now
@@ -154,9 +137,13 @@ extension Node {
             return nil
         }
         logger.info("forward \(record.status.rawValue)", metadata: ["payment_hash": "\(record.paymentHash.hex)"])
+        publishForward(record)
+        return record
+    }
+
+    private func publishForward(_ record: ForwardRecord) {
         publish(NodeEvent(type: "forward", channelId: channels[record.incomingChannel]?.channelID.hex, state: record.status.rawValue,
                           paymentHash: record.paymentHash.hex, amountMsat: record.incomingAmount.value))
-        return record
     }
 
     /// Forwards whose outgoing HTLC no channel holds after a restart: it never left in a signed
@@ -182,9 +169,12 @@ extension Node {
         let chosen = usable.first { $0.index == namedIndex && $0.sendable >= payload.amountToForward }
             ?? usable.max { $0.sendable < $1.sendable }
         let index = chosen?.index ?? namedIndex
+        // Routed on the policy `fees set` just replaced: still honoured for a while.
+        let previous = previousPolicies[namedIndex].flatMap { now < $0.until ? $0.policy : nil }
         return (index, OutgoingChannel(
             shortChannelID: channels[index]?.shortChannelID ?? payload.shortChannelID, status: status(of: channels[index] ?? named),
-            policy: policySetting(namedIndex).policy, sendable: chosen?.sendable ?? .zero, channelUpdate: ourUpdateBytes(namedIndex)))
+            policy: policySetting(namedIndex).policy, sendable: chosen?.sendable ?? .zero, channelUpdate: ourUpdateBytes(namedIndex),
+            previousPolicy: previous))
     }
 
     private func status(of channel: ChanCore.Channel) -> OutgoingChannel.Status {
@@ -215,4 +205,13 @@ extension Node {
 
     /// A channel as `forwards` names it: its short channel id, else its channel id.
     private func channelName(_ channel: Channel) -> String { channel.shortChannelID?.description ?? channel.channelID.hex }
+}
+
+extension ForwardRecord {
+    /// Failed by us, not downstream: `failure` goes back to the sender, encrypted with the
+    /// HTLC's secret, and its name is kept for `chan forwards`.
+    mutating func failLocally(_ failure: OnionFailure) {
+        upstreamReason = OnionErrorPacket.reason(failure, sharedSecret: sharedSecret)
+        failureCode = failure.name
+    }
 }

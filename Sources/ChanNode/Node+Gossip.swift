@@ -16,9 +16,12 @@ extension Node {
     /// is forgotten now.
     func loadGossip() throws {
         let stored = try local.store.gossip()
-        for channel in stored.channels {
+        // One ledger read for all of them.
+        let fundings = try ledger.read { ledger in
+            try stored.channels.map { try Node.fundingOutput(at: $0.shortChannelID, in: ledger) }
+        }
+        for (channel, funding) in zip(stored.channels, fundings) {
             guard let announcement = try? ChannelAnnouncement.decode(channel.announcement) else { continue }
-            let funding = try fundingOutput(at: channel.shortChannelID)
             guard case .accepted = network.apply(announcement, fundingOutput: funding?.output) else {
                 try local.store.removeGossipChannel(channel.shortChannelID, orphanedNodes: [])
                 continue
@@ -40,13 +43,15 @@ extension Node {
     /// The output a short channel id points at, if it exists and is unspent. A failed read throws:
     /// it must not pass for "spent".
     func fundingOutput(at id: ShortChannelID) throws -> UnspentOutput? {
-        try ledger.read { ledger in
-            let block = try ledger.store.transactions(atHeight: id.block)
-            guard Int(id.transactionIndex) < block.count else { return nil }
-            let transaction = block[Int(id.transactionIndex)]
-            guard Int(id.outputIndex) < transaction.outputs.count else { return nil }
-            return try ledger.store.unspentOutput(OutPoint(txid: transaction.txid, index: UInt32(id.outputIndex)))
-        }
+        try ledger.read { ledger in try Node.fundingOutput(at: id, in: ledger) }
+    }
+
+    private static func fundingOutput(at id: ShortChannelID, in ledger: Ledger<SQLiteLedgerStore>) throws -> UnspentOutput? {
+        let block = try ledger.store.transactions(atHeight: id.block)
+        guard Int(id.transactionIndex) < block.count else { return nil }
+        let transaction = block[Int(id.transactionIndex)]
+        guard Int(id.outputIndex) < transaction.outputs.count else { return nil }
+        return try ledger.store.unspentOutput(OutPoint(txid: transaction.txid, index: UInt32(id.outputIndex)))
     }
 
     // MARK: Receiving
@@ -139,14 +144,11 @@ extension Node {
                 forget(channel, why: "closed on the ledger")
             }
         }
-        let stale = network.channels.values.filter { channel in
-            guard let oldest = channel.updates.map(\.message.timestamp).min() else { return false }
-            return UInt64(oldest) + UInt64(NetworkGraph.staleAge) < now
-        }
-        for channel in stale where network.removeChannel(channel.shortChannelID) != nil {
-            gossipFundings = gossipFundings.filter { $0.value != channel.shortChannelID }
-            forget(channel, why: "no update for two weeks")
-        }
+        let stale = network.pruneStaleChannels(now: UInt32(clamping: now))
+        guard !stale.isEmpty else { return }
+        let removed = Set(stale.map(\.shortChannelID))
+        gossipFundings = gossipFundings.filter { !removed.contains($0.value) }
+        for channel in stale { forget(channel, why: "no update for two weeks") }
     }
 
     /// A channel the graph let go: out of the store, with the announcements of the nodes it leaves alone.

@@ -12,7 +12,7 @@ extension Node {
     // MARK: Invoices
 
     /// What our invoices offer: BOLT 11's standard set, and multi-part payments (we take them).
-    static let invoiceFeatures = InvoiceFeatures(InvoiceFeatures.standard.bits + [InvoiceFeatures.Feature.basicMPP.requiredBit + 1])
+    static let invoiceFeatures = InvoiceFeatures(InvoiceFeatures.standard.bits + [InvoiceFeatures.Feature.basicMPP.optionalBit])
 
     /// How a payer reaches us over our private channels (the network does not know them): one
     /// hint per private channel whose peer told us its policy toward us.
@@ -122,16 +122,15 @@ extension Node {
         // A fulfil is kept while the peer is away (the preimage must not wait); a failure waits for it.
         let peerListens = channel.isConnected && !channel.awaitingReestablish
         for htlc in channel.undecidedIncomingHTLCs {
-            let forward: ForwardRecord?, invoice: InvoiceRecord?
+            let invoice: InvoiceRecord?
             do {
-                forward = try local.store.forward(incomingChannel: index, htlcID: htlc.id)
+                if let forward = try local.store.forward(incomingChannel: index, htlcID: htlc.id) {
+                    carryOutForward(forward)  // what its forward owes it, if anything yet
+                    continue
+                }
                 invoice = try local.store.invoice(htlc.paymentHash)
             } catch {
                 return halt("cannot read the forwards and invoices: \(error)")
-            }
-            if let forward {
-                carryOutForward(forward)  // what its forward owes it, if anything yet
-                continue
             }
             switch invoice?.status {
             case .paid?: fulfil(htlc, channel: index, preimage: invoice!.preimage)
@@ -176,6 +175,7 @@ extension Node {
         guard let invoice = try local.store.invoice(hash), try local.store.setInvoice(hash, to: .canceled, from: [.open, .held]) else {
             throw APIError(code: "not_cancelable", message: "no open or held invoice \(params.paymentHash)")
         }
+        incomingPayments[hash] = nil  // its parts are failed here, not at their deadline
         for held in heldHTLCs(hash) { refuse(held.htlc, channel: held.index, onion: held.onion) }
         publish(NodeEvent(type: "invoice", state: "canceled", paymentHash: hash.hex))
         return invoiceJSON(try local.store.invoice(hash) ?? invoice)

@@ -144,11 +144,12 @@ extension Node {
     func advancePayment(_ hash: PaymentHash) -> OutgoingPayment? {
         guard var payment = outgoingPayments[hash] else { return nil }
         var step: PaymentSession.Step
+        // The graph stays as it is while this plans (only a failure's update changes it); what
+        // our channels can send changes with every refused add.
+        let pathfinder = Pathfinder(graph: routingGraph(hints: payment.hints, payee: payment.session.payee, overrides: payment.failureUpdates))
         repeat {
-            let view = routingView(hints: payment.hints, payee: try? PublicKey(compressed: payment.session.payee.bytes),
-                                   overrides: payment.failureUpdates, limits: payment.firstHopLimits)
-            step = payment.session.plan(graph: view.graph, missionControl: view.missionControl, height: blockHeight, now: missionClock,
-                                        sessionKey: Node.sessionKey)
+            step = payment.session.plan(pathfinder: pathfinder, missionControl: liquidityKnowledge(limits: payment.firstHopLimits),
+                                        height: blockHeight, now: missionClock, sessionKey: Node.sessionKey)
             guard case .launch(let attempts) = step else { break }
             var refused = false
             for attempt in attempts {
@@ -176,7 +177,7 @@ extension Node {
                     if case .failed(let failure) = attempt.status { failure } else { nil }
                 }.first
                 let lastText = last.map { "; the last attempt failed: \($0.message)" } ?? ""
-                finishPayment(hash) { record in
+                finishPayment(hash, known: payment.record) { record in
                     record.status = .failed
                     record.failureCode = error.code
                     record.failureMessage = error.message + (last?.code == error.code ? "" : lastText)
@@ -399,7 +400,7 @@ extension Node {
         publish(Node.paymentEvent(record))
     }
 
-    private static func paymentEvent(_ record: PaymentRecord) -> NodeEvent {
+    static func paymentEvent(_ record: PaymentRecord) -> NodeEvent {
         NodeEvent(type: "payment", state: record.status.rawValue, paymentHash: record.paymentHash.hex, amountMsat: record.amount.value)
     }
 

@@ -15,27 +15,18 @@ extension Node {
     /// `now` on mission control's clock.
     var missionClock: Duration { .seconds(Int64(clamping: now)) }
 
-    /// The view for a payment to `payee` with `hints`; `overrides` are the `channel_update`s its
-    /// failures carried, applied to this view alone (a hint's channel takes its update's policy);
-    /// `limits` what our channels that refused an add can send, exactly.
-    func routingView(hints: [RouteHint] = [], payee: PublicKey? = nil, overrides: [ChannelUpdateMessage] = [],
-                     limits: [ShortChannelID: MilliSatoshi] = [:]) -> (graph: ChannelGraph, missionControl: MissionControl) {
+    /// The graph for a payment to `payee` with `hints`; `overrides` are the `channel_update`s
+    /// its failures carried, applied to this graph alone (a hint's channel takes its update's
+    /// policy). It changes only with a failure's update: a payment's retries share it.
+    func routingGraph(hints: [RouteHint] = [], payee: NodeID? = nil, overrides: [ChannelUpdateMessage] = []) -> ChannelGraph {
         let me = NodeID(publicKey: nodeID)
         var extra: [ExtraEdge] = []
-        var knowledge = missionControl
-        for channel in channels.values.sorted(by: { $0.keys.index < $1.keys.index }) {
-            guard let scid = channel.shortChannelID, let parameters = channel.commitments?.parameters, channel.phase == .normal else { continue }
-            if network.channels[scid] == nil {
-                extra.append(ExtraEdge(shortChannelID: scid, source: me, target: NodeID(publicKey: channel.peerID),
-                                       capacity: parameters.capacity, policy: policySetting(channel.keys.index).policy.channelPolicy()))
-            }
-            let sendable = canAddHTLC(channel) ? limits[scid] ?? channel.sendEstimate : .zero
-            let side = MissionControl.ChannelSide(scid, ChannelDirection(local: nodeID, remote: channel.peerID))
-            knowledge.recordAtLeast(sendable, on: side, capacity: parameters.capacity, at: missionClock)
-            knowledge.recordBelow((try? sendable.adding(MilliSatoshi(1))) ?? sendable, on: side, capacity: parameters.capacity, at: missionClock)
+        for channel in ownRoutableChannels() where network.channels[channel.scid] == nil {
+            extra.append(ExtraEdge(shortChannelID: channel.scid, source: me, target: NodeID(publicKey: channel.channel.peerID),
+                                   capacity: channel.capacity, policy: policySetting(channel.channel.keys.index).policy.channelPolicy()))
         }
         if let payee {
-            for hint in hints { extra += ExtraEdge.edges(of: hint, payee: NodeID(publicKey: payee), capacity: Node.hintCapacity) }
+            for hint in hints { extra += ExtraEdge.edges(of: hint, payee: payee, capacity: Node.hintCapacity) }
         }
         var graph = network
         for update in overrides where graph.apply(update) == .unknownChannel {
@@ -44,21 +35,42 @@ extension Node {
                 extra[position].policy = update.policy
             }
         }
-        return (graph.routingGraph(extraEdges: extra), knowledge)
+        return graph.routingGraph(extraEdges: extra)
+    }
+
+    /// Mission control with what our own channels can send now; `limits` what those that
+    /// refused an add can send, exactly.
+    func liquidityKnowledge(limits: [ShortChannelID: MilliSatoshi] = [:]) -> MissionControl {
+        var knowledge = missionControl
+        for (scid, capacity, channel) in ownRoutableChannels() {
+            let sendable = canAddHTLC(channel) ? limits[scid] ?? channel.sendEstimate : .zero
+            let side = MissionControl.ChannelSide(scid, ChannelDirection(local: nodeID, remote: channel.peerID))
+            knowledge.recordAtLeast(sendable, on: side, capacity: capacity, at: missionClock)
+            knowledge.recordBelow((try? sendable.adding(MilliSatoshi(1))) ?? sendable, on: side, capacity: capacity, at: missionClock)
+        }
+        return knowledge
+    }
+
+    /// Our normal channels with a short channel id, by channel index.
+    private func ownRoutableChannels() -> [(scid: ShortChannelID, capacity: Satoshi, channel: ChanCore.Channel)] {
+        channels.values.sorted(by: { $0.keys.index < $1.keys.index }).compactMap { channel in
+            guard let scid = channel.shortChannelID, let parameters = channel.commitments?.parameters, channel.phase == .normal else { return nil }
+            return (scid, parameters.capacity, channel)
+        }
     }
 
     /// `route`: the route the node would try first to `params.to`.
     func route(_ params: RouteParams) throws -> any Encodable & Sendable {
         let payee = try parsePeer(params.to)
-        let view = routingView()
-        guard let payer = view.graph.node(NodeID(publicKey: nodeID)) else {
+        let graph = routingGraph()
+        guard let payer = graph.node(NodeID(publicKey: nodeID)) else {
             throw APIError(code: "no_route", message: "this node has no usable channel")
         }
-        guard let target = view.graph.node(NodeID(publicKey: payee)) else {
+        guard let target = graph.node(NodeID(publicKey: payee)) else {
             throw APIError(code: "unknown_node", message: "--to \(payee.hex) is not a node of this node's graph")
         }
         let query = RouteQuery(payer: payer, payee: target, amount: params.amountMsat, options: try params.options.routeOptions(),
-                               missionControl: view.missionControl, now: missionClock)
-        return try RouteAnswer.json(Pathfinder(graph: view.graph), query, multiPart: params.mpp, explain: params.explain)
+                               missionControl: liquidityKnowledge(), now: missionClock)
+        return try RouteAnswer.json(Pathfinder(graph: graph), query, multiPart: params.mpp, explain: params.explain)
     }
 }

@@ -21,20 +21,21 @@ extension Channel {
     /// Whether an HTLC we offered for `paymentHash` is anywhere: proposed, signed, or in a
     /// commitment on or off the ledger. When none is, a payment the node thought in flight is lost.
     public func hasOutgoingHTLC(paymentHash: PaymentHash) -> Bool {
-        hasOutgoingHTLC { $0.paymentHash.bytes == paymentHash.bytes }
+        hasOutgoingHTLC { _, hash in hash == paymentHash.bytes }
     }
 
     /// Whether our HTLC `id` is anywhere (as above): a forward whose HTLC is not was lost.
     public func hasOutgoingHTLC(id: UInt64) -> Bool {
-        hasOutgoingHTLC { $0.id == id }
+        hasOutgoingHTLC { htlcID, _ in htlcID == id }
     }
 
-    private func hasOutgoingHTLC(where matches: (_ htlc: (id: UInt64, paymentHash: PaymentHash)) -> Bool) -> Bool {
+    /// `matches` gets each HTLC's id and payment hash (bytes: proposed adds carry a wire hash).
+    private func hasOutgoingHTLC(where matches: (_ id: UInt64, _ paymentHash: [UInt8]) -> Bool) -> Bool {
         guard let commitments else { return false }
         let inCommitments = (commitments.local.spec.htlcs + commitments.latestRemote.spec.flipped.htlcs + commitments.remote.spec.flipped.htlcs)
-            .contains { $0.direction == .offered && matches(($0.id, $0.paymentHash)) }
+            .contains { $0.direction == .offered && matches($0.id, $0.paymentHash.bytes) }
         let proposed = commitments.localChanges.all.contains { update in
-            if case .add(let add) = update { return matches((add.id, try! PaymentHash(bytes: add.paymentHash.bytes))) } else { return false }
+            if case .add(let add) = update { return matches(add.id, add.paymentHash.bytes) } else { return false }
         }
         return inCommitments || proposed
     }

@@ -64,7 +64,7 @@ extension Channel {
         }
     }
 
-    private static let probeHash = try! PaymentHash(bytes: [UInt8](repeating: 0, count: 32))
+    static let probeHash = try! PaymentHash(bytes: [UInt8](repeating: 0, count: 32))
     private static let probeOnion = OnionRoutingPacket.zero
 
     /// The largest HTLC `ChannelCommand.addHTLC` accepts right now (zero if none), found exactly.
@@ -73,11 +73,7 @@ extension Channel {
         let parameters = commitments.parameters
         let limit = Channel.largestAccepted(minimum: parameters.remoteConfig.htlcMinimum, commitments: commitments,
                                             refusal: refusalOfOutgoingHTLC)
-        // The two commitments our HTLC would enter, with every pending update, as `sendAdd` builds them.
-        let remoteView = try? commitments.latestRemote.spec.applying(
-            ownerUpdates: commitments.remoteChanges.acked, counterpartyUpdates: commitments.localChanges.proposed)
-        let localView = try? commitments.local.spec.applying(
-            ownerUpdates: commitments.localChanges.all, counterpartyUpdates: commitments.remoteChanges.proposed)
+        let (remoteView, localView) = Channel.pendingViews(commitments)
         // The opener keeps BOLT 2's fee spike buffer on its adds, as `sendAdd` checks it.
         var fee = MilliSatoshi.zero
         if weAreOpener {
@@ -103,14 +99,9 @@ extension Channel {
     public var sendEstimate: MilliSatoshi {
         guard let commitments, (try? requireOperational(allowNewHTLCs: true)) != nil else { return .zero }
         let parameters = commitments.parameters
-        guard let remoteView = try? commitments.latestRemote.spec.applying(
-                  ownerUpdates: commitments.remoteChanges.acked, counterpartyUpdates: commitments.localChanges.proposed),
-              let localView = try? commitments.local.spec.applying(
-                  ownerUpdates: commitments.localChanges.all, counterpartyUpdates: commitments.remoteChanges.proposed)
-        else { return .zero }
+        guard case (let remoteView?, let localView?) = Channel.pendingViews(commitments) else { return .zero }
         // Our HTLCs, as the peer's commitment counts them (it receives them).
-        let ours = remoteView.htlcs.filter { $0.direction == .received }
-        guard ours.count < Int(parameters.remoteConfig.maxAcceptedHTLCs), let pending = try? remoteView.htlcTotal(.received) else { return .zero }
+        guard remoteView.htlcs.count(where: { $0.direction == .received }) < Int(parameters.remoteConfig.maxAcceptedHTLCs), let pending = try? remoteView.htlcTotal(.received) else { return .zero }
         // An HTLC of the whole capacity has an output in both commitments: the fee it adds.
         let untrimmed = (try? parameters.capacity.msat) ?? .zero
         func fee(_ policy: Commitments.AdderFee) -> (remote: MilliSatoshi, local: MilliSatoshi) {
@@ -128,10 +119,19 @@ extension Channel {
         }
         let balance = min(remoteView.toRemote, localView.toLocal)
         let needed = (try? Channel.msat(parameters.remoteConfig.channelReserve).adding(ourFee)) ?? MilliSatoshi(.max)
-        let affordable = balance > needed ? (try? balance.subtracting(needed)) ?? .zero : .zero
-        let room = parameters.remoteConfig.maxHTLCValueInFlight > pending ? (try? parameters.remoteConfig.maxHTLCValueInFlight.subtracting(pending)) ?? .zero : .zero
+        let affordable = (try? balance.subtracting(needed)) ?? .zero
+        let room = (try? parameters.remoteConfig.maxHTLCValueInFlight.subtracting(pending)) ?? .zero
         let estimate = min(affordable, room)
         return estimate >= parameters.remoteConfig.htlcMinimum ? estimate : .zero
+    }
+
+    /// The two commitments our next HTLC would enter, with every pending update, as `sendAdd`
+    /// builds them: the peer's (it receives the HTLC) and ours.
+    private static func pendingViews(_ commitments: Commitments) -> (remote: CommitmentSpec?, local: CommitmentSpec?) {
+        (try? commitments.latestRemote.spec.applying(ownerUpdates: commitments.remoteChanges.acked,
+                                                     counterpartyUpdates: commitments.localChanges.proposed),
+         try? commitments.local.spec.applying(ownerUpdates: commitments.localChanges.all,
+                                              counterpartyUpdates: commitments.remoteChanges.proposed))
     }
 
     /// The largest `update_add_htlc` we accept from the peer right now (zero if none).

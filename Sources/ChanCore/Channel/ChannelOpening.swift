@@ -40,9 +40,9 @@ extension Channel {
             dustLimit: localConfig.dustLimit, maxHTLCValueInFlight: localConfig.maxHTLCValueInFlight,
             channelReserve: localConfig.channelReserve, htlcMinimum: localConfig.htlcMinimum, feeratePerKw: feeratePerKw,
             toSelfDelay: localConfig.toSelfDelay, maxAcceptedHTLCs: localConfig.maxAcceptedHTLCs,
-            fundingPubkey: serialized(basepoints.funding), revocationBasepoint: serialized(basepoints.revocation),
-            paymentBasepoint: serialized(basepoints.payment), delayedPaymentBasepoint: serialized(basepoints.delayedPayment),
-            htlcBasepoint: serialized(basepoints.htlc), firstPerCommitmentPoint: serialized(try firstPoint(keys)),
+            fundingPubkey: SerializedPoint(basepoints.funding), revocationBasepoint: SerializedPoint(basepoints.revocation),
+            paymentBasepoint: SerializedPoint(basepoints.payment), delayedPaymentBasepoint: SerializedPoint(basepoints.delayedPayment),
+            htlcBasepoint: SerializedPoint(basepoints.htlc), firstPerCommitmentPoint: SerializedPoint(try firstPoint(keys)),
             channelFlags: announce ? [.announceChannel] : [])
         return (channel, [.send(.openChannel(open))])
     }
@@ -80,10 +80,10 @@ extension Channel {
             temporaryChannelID: open.temporaryChannelID, dustLimit: localConfig.dustLimit,
             maxHTLCValueInFlight: localConfig.maxHTLCValueInFlight, channelReserve: localConfig.channelReserve,
             htlcMinimum: localConfig.htlcMinimum, minimumDepth: minimumDepth, toSelfDelay: localConfig.toSelfDelay,
-            maxAcceptedHTLCs: localConfig.maxAcceptedHTLCs, fundingPubkey: serialized(ours.funding),
-            revocationBasepoint: serialized(ours.revocation), paymentBasepoint: serialized(ours.payment),
-            delayedPaymentBasepoint: serialized(ours.delayedPayment), htlcBasepoint: serialized(ours.htlc),
-            firstPerCommitmentPoint: serialized(try firstPoint(keys)))
+            maxAcceptedHTLCs: localConfig.maxAcceptedHTLCs, fundingPubkey: SerializedPoint(ours.funding),
+            revocationBasepoint: SerializedPoint(ours.revocation), paymentBasepoint: SerializedPoint(ours.payment),
+            delayedPaymentBasepoint: SerializedPoint(ours.delayedPayment), htlcBasepoint: SerializedPoint(ours.htlc),
+            firstPerCommitmentPoint: SerializedPoint(try firstPoint(keys)))
         return (channel, [.send(.acceptChannel(accept))])
     }
 
@@ -231,7 +231,7 @@ extension Channel {
         guard phase == .awaitingFunding, !channelReadySent, depth >= opening.minimumDepth, isConnected else { return [] }
         channelReadySent = true
         let secondPoint = try! keys.perCommitmentPoint(commitmentNumber: 1)
-        let ready = ChannelReady(channelID: commitments.channelID, secondPerCommitmentPoint: Channel.serialized(secondPoint))
+        let ready = ChannelReady(channelID: commitments.channelID, secondPerCommitmentPoint: SerializedPoint(secondPoint))
         var effects: [ChannelEffect] = [.persist(), .send(.channelReady(ready))]
         effects += becomeNormalIfReady(now: now)
         return effects
@@ -261,8 +261,6 @@ extension Channel {
     }
 
     // MARK: Conversions of peer-supplied points
-
-    static func serialized(_ key: PublicKey) -> SerializedPoint { try! SerializedPoint(key.compressed) }
 
     static func point(_ point: SerializedPoint, _ field: String) throws(ChannelError) -> PublicKey {
         guard let key = try? PublicKey(compressed: point.bytes) else { throw .invalidParameters("\(field) is not a valid point") }

@@ -11,7 +11,7 @@ extension Commitments {
         return ChannelReestablish(
             channelID: channelID, nextCommitmentNumber: local.number + 1, nextRevocationNumber: remote.number,
             yourLastPerCommitmentSecret: try! Bytes32(lastSecret),
-            myCurrentPerCommitmentPoint: try! SerializedPoint(currentPoint.compressed))
+            myCurrentPerCommitmentPoint: SerializedPoint(currentPoint))
     }
 
     /// The `commitment_signed` we sent for `next`, rebuilt: signatures are deterministic
@@ -32,7 +32,7 @@ extension Channel {
         var effects: [ChannelEffect] = []
         if channelReadySent, message.nextCommitmentNumber == 1, message.nextRevocationNumber == 0 {
             let point = try! keys.perCommitmentPoint(commitmentNumber: 1)
-            effects.append(.send(.channelReady(ChannelReady(channelID: commitments.channelID, secondPerCommitmentPoint: Channel.serialized(point)))))
+            effects.append(.send(.channelReady(ChannelReady(channelID: commitments.channelID, secondPerCommitmentPoint: SerializedPoint(point)))))
         }
         guard phase == .normal || phase == .shuttingDown else { return effects }
 

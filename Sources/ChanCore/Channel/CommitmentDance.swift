@@ -62,7 +62,7 @@ extension Commitments {
             let secret = channelKeys.perCommitmentSecret(commitmentNumber: local.number - 1)
             let nextPoint = try channelKeys.perCommitmentPoint(commitmentNumber: local.number + 1)
             return RevokeAndAck(channelID: channelID, perCommitmentSecret: try Bytes32(secret),
-                                nextPerCommitmentPoint: try SerializedPoint(nextPoint.compressed))
+                                nextPerCommitmentPoint: SerializedPoint(nextPoint))
         } catch {
             throw .invalidState("cannot derive the revocation: \(error)")
         }

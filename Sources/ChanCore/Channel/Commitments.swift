@@ -250,30 +250,40 @@ public struct Commitments: Hashable, Sendable {
     /// trimmed at `feeratePerKw` (default: our commitment's): lost to fees on the ledger.
     public func dustExposure(adding amountAdded: MilliSatoshi? = nil, feeratePerKw: UInt32? = nil) -> MilliSatoshi {
         let feerate = feeratePerKw ?? local.spec.feeratePerKw
-        let pending = local.spec.htlcs + latestRemote.spec.flipped.htlcs.filter { htlc in
-            !local.spec.htlcs.contains { $0.id == htlc.id && $0.direction == htlc.direction }
-        }
+        struct Signed: Hashable { let id: UInt64; let direction: HTLCDirection }
+        let inLocal = Set(local.spec.htlcs.map { Signed(id: $0.id, direction: $0.direction) })
+        let pending = local.spec.htlcs + latestRemote.spec.flipped.htlcs.filter { !inLocal.contains(Signed(id: $0.id, direction: $0.direction)) }
         // Adds not signed yet, ours and the peer's, enter the next commitments too. (Counting
         // only signed HTLCs let a batch of adds before one `commitment_signed` exceed the cap.)
         let unsigned = (localChanges.proposed + remoteChanges.proposed).compactMap { update in
             if case .add(let add) = update { add.amount } else { nil }
         }
+        let dustLimit = max(parameters.localConfig.dustLimit, parameters.remoteConfig.dustLimit)
         var exposure = MilliSatoshi.zero
-        for amount in pending.map(\.amount) + unsigned + (amountAdded.map { [$0] } ?? []) where isDust(amount, feeratePerKw: feerate) {
+        for amount in pending.map(\.amount) + unsigned + (amountAdded.map { [$0] } ?? []) where Self.isDust(amount, dustLimit: dustLimit, feeratePerKw: feerate) {
             exposure = (try? exposure.adding(amount)) ?? MilliSatoshi(.max)
         }
         return exposure
     }
 
+    /// Whether the peer's HTLC of `amount`, received and to be forwarded, is dust past the cap:
+    /// received dust is lost to fees on the ledger, so past the cap no more of it goes on.
+    public func exceedsDustExposure(receiving amount: MilliSatoshi) -> Bool {
+        isDust(amount) && dustExposure() > parameters.maxDustExposure
+    }
+
     /// Whether an HTLC of `amount` would be trimmed from either commitment (it has no output):
     /// offered in one, received in the other, whose second-stage fees differ.
     public func isDust(_ amount: MilliSatoshi, feeratePerKw: UInt32? = nil) -> Bool {
-        let dustLimit = max(parameters.localConfig.dustLimit, parameters.remoteConfig.dustLimit)
-        return [HTLCDirection.offered, .received].contains { direction in
-            let probe = CommitmentHTLC(id: 0, direction: direction, amount: amount,
-                                       paymentHash: try! PaymentHash(bytes: [UInt8](repeating: 0, count: 32)), cltvExpiry: 0)
-            return CommitmentFees.isTrimmed(probe, dustLimit: dustLimit, feeratePerKw: feeratePerKw ?? local.spec.feeratePerKw)
-        }
+        Self.isDust(amount, dustLimit: max(parameters.localConfig.dustLimit, parameters.remoteConfig.dustLimit),
+                    feeratePerKw: feeratePerKw ?? local.spec.feeratePerKw)
+    }
+
+    /// The received side decides: its second-stage (success) transaction weighs more than the
+    /// offered side's (timeout), so whatever is trimmed as offered is trimmed as received.
+    private static func isDust(_ amount: MilliSatoshi, dustLimit: Satoshi, feeratePerKw: UInt32) -> Bool {
+        let probe = CommitmentHTLC(id: 0, direction: .received, amount: amount, paymentHash: Channel.probeHash, cltvExpiry: 0)
+        return CommitmentFees.isTrimmed(probe, dustLimit: dustLimit, feeratePerKw: feeratePerKw)
     }
 
     // MARK: Settling HTLCs

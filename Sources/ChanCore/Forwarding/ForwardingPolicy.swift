@@ -40,4 +40,15 @@ public struct ForwardingPolicy: Hashable, Sendable {
         ChannelPolicy(feeBase: feeBase, feeProportionalMillionths: feeProportionalMillionths, cltvExpiryDelta: cltvExpiryDelta,
                       htlcMinimum: htlcMinimum, htlcMaximum: htlcMaximum, disabled: disabled)
     }
+
+    /// The policy our `channel_update` announces for a channel with `parameters`: within what
+    /// the channel itself allows (BOLT 7): the peer's minimum; at most the capacity and the
+    /// peer's max in flight.
+    public func channelPolicy(disabled: Bool = false, within parameters: ChannelParameters) -> ChannelPolicy {
+        var policy = channelPolicy(disabled: disabled)
+        policy.htlcMinimum = max(policy.htlcMinimum, parameters.remoteConfig.htlcMinimum)
+        policy.htlcMaximum = min(policy.htlcMaximum, (try? parameters.capacity.msat) ?? policy.htlcMaximum,
+                                 parameters.remoteConfig.maxHTLCValueInFlight)
+        return policy
+    }
 }

@@ -21,11 +21,23 @@ public enum HTLCForwarder {
 
     /// Forward `incoming` as its peeled `payload` says, with the `next` onion, over `outgoing`
     /// (the channel the payload names, or nil when we have none by that id), or fail it back
-    /// with a failure encrypted with the HTLC's `sharedSecret`.
+    /// with a failure encrypted with the HTLC's `sharedSecret`. An HTLC the current policy
+    /// refuses is forwarded if the previous one, still honoured, lets it through.
     public static func decide(_ incoming: CommitmentHTLC, payload: ForwardingHopPayload, next: OnionRoutingPacket,
                               sharedSecret: OnionSharedSecret, currentHeight: UInt32, outgoing: OutgoingChannel?) -> ForwardingDecision {
+        let decision = decide(incoming, payload: payload, next: next, sharedSecret: sharedSecret, currentHeight: currentHeight,
+                              outgoing: outgoing, policy: outgoing?.policy)
+        guard case .fail(_, let failure) = decision, failure.isUpdate, let previous = outgoing?.previousPolicy else { return decision }
+        let onEarlierTerms = decide(incoming, payload: payload, next: next, sharedSecret: sharedSecret, currentHeight: currentHeight,
+                                    outgoing: outgoing, policy: previous)
+        if case .forward = onEarlierTerms { return onEarlierTerms }
+        return decision
+    }
+
+    private static func decide(_ incoming: CommitmentHTLC, payload: ForwardingHopPayload, next: OnionRoutingPacket, sharedSecret: OnionSharedSecret,
+                               currentHeight: UInt32, outgoing: OutgoingChannel?, policy: ForwardingPolicy?) -> ForwardingDecision {
         let refuse = { (failure: OnionFailure) in fail(failure, sharedSecret: sharedSecret) }
-        guard let outgoing else { return refuse(.unknownNextPeer) }
+        guard let outgoing, let policy else { return refuse(.unknownNextPeer) }
         let update = outgoing.channelUpdate
         switch outgoing.status {
         case .usable: break
@@ -33,7 +45,6 @@ public enum HTLCForwarder {
         case .disabled: return refuse(.channelDisabled(disabledFlags: 0, channelUpdate: update))
         }
 
-        let policy = outgoing.policy
         let amount = payload.amountToForward
         // A channel carries no HTLC of zero, whatever the policy says.
         guard amount >= max(policy.htlcMinimum, MilliSatoshi(1)) else {

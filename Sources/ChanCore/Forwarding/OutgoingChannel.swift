@@ -23,13 +23,17 @@ public struct OutgoingChannel: Hashable, Sendable {
     /// Our latest `channel_update` for the channel, as sent; empty when there is none (BOLT 4
     /// lets failures leave it out).
     public var channelUpdate: [UInt8]
+    /// The policy our latest update replaced, while it is still honoured (BOLT 7: for a while
+    /// after a change, senders may have routed on the old one).
+    public var previousPolicy: ForwardingPolicy?
 
     public init(shortChannelID: ShortChannelID, status: Status, policy: ForwardingPolicy, sendable: MilliSatoshi,
-                channelUpdate: [UInt8] = []) {
+                channelUpdate: [UInt8] = [], previousPolicy: ForwardingPolicy? = nil) {
         self.shortChannelID = shortChannelID
         self.status = status
         self.policy = policy
         self.sendable = sendable
         self.channelUpdate = channelUpdate
+        self.previousPolicy = previousPolicy
     }
 }

@@ -1,12 +1,6 @@
 import ChanCrypto
 
 extension ChannelAnnouncement {
-    /// BOLT 7's `h`: SHA-256d of the message from offset 256 of the payload (after the four
-    /// signatures) to its end, future fields included. All four signatures sign it.
-    public func signatureDigest() throws(GossipError) -> [UInt8] {
-        try GossipSignature.digest { writer throws(WireError) in try writeSignedFields(to: &writer) }
-    }
-
     /// The four keys, parsed; throws `invalidKey` naming the first that is not on the curve.
     public func publicKeys() throws(GossipError) -> (node1: PublicKey, node2: PublicKey, bitcoin1: PublicKey, bitcoin2: PublicKey) {
         (try GossipSignature.publicKey(nodeID1, field: "node_id_1"),
@@ -16,8 +10,9 @@ extension ChannelAnnouncement {
     }
 
     /// Checks the four signatures (node ids, then funding keys); throws `invalidKey` or
-    /// `invalidSignature` naming the first field that fails.
-    public func verifySignatures() throws(GossipError) {
+    /// `invalidSignature` naming the first field that fails. Returns the four keys, parsed.
+    @discardableResult
+    public func verifySignatures() throws(GossipError) -> (node1: PublicKey, node2: PublicKey, bitcoin1: PublicKey, bitcoin2: PublicKey) {
         let keys = try publicKeys()
         let digest = try signatureDigest()
         let checks: [(CompactSignature, PublicKey, String)] = [
@@ -29,5 +24,6 @@ extension ChannelAnnouncement {
         for (signature, key, field) in checks where !GossipSignature.verify(signature, digest: digest, key: key) {
             throw .invalidSignature(field: field)
         }
+        return keys
     }
 }

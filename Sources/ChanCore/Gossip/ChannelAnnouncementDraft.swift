@@ -85,7 +85,13 @@ public struct ChannelAnnouncementDraft: Hashable, Sendable {
         announcement.nodeSignature2 = second.nodeSignature
         announcement.bitcoinSignature1 = first.bitcoinSignature
         announcement.bitcoinSignature2 = second.bitcoinSignature
-        try announcement.verifySignatures()
+        let slot = localIsNode1 ? "1" : "2"
+        guard GossipSignature.verify(local.nodeSignature, digest: digest, key: localNodeID) else {
+            throw .invalidSignature(field: "node_signature_" + slot)
+        }
+        guard GossipSignature.verify(local.bitcoinSignature, digest: digest, key: localFundingKey) else {
+            throw .invalidSignature(field: "bitcoin_signature_" + slot)
+        }
         return announcement
     }
 }

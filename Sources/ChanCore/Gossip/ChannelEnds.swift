@@ -8,16 +8,18 @@ public struct ChannelEnds: Hashable, Sendable {
     public let nodeKey1: PublicKey
     public let nodeKey2: PublicKey
     public let capacity: Satoshi
+    /// The two keys as routing ids (kept: the routing graph reads them for every channel).
+    public let nodeID1: NodeID
+    public let nodeID2: NodeID
 
     public init(shortChannelID: ShortChannelID, nodeKey1: PublicKey, nodeKey2: PublicKey, capacity: Satoshi) {
         self.shortChannelID = shortChannelID
         self.nodeKey1 = nodeKey1
         self.nodeKey2 = nodeKey2
         self.capacity = capacity
+        nodeID1 = NodeID(publicKey: nodeKey1)
+        nodeID2 = NodeID(publicKey: nodeKey2)
     }
-
-    public var nodeID1: NodeID { NodeID(publicKey: nodeKey1) }
-    public var nodeID2: NodeID { NodeID(publicKey: nodeKey2) }
 
     /// The node that signs updates for `direction`.
     public func nodeKey(_ direction: ChannelDirection) -> PublicKey {
@@ -25,15 +27,5 @@ public struct ChannelEnds: Hashable, Sendable {
         case .fromNode1: nodeKey1
         case .fromNode2: nodeKey2
         }
-    }
-
-    public func contains(_ node: NodeID) -> Bool { nodeID1 == node || nodeID2 == node }
-}
-
-extension NodeID {
-    /// The routing id of a (valid) public key.
-    public init(publicKey: PublicKey) {
-        // Cannot fail: a compressed key is 33 bytes starting with 02 or 03.
-        self = NodeID(bytes: publicKey.compressed)!
     }
 }

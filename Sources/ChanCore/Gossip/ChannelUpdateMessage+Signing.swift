@@ -1,11 +1,6 @@
 import ChanCrypto
 
 extension ChannelUpdateMessage {
-    /// SHA-256d of the message after `signature` to its end, trailing bytes included.
-    public func signatureDigest() throws(GossipError) -> [UInt8] {
-        try GossipSignature.digest { writer throws(WireError) in try writeSignedFields(to: &writer) }
-    }
-
     /// A `channel_update` for our end of a channel, signed with our node key. `direction` is
     /// our end (`ChannelDirection(local:remote:)`); `policy.disabled` sets the `disable` bit;
     /// `dontForward` marks an update meant only for the channel peer (an unannounced channel).
@@ -22,13 +17,6 @@ extension ChannelUpdateMessage {
             cltvExpiryDelta: policy.cltvExpiryDelta, htlcMinimum: policy.htlcMinimum, feeBase: policy.feeBase,
             feeProportionalMillionths: policy.feeProportionalMillionths, htlcMaximum: policy.htlcMaximum)
         return try update.signed(with: nodeKey)
-    }
-
-    /// This update with `signature` replaced by one of `nodeKey` over the other fields.
-    public func signed(with nodeKey: PrivateKey) throws(GossipError) -> ChannelUpdateMessage {
-        var update = self
-        update.signature = try GossipSignature.sign(signatureDigest(), with: nodeKey)
-        return update
     }
 
     /// Whether `signature` is `nodeKey`'s over the other fields.

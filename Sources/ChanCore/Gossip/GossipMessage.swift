@@ -14,10 +14,4 @@ public enum GossipMessage: Hashable, Sendable {
         case .gossipTimestampFilter(let body): .gossipTimestampFilter(body)
         }
     }
-
-    /// The message as bytes for the transport (type included); byte for byte what was received
-    /// for a decoded message.
-    public func encode() throws(WireError) -> [UInt8] {
-        try wireMessage.encode()
-    }
 }

@@ -40,11 +40,3 @@ enum GossipSignature {
         }
     }
 }
-
-extension SerializedPoint {
-    /// The wire form of a public key.
-    init(_ key: PublicKey) {
-        // Cannot throw: a compressed key is always 33 bytes.
-        try! self.init(key.compressed)
-    }
-}

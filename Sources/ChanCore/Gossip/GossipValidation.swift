@@ -21,8 +21,7 @@ public enum GossipValidation {
         guard announcement.nodeID1.bytes.lexicographicallyPrecedes(announcement.nodeID2.bytes) else {
             throw .nodeIDsNotOrdered
         }
-        try announcement.verifySignatures()
-        let keys = try announcement.publicKeys()
+        let keys = try announcement.verifySignatures()
         try checkFundingOutput(fundingOutput, bitcoinKey1: keys.bitcoin1, bitcoinKey2: keys.bitcoin2)
         return ChannelEnds(
             shortChannelID: announcement.shortChannelID, nodeKey1: keys.node1, nodeKey2: keys.node2,

@@ -60,7 +60,7 @@ public struct NetworkGraph: Sendable, Equatable {
         guard update.chainHash == chainHash else { return .rejected(.wrongChain(update.chainHash)) }
         guard var channel = channels[update.shortChannelID] else { return .unknownChannel }
         if let known = channel.update(update.direction)?.message {
-            if known.timestamp == update.timestamp, Self.sameSignedContent(known, update) { return .duplicate }
+            if known.timestamp == update.timestamp, known.hasSameSignedContent(as: update) { return .duplicate }
             if update.timestamp <= known.timestamp { return .stale }
         }
         do throws(GossipError) {
@@ -79,7 +79,7 @@ public struct NetworkGraph: Sendable, Equatable {
         guard let node = NodeID(bytes: announcement.nodeID.bytes) else { return .rejected(.invalidKey(field: "node_id")) }
         guard channelsByNode[node] != nil else { return .unknownNode }
         if let known = nodeAnnouncements[node]?.message {
-            if known.timestamp == announcement.timestamp, Self.sameSignedContent(known, announcement) { return .duplicate }
+            if known.timestamp == announcement.timestamp, known.hasSameSignedContent(as: announcement) { return .duplicate }
             if announcement.timestamp <= known.timestamp { return .stale }
         }
         do throws(GossipError) {
@@ -113,14 +113,14 @@ public struct NetworkGraph: Sendable, Equatable {
 
     /// Forgets the channels whose oldest latest update is older than `maxAge` at `now` (both
     /// ends must be alive for a channel to be usable, BOLT 7). A channel without any update
-    /// is kept: nothing dates it. Returns the removed ids, in order.
-    public mutating func pruneStaleChannels(now: UInt32, maxAge: UInt32 = staleAge) -> [ShortChannelID] {
+    /// is kept: nothing dates it. Returns the removed channels, by short channel id.
+    public mutating func pruneStaleChannels(now: UInt32, maxAge: UInt32 = staleAge) -> [AnnouncedChannel] {
         let cutoff = now > maxAge ? now - maxAge : 0
         let stale = channels.values.filter { channel in
             guard let oldest = channel.updates.map(\.message.timestamp).min() else { return false }
             return oldest < cutoff
-        }.map(\.shortChannelID).sorted()
-        for id in stale { removeChannel(id) }
+        }.sorted { $0.shortChannelID < $1.shortChannelID }
+        for channel in stale { removeChannel(channel.shortChannelID) }
         return stale
     }
 
@@ -141,18 +141,6 @@ public struct NetworkGraph: Sendable, Equatable {
         unsignedA.nodeSignature2 = b.nodeSignature2
         unsignedA.bitcoinSignature1 = b.bitcoinSignature1
         unsignedA.bitcoinSignature2 = b.bitcoinSignature2
-        return unsignedA == b
-    }
-
-    static func sameSignedContent(_ a: ChannelUpdateMessage, _ b: ChannelUpdateMessage) -> Bool {
-        var unsignedA = a
-        unsignedA.signature = b.signature
-        return unsignedA == b
-    }
-
-    static func sameSignedContent(_ a: NodeAnnouncement, _ b: NodeAnnouncement) -> Bool {
-        var unsignedA = a
-        unsignedA.signature = b.signature
         return unsignedA == b
     }
 }

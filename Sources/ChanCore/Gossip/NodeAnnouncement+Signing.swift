@@ -1,11 +1,6 @@
 import ChanCrypto
 
 extension NodeAnnouncement {
-    /// SHA-256d of the message after `signature` to its end, trailing bytes included.
-    public func signatureDigest() throws(GossipError) -> [UInt8] {
-        try GossipSignature.digest { writer throws(WireError) in try writeSignedFields(to: &writer) }
-    }
-
     /// Our `node_announcement`, signed with our node key. `timestamp` must grow with each one
     /// we make; `features` is our node feature set (BOLT 9).
     public static func signed(
@@ -22,13 +17,6 @@ extension NodeAnnouncement {
             features: features.bytes, timestamp: timestamp, nodeID: SerializedPoint(nodeKey.publicKey),
             rgbColor: rgbColor, alias: alias, addresses: encodedAddresses)
         return try announcement.signed(with: nodeKey)
-    }
-
-    /// This announcement with `signature` replaced by one of `nodeKey` over the other fields.
-    public func signed(with nodeKey: PrivateKey) throws(GossipError) -> NodeAnnouncement {
-        var announcement = self
-        announcement.signature = try GossipSignature.sign(signatureDigest(), with: nodeKey)
-        return announcement
     }
 
     /// Checks that `node_id` is a key and `signature` is its signature over the other fields.

@@ -8,7 +8,7 @@
 /// of hop `i` is channel `i + 1`. Where we differ from lnd, the comment at the rule says so.
 public struct FailureInterpretation: Hashable, Sendable {
     /// Which rule of the table applied.
-    public enum Rule: String, Hashable, Sendable {
+    public enum Rule: Hashable, Sendable {
         /// `temporary_channel_failure` from a forwarding node: its outgoing channel could not
         /// carry the amount.
         case liquidity

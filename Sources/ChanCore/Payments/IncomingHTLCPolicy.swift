@@ -62,7 +62,7 @@ public enum IncomingHTLCPolicy {
             case .badOnion(let bad):
                 return .failMalformed(sha256OfOnion: bad.sha256OfOnion, failureCode: bad.failureCode)
             case .invalidPayload(let payloadError, let secret):
-                return fail(payloadError.failure, secret: secret)
+                return failure(payloadError.failure, sharedSecret: secret)
             }
         }
         let secret = peeled.sharedSecret
@@ -75,24 +75,24 @@ public enum IncomingHTLCPolicy {
         }
         let unknown = OnionFailure.incorrectOrUnknownPaymentDetails(htlcAmount: htlc.amount, height: currentHeight)
         guard payload.amountToForward <= htlc.amount else {
-            return fail(.finalIncorrectHTLCAmount(incomingHTLCAmount: htlc.amount), secret: secret)
+            return failure(.finalIncorrectHTLCAmount(incomingHTLCAmount: htlc.amount), sharedSecret: secret)
         }
         guard payload.outgoingCLTVValue <= htlc.cltvExpiry else {
-            return fail(.finalIncorrectCLTVExpiry(cltvExpiry: htlc.cltvExpiry), secret: secret)
+            return failure(.finalIncorrectCLTVExpiry(cltvExpiry: htlc.cltvExpiry), sharedSecret: secret)
         }
         guard let invoice = lookup(htlc.paymentHash) else {
             // Keysend: no invoice, the sender chose the preimage and sent it along.
             guard let preimage = payload.keysendPreimage, preimage.hash == htlc.paymentHash,
-                  htlc.cltvExpiry >= currentHeight &+ UnsignedInvoice.defaultMinFinalCLTVExpiry else { return fail(unknown, secret: secret) }
+                  htlc.cltvExpiry >= currentHeight &+ UnsignedInvoice.defaultMinFinalCLTVExpiry else { return failure(unknown, sharedSecret: secret) }
             return .keysend(preimage, received: htlc.amount)
         }
-        guard invoice.isOpen, now < invoice.expiresAt else { return fail(unknown, secret: secret) }
+        guard invoice.isOpen, now < invoice.expiresAt else { return failure(unknown, sharedSecret: secret) }
         // The secret proves the sender has the invoice (probing a hash alone learns nothing).
-        guard let data = payload.paymentData, data.paymentSecret == invoice.paymentSecret else { return fail(unknown, secret: secret) }
+        guard let data = payload.paymentData, data.paymentSecret == invoice.paymentSecret else { return failure(unknown, sharedSecret: secret) }
         // BOLT 4: the amount paid is the whole payment's, `total_msat`, when this HTLC is a part of it.
         let isPart = data.totalAmount > htlc.amount
-        guard invoice.accepts(total: isPart ? data.totalAmount : htlc.amount) else { return fail(unknown, secret: secret) }
-        guard htlc.cltvExpiry >= currentHeight &+ invoice.minFinalCLTVExpiry else { return fail(unknown, secret: secret) }
+        guard invoice.accepts(total: isPart ? data.totalAmount : htlc.amount) else { return failure(unknown, sharedSecret: secret) }
+        guard htlc.cltvExpiry >= currentHeight &+ invoice.minFinalCLTVExpiry else { return failure(unknown, sharedSecret: secret) }
         return isPart ? .addPart(data, sharedSecret: secret) : .fulfill(invoice.preimage, received: htlc.amount)
     }
 
@@ -101,11 +101,11 @@ public enum IncomingHTLCPolicy {
     public static func refusal(of htlc: CommitmentHTLC, onion: OnionRoutingPacket, nodeKey: PrivateKey, currentHeight: UInt32) -> IncomingHTLCAction {
         do {
             let peeled = try Sphinx.peel(onion, nodeKey: nodeKey, associatedData: htlc.paymentHash.bytes)
-            return fail(.incorrectOrUnknownPaymentDetails(htlcAmount: htlc.amount, height: currentHeight), secret: peeled.sharedSecret)
+            return failure(.incorrectOrUnknownPaymentDetails(htlcAmount: htlc.amount, height: currentHeight), sharedSecret: peeled.sharedSecret)
         } catch {
             switch error {
             case .badOnion(let bad): return .failMalformed(sha256OfOnion: bad.sha256OfOnion, failureCode: bad.failureCode)
-            case .invalidPayload(let payloadError, let secret): return fail(payloadError.failure, secret: secret)
+            case .invalidPayload(let payloadError, let secret): return failure(payloadError.failure, sharedSecret: secret)
             }
         }
     }
@@ -114,10 +114,6 @@ public enum IncomingHTLCPolicy {
     /// shared secret.
     public static func failure(_ failure: OnionFailure, sharedSecret: OnionSharedSecret) -> IncomingHTLCAction {
         .fail(reason: OnionErrorPacket.reason(failure, sharedSecret: sharedSecret), failure: failure)
-    }
-
-    static func fail(_ failure: OnionFailure, secret: OnionSharedSecret) -> IncomingHTLCAction {
-        self.failure(failure, sharedSecret: secret)
     }
 }
 

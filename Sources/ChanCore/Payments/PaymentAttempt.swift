@@ -74,8 +74,6 @@ public struct PaymentAttempt: Hashable, Sendable {
 
     private init(hops: [PaymentRouteHop], expiries: [UInt32], paymentHash: PaymentHash, recipient: PaymentRecipient,
                  sessionKey: PrivateKey) throws(PaymentAttemptError) {
-        guard !hops.isEmpty else { throw .emptyRoute }
-        guard hops.count <= Self.maxHopCount else { throw .tooManyHops(hops.count, limit: Self.maxHopCount) }
         guard hops[hops.count - 1].amount > .zero else { throw .zeroAmount }
         if case .keysend(let preimage) = recipient.proof, preimage.hash != paymentHash { throw .keysendPreimageMismatch }
         var onionHops: [OnionHop] = []

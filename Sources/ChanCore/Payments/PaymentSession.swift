@@ -157,7 +157,7 @@ public struct PaymentSession: Equatable, Sendable {
         var used: [MissionControl.ChannelSide: MilliSatoshi] = [:]
         for attempt in pending {
             for hop in attempt.route.hops {
-                let side = MissionControl.ChannelSide(hop.shortChannelID, hop.direction)
+                let side = Self.side(hop)
                 used[side] = MilliSatoshi((used[side]?.value ?? 0) + hop.amount.value)
             }
         }
@@ -184,7 +184,7 @@ public struct PaymentSession: Equatable, Sendable {
                 return fail(.attempt(error))
             }
             let id = UInt64(attempts.count + launched.count + 1)
-            launched.append(Attempt(id: id, route: route, htlc: htlc, status: .inFlight, launchedAt: now, resolvedAt: nil))
+            launched.append(Attempt(id: id, route: route, htlc: htlc, status: .inFlight, resolvedAt: nil))
         }
         launchedTotal = total
         attempts += launched
@@ -204,7 +204,7 @@ public struct PaymentSession: Equatable, Sendable {
                                           sessionKey: sessionKey())
             } catch {
                 // Another key may do for the onion; nothing else changes with the key.
-                guard case .onion = error else { throw error }
+                guard case .onion(.keyDerivationFailed) = error else { throw error }
                 lastError = error
             }
         }
@@ -334,9 +334,10 @@ public struct PaymentSession: Equatable, Sendable {
             }
             if let cheapest { return .failure(.feeLimitExceeded(cheapest: cheapest, left: budget, limit: maxFee)) }
         }
+        // Every search above came back empty (`unlimited` is `query` without a budget): say why.
         do throws(RoutingError) {
-            if multiPart { _ = try pathfinder.findMultiPartRoute(unlimited) } else { _ = try pathfinder.findRoute(unlimited) }
-            return .failure(.noRoute("no route from \(payer.hex) to \(payee.hex) for \(query.amount.value) msat within the limits"))
+            try pathfinder.validate(unlimited)
+            throw .noRoute(multiPart ? pathfinder.diagnoseSplit(unlimited) : pathfinder.diagnose(unlimited))
         } catch {
             return .failure(.noRoute(error.message))
         }

@@ -18,8 +18,7 @@ extension PaymentSession {
         /// The first HTLC (channel, amount, expiry, onion) and the secrets that read a failure.
         public let htlc: PaymentAttempt
         public internal(set) var status: Status
-        /// When `plan` launched it, and when its result arrived, on the session's clock.
-        public let launchedAt: Duration
+        /// When its result arrived, on the session's clock.
         public internal(set) var resolvedAt: Duration?
 
         /// What the payee receives from this attempt.

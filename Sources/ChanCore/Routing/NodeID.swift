@@ -23,6 +23,12 @@ public struct NodeID: Hashable, Comparable, Sendable, CustomStringConvertible {
         self = id
     }
 
+    /// The routing id of a (valid) public key.
+    public init(publicKey: PublicKey) {
+        // Cannot fail: a compressed key is 33 bytes starting with 02 or 03.
+        self = NodeID(bytes: publicKey.compressed)!
+    }
+
     /// From the 33 raw bytes of a compressed key; nil for another length or prefix.
     public init?(bytes: some Collection<UInt8>) {
         let bytes = Array(bytes)

@@ -138,18 +138,7 @@ enum Base32 {
     private static let alphabet = Array("abcdefghijklmnopqrstuvwxyz234567".utf8)
 
     static func encodeLowercase(_ bytes: [UInt8]) -> String {
-        var output: [UInt8] = []
-        var buffer: UInt32 = 0
-        var bits = 0
-        for byte in bytes {
-            buffer = buffer << 8 | UInt32(byte)
-            bits += 8
-            while bits >= 5 {
-                bits -= 5
-                output.append(alphabet[Int((buffer >> UInt32(bits)) & 31)])
-            }
-        }
-        if bits > 0 { output.append(alphabet[Int((buffer << UInt32(5 - bits)) & 31)]) }
-        return String(decoding: output, as: UTF8.self)
+        // The same regrouping into 5-bit words as an invoice's, with another alphabet.
+        String(decoding: InvoiceWords.words(fromBytes: bytes).map { alphabet[Int($0)] }, as: UTF8.self)
     }
 }

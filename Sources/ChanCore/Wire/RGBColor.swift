@@ -1,3 +1,5 @@
+import ChanCrypto
+
 /// A `node_announcement`'s `rgb_color`: red, green and blue, one byte each.
 public struct RGBColor: Hashable, Sendable, CustomStringConvertible {
     public var red: UInt8
@@ -24,9 +26,6 @@ public struct RGBColor: Hashable, Sendable, CustomStringConvertible {
 
     /// `#rrggbb`, as node explorers show it.
     public var description: String {
-        "#" + [red, green, blue].map { byte in
-            let digits = String(byte, radix: 16)
-            return digits.count == 1 ? "0" + digits : digits
-        }.joined()
+        "#" + Hex.encode([red, green, blue])
     }
 }

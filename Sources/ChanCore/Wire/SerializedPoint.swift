@@ -1,3 +1,5 @@
+import ChanCrypto
+
 /// A secp256k1 point as 33 bytes (SEC 1 compressed form), kept raw: the wire codec only checks
 /// the length; the channel layer parses and validates the point when it uses it.
 public struct SerializedPoint: FixedSizeBytes {
@@ -7,6 +9,12 @@ public struct SerializedPoint: FixedSizeBytes {
 
     public init(_ bytes: [UInt8]) throws(WireError) {
         self.bytes = try Self.checkedLength(bytes)
+    }
+
+    /// The wire form of a public key.
+    public init(_ key: PublicKey) {
+        // Cannot throw: a compressed key is always 33 bytes.
+        try! self.init(key.compressed)
     }
 }
 
