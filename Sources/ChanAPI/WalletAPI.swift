@@ -26,11 +26,14 @@ public struct SendParams: Codable, Sendable, Equatable {
     public let address: String
     public let amountSat: Satoshi
     public let feeRate: UInt64
+    /// The most fee to pay, dust change given up included; null for no limit.
+    @Nullable public var maxFeeSat: Satoshi?
 
-    public init(address: String, amountSat: Satoshi, feeRate: UInt64) {
+    public init(address: String, amountSat: Satoshi, feeRate: UInt64, maxFeeSat: Satoshi? = nil) {
         self.address = address
         self.amountSat = amountSat
         self.feeRate = feeRate
+        self.maxFeeSat = maxFeeSat
     }
 }
 
@@ -41,15 +44,19 @@ public struct SendResultJSON: Codable, Sendable, Equatable {
     public let amountSat: Satoshi
     public let feeSat: Satoshi
     public let changeSat: Satoshi
+    /// Change below the dust limit that went to the fee (included in `feeSat`).
+    public let changeToFeeSat: Satoshi
     @Nullable public var changeAddress: String?
     public let status: String
 
-    public init(txid: String, address: String, amountSat: Satoshi, feeSat: Satoshi, changeSat: Satoshi, changeAddress: String?, status: String) {
+    public init(txid: String, address: String, amountSat: Satoshi, feeSat: Satoshi, changeSat: Satoshi, changeToFeeSat: Satoshi,
+                changeAddress: String?, status: String) {
         self.txid = txid
         self.address = address
         self.amountSat = amountSat
         self.feeSat = feeSat
         self.changeSat = changeSat
+        self.changeToFeeSat = changeToFeeSat
         self.changeAddress = changeAddress
         self.status = status
     }

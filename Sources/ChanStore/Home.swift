@@ -12,14 +12,25 @@ public struct Home: Sendable, Equatable {
 
     public init(path: String) { self.path = path }
 
-    /// The home named by the `--home` option, else `CHAN_HOME`, else `~/.chan`.
+    /// The home named by the `--home` option, else `CHAN_HOME`, else `~/.chan`, as an
+    /// absolute path (daemons and printed paths must not depend on the working directory).
     public static func resolve(option: String?) -> Home {
-        if let option, !option.isEmpty { return Home(path: option) }
+        if let option, !option.isEmpty { return Home(path: FileSystem.absolutePath(option)) }
         if let env = getenv("CHAN_HOME"), let text = String(validatingCString: env), !text.isEmpty {
-            return Home(path: text)
+            return Home(path: FileSystem.absolutePath(text))
         }
         let base = getenv("HOME").flatMap { String(validatingCString: $0) } ?? "."
-        return Home(path: base + "/.chan")
+        return Home(path: FileSystem.absolutePath(base + "/.chan"))
+    }
+
+    /// Takes group and other permissions off an existing home (it holds node seeds); returns
+    /// the mode it had when that changed anything, nil otherwise.
+    public func restrictPermissions() -> mode_t? {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { return nil }
+        let mode = info.st_mode & 0o7777
+        guard mode & 0o077 != 0, chmod(path, mode & 0o700) == 0 else { return nil }
+        return mode
     }
 
     public var ledgerPath: String { path + "/ledger.sqlite" }
@@ -55,6 +66,21 @@ public enum HomeError: CodedError, Equatable {
 
 /// The few file-system calls the stores need, without Foundation.
 public enum FileSystem {
+    /// `path` made absolute against the working directory, without `.` components, repeated
+    /// or trailing slashes (symbolic links and `..` are left as they are).
+    public static func absolutePath(_ path: String) -> String {
+        var full = path
+        if !path.hasPrefix("/") {
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            if getcwd(&buffer, buffer.count) != nil {
+                let cwd = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                full = cwd + "/" + path
+            }
+        }
+        let components = full.split(separator: "/").filter { $0 != "." }
+        return full.hasPrefix("/") ? "/" + components.joined(separator: "/") : components.joined(separator: "/")
+    }
+
     public static func isDirectory(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR

@@ -72,6 +72,61 @@ import Testing
         #expect(info["minted_sat"]?.int == 100_000_000)
     }
 
+    @Test("send: change below dust goes to the fee, says how much, and --max-fee bounds it")
+    func sendWithDustChange() throws {
+        let temp = try TempHome()
+        let chan = temp.chan
+        try chan.ok("ledger", "init")
+        try chan.ok("node", "create", "alice")
+        try chan.ok("node", "create", "bob")
+        try chan.ok("ledger", "faucet", try chan.address("alice"), "1btc")
+        try chan.ok("mine")
+        let bob = try chan.address("bob")
+        // 400 sat left over: less than a change output's fee plus the dust limit.
+        let amount = "\(100_000_000 - 400)"
+
+        let refused = try chan.run("-n", "alice", "send", bob, amount, "--max-fee", "399")
+        #expect(refused.status == 1 && refused.errorCode == "fee_above_limit")
+        #expect(refused.stderr.contains("400 sat"))
+        #expect(try chan.balance("alice") == (100_000_000, 0))
+        #expect(try chan.ok("ledger", "info")["mempool_size"]?.int == 0)
+
+        let sent = try chan.ok("-n", "alice", "send", bob, amount, "--max-fee", "400")
+        #expect(sent["fee_sat"]?.int == 400)
+        #expect(sent["change_sat"]?.int == 0)
+        #expect(sent["change_address"]?.isNull == true)
+        let txid = try #require(sent["txid"]?.string)
+        let sizeFee = try #require(try chan.ok("ledger", "tx", txid)["size_bytes"]?.int)
+        #expect(sent["change_to_fee_sat"]?.int == 400 - sizeFee)
+        #expect(try chan.balance("bob") == (0, 100_000_000 - 400))
+    }
+
+    @Test("ledger init prints the home as an absolute path and restricts an open home to its owner")
+    func homeIsAbsoluteAndPrivate() throws {
+        let temp = try TempHome()
+        try FileManager.default.createDirectory(atPath: temp.path, withIntermediateDirectories: true)
+        chmod(temp.path, 0o755)
+        let outcome = try temp.chan.run("--home", temp.path + "/./", "ledger", "init")
+        #expect(outcome.status == 0)
+        #expect(try outcome.json["home"]?.string == temp.path.replacingOccurrences(of: "//", with: "/"))
+        #expect((try? JSON.parse(outcome.stderr))?["warning"]?["code"]?.string == "home_permissions_restricted")
+        let mode = try FileManager.default.attributesOfItem(atPath: temp.path)[.posixPermissions] as? Int
+        #expect(mode == 0o700)
+    }
+
+    @Test("node create refuses an alias that is empty or longer than BOLT 7's 32 bytes")
+    func aliasLimits() throws {
+        let temp = try TempHome()
+        let chan = temp.chan
+        try chan.ok("ledger", "init")
+        for alias in ["", String(repeating: "é", count: 17)] {
+            let outcome = try chan.run("node", "create", "alice", "--alias", alias)
+            #expect(outcome.status != 0 && outcome.errorCode == "invalid_alias", "alias '\(alias)'")
+        }
+        #expect(try chan.ok("node", "create", "alice", "--alias", String(repeating: "a", count: 32))["alias"]?.string?.count == 32)
+        #expect(try chan.ok("node", "list")["nodes"]?.array?.count == 1)
+    }
+
     @Test func helpExplainsEveryCommand() throws {
         let temp = try TempHome()
         let commands: [[String]] = [

@@ -30,6 +30,7 @@ import Testing
         let draft = try CoinSelection.draft(paying: Satoshi(100_000), to: sinkCondition, from: coins, changeTo: change, feeRate: FeeRate(satPerByte: 1))
         #expect(draft.spent == [coins[1], coins[0]])
         #expect(draft.fee.value + draft.change.value + 100_000 == 110_000)
+        #expect(draft.changeToFee == .zero)
     }
 
     @Test func dustChangeGoesToTheFee() throws {
@@ -38,6 +39,8 @@ import Testing
         #expect(draft.transaction.outputs.count == 1)
         #expect(draft.change == .zero)
         #expect(draft.fee == Satoshi(500))
+        // What the size asks for is the fee proper; the rest is the change given up.
+        #expect(draft.changeToFee.value == 500 - UInt64(CoinSelection.signedSize(draft.transaction)))
     }
 
     @Test func insufficientFundsDustAndOverflow() throws {

@@ -6,9 +6,13 @@ public struct PaymentDraft: Hashable, Sendable {
     public let transaction: Transaction
     /// What each input spends, in input order.
     public let spent: [UnspentOutput]
+    /// Everything the transaction leaves to the miner, `changeToFee` included.
     public let fee: Satoshi
     /// Zero when the change would be dust and went to the fee instead.
     public let change: Satoshi
+    /// The change below the dust limit that went to the fee (part of `fee`); zero when there
+    /// is a change output or the coins matched amount plus fee exactly.
+    public let changeToFee: Satoshi
 }
 
 /// Chooses coins for a payment. Pure: the caller passes the spendable coins (confirmed and
@@ -52,7 +56,7 @@ public enum CoinSelection {
             if total >= changeNeeds {
                 let changeAmount = try total.subtracting(amount).subtracting(changeFee)
                 let transaction = Transaction(inputs: inputs, outputs: [payment, TxOutput(amount: changeAmount, condition: change)])
-                return PaymentDraft(transaction: transaction, spent: selected, fee: changeFee, change: changeAmount)
+                return PaymentDraft(transaction: transaction, spent: selected, fee: changeFee, change: changeAmount, changeToFee: .zero)
             }
 
             let withoutChange = Transaction(inputs: inputs, outputs: [payment])
@@ -60,7 +64,8 @@ public enum CoinSelection {
             required = try amount.adding(fee)
             if total >= required {
                 let allFee = try total.subtracting(amount)
-                return PaymentDraft(transaction: withoutChange, spent: selected, fee: allFee, change: .zero)
+                return PaymentDraft(transaction: withoutChange, spent: selected, fee: allFee, change: .zero,
+                                    changeToFee: try allFee.subtracting(fee))
             }
         }
         if selected.isEmpty {

@@ -12,8 +12,9 @@ extension NodeWallet {
 
     public func send(_ params: SendParams, excluding reserved: Set<OutPoint> = []) throws -> SendResultJSON {
         let destination = try Address(params.address)
-        let sent = try send(params.amountSat, to: destination, feeRate: FeeRate(satPerByte: params.feeRate), excluding: reserved)
+        let sent = try send(params.amountSat, to: destination, feeRate: FeeRate(satPerByte: params.feeRate), maxFee: params.maxFeeSat,
+                            excluding: reserved)
         return SendResultJSON(txid: sent.txid.hex, address: destination.string, amountSat: sent.amount, feeSat: sent.fee,
-                              changeSat: sent.change, changeAddress: sent.changeAddress?.string, status: "mempool")
+                              changeSat: sent.change, changeToFeeSat: sent.changeToFee, changeAddress: sent.changeAddress?.string, status: "mempool")
     }
 }

@@ -23,6 +23,8 @@ public struct SendResult: Hashable, Sendable {
     public let amount: Satoshi
     public let fee: Satoshi
     public let change: Satoshi
+    /// Change below the dust limit given to the fee (included in `fee`).
+    public let changeToFee: Satoshi
     /// The fresh address the change went to; nil when there is no change output.
     public let changeAddress: Address?
 }
@@ -72,18 +74,23 @@ public struct NodeWallet: Sendable {
     ///
     /// One IMMEDIATE transaction on the node store encloses one on the ledger (always in this
     /// order, so concurrent sends cannot deadlock): two sends never pick the same coin, and a
-    /// failed send changes neither file.
-    public func send(_ amount: Satoshi, to destination: Address, feeRate: FeeRate, excluding reserved: Set<OutPoint> = []) throws -> SendResult {
+    /// failed send changes neither file. A fee above `maxFee` (dust change included) fails
+    /// with `fee_above_limit` before anything is submitted.
+    public func send(_ amount: Satoshi, to destination: Address, feeRate: FeeRate, maxFee: Satoshi? = nil,
+                     excluding reserved: Set<OutPoint> = []) throws -> SendResult {
         try store.wallet { wallet in
             let payment = try ledger.write { ledger in
                 let payment = try prepare(paying: amount, to: destination.condition, feeRate: feeRate, wallet: wallet, ledger: ledger, excluding: reserved)
+                if let maxFee, payment.draft.fee > maxFee {
+                    throw WalletError.feeAboveLimit(fee: payment.draft.fee, changeToFee: payment.draft.changeToFee, limit: maxFee)
+                }
                 try ledger.submit(payment.signed)
                 return payment
             }
             let change = payment.draft.change
             if change > .zero { try wallet.record(index: payment.changeIndex, key: payment.changeKey) }
             return SendResult(txid: payment.signed.txid, destination: destination, amount: amount, fee: payment.draft.fee, change: change,
-                              changeAddress: change > .zero ? Address(key: payment.changeKey) : nil)
+                              changeToFee: payment.draft.changeToFee, changeAddress: change > .zero ? Address(key: payment.changeKey) : nil)
         }
     }
 

@@ -23,7 +23,9 @@ struct NodeCreateCommand: ParsableCommand {
         if let announceDepth, !NodeConfig.announceDepths.contains(announceDepth) {
             throw ValidationError("--announce-depth is 1 to 144 blocks, not \(announceDepth)")
         }
-        let config = try LocalNode.create(home: global.resolvedHome, name: name, alias: alias, announceDepth: announceDepth)
+        let home = global.resolvedHome
+        let config = try LocalNode.create(home: home, name: name, alias: alias, announceDepth: announceDepth)
+        Output.restrictPermissions(of: home)
         try Output.json(NodeJSON(name: config.name, alias: config.alias, nodeId: config.nodeId, port: config.port))
     }
 }
