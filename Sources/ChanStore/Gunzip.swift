@@ -7,16 +7,23 @@ public enum Gunzip {
         bytes.count >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b
     }
 
-    /// The decompressed bytes; nil and a reason when the data is not intact gzip.
-    public static func decompress(_ compressed: [UInt8]) -> Result<[UInt8], GunzipFailure> {
+    /// The most a file may decompress to by default: about 3 times the largest mainnet graph
+    /// we know (45 MB); memory peaks near twice this while the output array grows.
+    /// Deflate expands up to ~1000:1, so without a cap a 1 MiB file of zeros takes 1 GB.
+    public static let defaultOutputLimit = 128 << 20
+
+    /// The decompressed bytes; a reason when the data is not intact gzip or would decompress
+    /// to more than `limit` bytes.
+    public static func decompress(_ compressed: [UInt8], limit: Int = defaultOutputLimit) -> Result<[UInt8], GunzipFailure> {
         guard isGzip(compressed) else { return .failure(GunzipFailure(reason: "not gzip data")) }
-        // The trailer's ISIZE is the size of the (last) member mod 2^32: a good first guess.
+        // The trailer's ISIZE is the size of the (last) member mod 2^32: a first guess, but an
+        // outside claim, so never more than a plausible ratio of the input or the limit.
         let trailerSize = compressed.count >= 4
             ? Int(UInt32(compressed[compressed.count - 4]) | UInt32(compressed[compressed.count - 3]) << 8
                 | UInt32(compressed[compressed.count - 2]) << 16 | UInt32(compressed[compressed.count - 1]) << 24)
             : 0
         var output = [UInt8]()
-        output.reserveCapacity(max(trailerSize, compressed.count * 4) + 1)
+        output.reserveCapacity(min(max(trailerSize, compressed.count * 4), compressed.count * 16, limit) + 1)
         var stream = z_stream()
         // 15 + 32: maximum window, and let zlib detect the gzip header.
         guard chan_inflate_init2(&stream, 15 + 32) == Z_OK else {
@@ -36,6 +43,9 @@ public enum Gunzip {
                     return inflate(&stream, Z_NO_FLUSH)
                 }
                 let produced = chunkSize - Int(stream.avail_out)
+                guard produced <= limit - output.count else {
+                    return .failure(GunzipFailure(reason: "the data decompresses to more than \(limit) bytes"))
+                }
                 output.append(contentsOf: chunk[0..<produced])
                 switch status {
                 case Z_STREAM_END:

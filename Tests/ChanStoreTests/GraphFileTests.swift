@@ -25,6 +25,71 @@ struct GraphFileTests {
         #expect(twice.count == 2 * plain.count)
     }
 
+    @Test("gzip output is capped: a small file cannot make us allocate without bound")
+    func gunzipOutputIsCapped() throws {
+        let plain = try Gunzip.decompress(gzipped).get()
+        #expect(try Gunzip.decompress(gzipped, limit: plain.count).get() == plain)
+        #expect(Self.failure(Gunzip.decompress(gzipped, limit: plain.count - 1)) == "the data decompresses to more than \(plain.count - 1) bytes")
+        // 2 MiB of zeros deflate to ~2 KB, whose trailer also claims 4 GiB.
+        var bomb: [UInt8] = [0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0xff]
+        bomb += Self.storedZeroDeflate(megabytes: 2)
+        bomb += [0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]
+        #expect(Self.failure(Gunzip.decompress(bomb, limit: 1 << 20)) == "the data decompresses to more than \(1 << 20) bytes")
+        // Under a larger limit the same stream inflates in full, then fails on its zero CRC:
+        // the stream itself is valid deflate.
+        #expect(Self.failure(Gunzip.decompress(bomb, limit: 4 << 20))?.hasPrefix("corrupt gzip data") == true)
+    }
+
+    private static func failure(_ result: Result<[UInt8], GunzipFailure>) -> String? {
+        if case .failure(let failure) = result { failure.reason } else { nil }
+    }
+
+    /// A raw deflate stream of `megabytes` MiB of zeros: fixed-Huffman blocks of 258-byte
+    /// matches at distance 1 after one literal zero (each match is 2 bytes of code or less).
+    private static func storedZeroDeflate(megabytes: Int) -> [UInt8] {
+        var writer = BitWriter()
+        writer.write(1, bits: 1)  // BFINAL
+        writer.write(1, bits: 2)  // fixed Huffman
+        writer.writeHuffman(0b0011_0000, length: 8)  // literal 0
+        var remaining = megabytes << 20 - 1
+        while remaining >= 258 {
+            writer.writeHuffman(0b1100_0101, length: 8)  // length code 285: 258 bytes
+            writer.writeHuffman(0, length: 5)  // distance code 0: distance 1
+            remaining -= 258
+        }
+        while remaining > 0 {
+            writer.writeHuffman(0b0011_0000, length: 8)
+            remaining -= 1
+        }
+        writer.writeHuffman(0, length: 7)  // end of block (code 256)
+        return writer.bytes + (writer.pending > 0 ? [writer.current] : [])
+    }
+
+    private struct BitWriter {
+        var bytes: [UInt8] = []
+        var current: UInt8 = 0
+        var pending = 0
+
+        mutating func write(_ value: UInt32, bits: Int) {
+            for index in 0..<bits { push(UInt8((value >> index) & 1)) }
+        }
+
+        /// Huffman codes go most significant bit first.
+        mutating func writeHuffman(_ code: UInt32, length: Int) {
+            for index in stride(from: length - 1, through: 0, by: -1) { push(UInt8((code >> index) & 1)) }
+        }
+
+        private mutating func push(_ bit: UInt8) {
+            current |= bit << pending
+            pending += 1
+            if pending == 8 {
+                bytes.append(current)
+                current = 0
+                pending = 0
+            }
+        }
+    }
+
     @Test func damagedGzipIsRefused() {
         #expect(throws: GunzipFailure.self) { try Gunzip.decompress(Array(gzipped.dropLast(12))).get() }
         var corrupt = gzipped
