@@ -19,7 +19,16 @@ extension Pathfinder {
         } else {
             explanation = diagnose(query)
         }
-        if query.options.maxParts >= 2, let plan = multiPartRoute(query), plan.parts.count >= 2 {
+        // Smaller parts cannot cross a missing link, a disabled side, a higher htlc_minimum_msat,
+        // or a CLTV or hop limit: plan only when splitting may help.
+        let splittingMayHelp = explanation.reasons.contains {
+            switch $0 {
+            case .payeeHasNoIncomingChannels, .payerHasNoOutgoingChannels, .notConnected, .onlyThroughDisabled,
+                 .htlcMinimum, .cltvLimit, .maxHops: false
+            default: true
+            }
+        }
+        if splittingMayHelp, query.options.maxParts >= 2, let plan = multiPartRoute(query), plan.parts.count >= 2 {
             explanation.reasons.append(.multiPartPossible(partCount: plan.parts.count, fee: plan.fee, probability: plan.probability))
         }
         return explanation
