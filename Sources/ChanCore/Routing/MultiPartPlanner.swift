@@ -9,7 +9,9 @@ import ChanLedger
 /// and a part that finds no route is halved, down to the minimum part size (when not even
 /// a minimum-size part finds a route, no plan is tried at all). Plans are
 /// compared by fees + CLTV risk + the sum of attempt costs / the probability that all parts
-/// arrive; planning stops as soon as more parts stop helping.
+/// arrive; planning stops as soon as more parts stop helping. The answer is the cheapest plan
+/// within the limits of the whole payment: `maxFee` for all parts together (each part is
+/// searched within what the earlier parts left of it) and `minProbability` for all arriving.
 extension Pathfinder {
     /// The cheapest plan of at most `maxParts` parts, or `RoutingError.noRoute` with reasons.
     public func findMultiPartRoute(_ query: RouteQuery) throws(RoutingError) -> MultiPartRoute {
@@ -38,15 +40,15 @@ extension Pathfinder {
         var smallestFailure = UInt64.max
 
         // `best` is the cheapest plan so far (more parts are tried while they lower its cost);
-        // `answer` the cheapest that is also within the limits of the whole payment.
+        // `answer` the cheapest of those within the limits of the whole payment.
         var best: MultiPartRoute?
         var answer: (plan: MultiPartRoute, index: Int)?
         func note(_ plan: MultiPartRoute?, targetParts: Int) {
             let withinLimits = plan.map { isWithinLimits($0, options) } ?? false
             considered?.append(ConsideredPlan(targetParts: targetParts, payment: plan, withinLimits: withinLimits))
-            guard let plan, best.map({ plan.cost < $0.cost }) ?? true else { return }
-            best = plan
-            if withinLimits { answer = (plan, (considered?.count ?? 0) - 1) }
+            guard let plan else { return }
+            if best.map({ plan.cost < $0.cost }) ?? true { best = plan }
+            if withinLimits, answer.map({ plan.cost < $0.plan.cost }) ?? true { answer = (plan, (considered?.count ?? 0) - 1) }
         }
         defer { if let index = answer?.index, considered != nil { considered?[index].chosen = true } }
 
