@@ -62,32 +62,42 @@ public struct RouteSummaryJSON: Encodable, Sendable {
     public let feeMsat: UInt64
     public let totalCltv: UInt32
     public let probability: Double
-    public let costMsat: Double
+    public let costMsat: UInt64
     public let shortChannelIds: [String]
-    public let nodeIDs: [String]
+    /// Not `nodeIDs`: snake_case output would spell it `node_i_ds`.
+    public let nodeIds: [String]
 
     public init(_ route: Route) {
         totalAmountMsat = route.totalAmount.value
         feeMsat = route.fee.value
         totalCltv = route.totalCltv
         probability = route.probability
-        costMsat = route.cost.total
+        costMsat = CostJSON.msat(route.cost.total)
         shortChannelIds = route.hops.map(\.shortChannelID.description)
-        nodeIDs = route.hops.map(\.nodeID.hex)
+        nodeIds = route.hops.map(\.nodeID.hex)
     }
 }
 
+/// The pathfinder's cost, in whole msat (each term rounded on its own).
 public struct CostJSON: Encodable, Sendable {
-    public let feesMsat: Double
-    public let cltvRiskMsat: Double
-    public let attemptPenaltyMsat: Double
-    public let totalMsat: Double
+    public let feesMsat: UInt64
+    public let cltvRiskMsat: UInt64
+    public let attemptPenaltyMsat: UInt64
+    public let totalMsat: UInt64
 
     public init(_ cost: RouteCost) {
-        feesMsat = cost.fees
-        cltvRiskMsat = cost.cltvRisk
-        attemptPenaltyMsat = cost.attemptPenalty
-        totalMsat = cost.total
+        feesMsat = Self.msat(cost.fees)
+        cltvRiskMsat = Self.msat(cost.cltvRisk)
+        attemptPenaltyMsat = Self.msat(cost.attemptPenalty)
+        totalMsat = Self.msat(cost.total)
+    }
+
+    /// A cost in msat rounded to a whole msat; an unlikely route's attempt penalty can exceed
+    /// what UInt64 holds (or be infinite), and saturates at its maximum.
+    public static func msat(_ cost: Double) -> UInt64 {
+        guard !cost.isNaN, cost > 0 else { return 0 }
+        let rounded = cost.rounded()
+        return rounded >= 18_446_744_073_709_551_616.0 ? .max : UInt64(rounded)
     }
 }
 
@@ -120,6 +130,7 @@ public struct ParametersJSON: Encodable, Sendable {
     public let attemptCostMsat: UInt64
     public let attemptCostPpm: UInt64
     public let useProbability: Bool
+    public let minProbability: Double
     public let maxParts: Int
     public let minPartMsat: UInt64
 
@@ -131,6 +142,7 @@ public struct ParametersJSON: Encodable, Sendable {
         attemptCostMsat = options.attemptCostBase.value
         attemptCostPpm = options.attemptCostProportionalMillionths
         useProbability = options.useProbability
+        minProbability = options.minProbability
         maxParts = options.maxParts
         minPartMsat = options.minPartAmount.value
     }
@@ -155,33 +167,37 @@ public struct ExplainJSON: Encodable, Sendable {
 public struct PlanJSON: Encodable, Sendable {
     public let targetParts: Int
     public let found: Bool
-    public let parts: Int?
+    /// How many parts the plan has (`parts` is the list of routes elsewhere).
+    public let partCount: Int?
     public let feeMsat: UInt64?
     public let probability: Double?
-    public let costMsat: Double?
+    public let costMsat: UInt64?
+    /// Whether the plan keeps to the fee limit and the minimum probability.
+    public let withinLimits: Bool
     public let chosen: Bool
 
-    public init(_ plan: ConsideredPlan, chosen: MultiPartRoute) {
+    public init(_ plan: ConsideredPlan) {
         targetParts = plan.targetParts
         found = plan.payment != nil
-        parts = plan.payment?.parts.count
+        partCount = plan.payment?.parts.count
         feeMsat = plan.payment?.fee.value
         probability = plan.payment?.probability
-        costMsat = plan.payment?.cost
-        self.chosen = plan.payment == chosen
+        costMsat = plan.payment.map { CostJSON.msat($0.cost) }
+        withinLimits = plan.withinLimits
+        chosen = plan.chosen
     }
 }
 
 public struct MultiPartExplainJSON: Encodable, Sendable {
     public let parameters: ParametersJSON
-    public let costMsat: Double
+    public let costMsat: UInt64
     public let plans: [PlanJSON]
     public let alternatives: [AlternativeJSON]
 
     public init(_ explanation: MultiPartExplanation, _ options: RouteOptions) {
         parameters = ParametersJSON(options)
-        costMsat = explanation.payment.cost
-        plans = explanation.plans.map { PlanJSON($0, chosen: explanation.payment) }
+        costMsat = CostJSON.msat(explanation.payment.cost)
+        plans = explanation.plans.map(PlanJSON.init)
         alternatives = explanation.alternatives.map(AlternativeJSON.init)
     }
 }
@@ -218,15 +234,39 @@ public enum RouteAnswer {
         switch (multiPart, explain) {
         case (false, false):
             return RouteJSON(try pathfinder.findRoute(query), graph)
-        case (false, true):
-            let explanation = try pathfinder.explainRoute(query)
-            return Explained(route: RouteJSON(explanation.route, graph), explain: ExplainJSON(explanation, query.options))
         case (true, false):
             return MultiPartJSON(try pathfinder.findMultiPartRoute(query), graph)
-        case (true, true):
-            let explanation = try pathfinder.explainMultiPartRoute(query)
-            return Explained(route: MultiPartJSON(explanation.payment, graph), explain: MultiPartExplainJSON(explanation, query.options))
+        case (false, true), (true, true):
+            do throws(RoutingError) {
+                if multiPart {
+                    let explanation = try pathfinder.explainMultiPartRoute(query)
+                    return Explained(route: MultiPartJSON(explanation.payment, graph), explain: MultiPartExplainJSON(explanation, query.options))
+                }
+                let explanation = try pathfinder.explainRoute(query)
+                return Explained(route: RouteJSON(explanation.route, graph), explain: ExplainJSON(explanation, query.options))
+            } catch {
+                // Explain a failure too: the limits searched with, the reasons, what was left out.
+                guard case .noRoute(let why) = error else { throw error }
+                throw DetailedError(error, details: NoRouteDetailsJSON(why, query.options))
+            }
         }
+    }
+}
+
+/// `details` of a `no_route` error under `--explain`.
+public struct NoRouteDetailsJSON: Encodable, Sendable {
+    public let parameters: ParametersJSON
+    public let reasons: [NoRouteReason]
+    /// What the search for the whole amount in one part left out, by reason, with examples.
+    public let leftOut: [RejectionSummary]
+    /// For a multi-part search: the plans tried under the limits.
+    public let plans: [PlanJSON]?
+
+    public init(_ explanation: NoRouteExplanation, _ options: RouteOptions) {
+        parameters = ParametersJSON(options)
+        reasons = explanation.reasons
+        leftOut = explanation.rejections
+        plans = explanation.plans.isEmpty ? nil : explanation.plans.map(PlanJSON.init)
     }
 }
 
@@ -253,17 +293,25 @@ public struct RouteOptionsJSON: Codable, Sendable, Equatable {
     @Nullable public var cltvLimit: UInt32?
     @Nullable public var finalCltv: UInt32?
     @Nullable public var riskFactor: Double?
+    /// Missing from requests of older clients: the default.
+    @Nullable public var minProbability: Double?
     public let noProbability: Bool
 
-    public init(maxFeeMsat: MilliSatoshi?, cltvLimit: UInt32?, finalCltv: UInt32?, riskFactor: Double?, noProbability: Bool) {
+    public init(maxFeeMsat: MilliSatoshi?, cltvLimit: UInt32?, finalCltv: UInt32?, riskFactor: Double?,
+                minProbability: Double? = nil, noProbability: Bool) {
         self.maxFeeMsat = maxFeeMsat
         self.cltvLimit = cltvLimit
         self.finalCltv = finalCltv
         self.riskFactor = riskFactor
+        self.minProbability = minProbability
         self.noProbability = noProbability
     }
 
-    /// The pathfinder's options; a risk factor that is not a finite non-negative number is refused.
+    /// Whether `value` can be a minimum success probability: a number from 0 to 1.
+    public static func isProbability(_ value: Double) -> Bool { value.isFinite && (0...1).contains(value) }
+
+    /// The pathfinder's options; a risk factor that is not a finite non-negative number, or a
+    /// minimum probability outside 0...1, is refused.
     public func routeOptions() throws(APIError) -> RouteOptions {
         var options = RouteOptions()
         if let maxFeeMsat { options.maxFee = maxFeeMsat }
@@ -274,6 +322,12 @@ public struct RouteOptionsJSON: Codable, Sendable, Equatable {
                 throw APIError(code: "invalid_argument", message: "--risk-factor '\(riskFactor)' is not a valid number")
             }
             options.riskFactor = riskFactor
+        }
+        if let minProbability {
+            guard Self.isProbability(minProbability) else {
+                throw APIError(code: "invalid_argument", message: "--min-probability '\(minProbability)' is not a number from 0 to 1")
+            }
+            options.minProbability = minProbability
         }
         options.useProbability = !noProbability
         return options

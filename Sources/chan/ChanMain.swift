@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChanAPI
 import ChanCrypto
 #if canImport(Glibc)
 import Glibc
@@ -30,7 +31,7 @@ enum ChanMain {
                 try command.run()
             }
         } catch let error as CodedError {
-            Output.error(code: error.code, message: error.message)
+            Output.error(code: error.code, message: error.message, details: (error as? DetailedError)?.details)
             exit(1)
         } catch let error as ExitCode {
             exit(error.rawValue)

@@ -76,7 +76,10 @@ struct RouteCommandTests {
     }
 
     @Test func mppAndExplain() throws {
-        let mpp = try ChanProcess.run(["route", "--graph", spec, "--from", alice, "--to", carol, "--amount", "150000", "--mpp"])
+        // Two parts of 75k sat over 100k sat channels: 0.4% likely, so a lower minimum than 1%.
+        let mpp = try ChanProcess.run([
+            "route", "--graph", spec, "--from", alice, "--to", carol, "--amount", "150000", "--mpp", "--min-probability", "0.001",
+        ])
         #expect(mpp.status == 0)
         let parts = try #require(mpp.object["parts"] as? [[String: Any]])
         #expect(parts.count >= 2)
@@ -93,6 +96,152 @@ struct RouteCommandTests {
         #expect(fallback["fee_msat"] as? Int == 20_399)
         #expect(fallback["total_cltv"] as? Int == 58)
         #expect((explain["cost"] as? [String: Any])?["fees_msat"] as? Double == 10_199)
+    }
+
+    // MARK: Limits of multi-part plans (issue 10)
+
+    @Test func maxFeeBoundsTheTotalFeeOfAMultiPartPlan() throws {
+        let base = ["route", "--graph", spec, "--from", alice, "--to", carol, "--amount", "150000", "--mpp", "--min-probability", "0"]
+        // Two parts of 75k sat: 150_200 msat via B and 300_400 via D. Any split pays at least
+        // about 400k msat (A -> B cannot carry more than 100k sat with its fees).
+        let free = try ChanProcess.run(base)
+        #expect(free.status == 0)
+        #expect(free.object["fee_msat"] as? Int == 450_600)
+
+        // Each part may keep within 300k msat; the plan cannot.
+        let capped = try ChanProcess.run(base + ["--max-fee", "300000msat"])
+        #expect(capped.status == 1, "\(capped.stdout)")
+        #expect(capped.stdout.isEmpty)
+        #expect(capped.error["code"] as? String == "no_route")
+        let message = try #require(capped.error["message"] as? String)
+        #expect(message.contains("the cheapest plan found without the fee limit (2 parts) costs 450600 msat in fees in total, above the maximum of 300000 msat"), "\(message)")
+
+        // Under a limit between the two, the planner finds a cheaper split within it.
+        let limited = try ChanProcess.run(base + ["--max-fee", "450599msat"])
+        #expect(limited.status == 0)
+        let fee = try #require(limited.object["fee_msat"] as? Int)
+        let parts = try #require(limited.object["parts"] as? [[String: Any]])
+        #expect(fee <= 450_599)
+        #expect(parts.reduce(0) { $0 + ($1["fee_msat"] as? Int ?? 0) } == fee)
+    }
+
+    @Test func unlikelyAnswersAreNoRouteBelowTheMinimumProbability() throws {
+        let base = ["route", "--graph", spec, "--from", alice, "--to", carol, "--amount", "150000", "--mpp"]
+        let unlikely = try ChanProcess.run(base)
+        #expect(unlikely.status == 1)
+        #expect(unlikely.error["code"] as? String == "no_route")
+        #expect((unlikely.error["message"] as? String)?.contains("succeeds with probability 0.00383") == true)
+        #expect((unlikely.error["message"] as? String)?.contains("below the minimum of 0.01") == true)
+
+        // Single path: 99k sat over 100k sat channels.
+        let single = try ChanProcess.run(["route", "--graph", spec, "--from", alice, "--to", carol, "--amount", "99000"])
+        #expect(single.error["code"] as? String == "no_route")
+        #expect((single.error["message"] as? String)?.contains("the cheapest route succeeds with probability") == true)
+        let allowed = try ChanProcess.run(["route", "--graph", spec, "--from", alice, "--to", carol, "--amount", "99000", "--min-probability", "0"])
+        #expect(allowed.status == 0)
+        let certain = try ChanProcess.run(["route", "--graph", spec, "--from", alice, "--to", carol, "--amount", "99000", "--no-probability"])
+        #expect(certain.status == 0)
+
+        for bad in ["1.5", "-0.1", "nan", "x"] {
+            let refused = try ChanProcess.run(base + ["--min-probability=\(bad)"])
+            #expect(refused.status == 64, "\(bad)")
+            #expect(refused.error["code"] as? String == "usage", "\(bad): \(refused.stderr)")
+        }
+    }
+
+    @Test func aSinglePathNoRouteSaysWhenMultiPartWouldWork() throws {
+        let result = try ChanProcess.run([
+            "route", "--graph", spec, "--from", alice, "--to", carol, "--amount", "150000", "--min-probability", "0",
+        ])
+        #expect(result.status == 1)
+        let message = try #require(result.error["message"] as? String)
+        #expect(message.contains("no single path can carry the amount"))
+        #expect(message.contains("a multi-part payment would find a plan (2 parts, "))
+        #expect(message.hasSuffix("try --mpp"))
+        // And not when it would not.
+        let hopeless = try ChanProcess.run(["route", "--graph", spec, "--from", alice, "--to", carol, "--amount", "1btc"])
+        #expect((hopeless.error["message"] as? String)?.contains("--mpp") == false)
+    }
+
+    // MARK: Explain JSON (issue 10)
+
+    @Test func explainKeysAreSnakeCaseAndCostsWholeMsat() throws {
+        let explained = try ChanProcess.run([
+            "route", "--graph", spec, "--from", alice, "--to", carol, "--amount", "4999999msat", "--explain",
+        ])
+        #expect(!explained.stdout.contains("node_i_ds"))
+        #expect(!explained.stdout.contains("IDs"))
+        let explain = try #require(explained.object["explain"] as? [String: Any])
+        let fallback = try #require((explain["alternatives"] as? [[String: Any]])?.first?["route"] as? [String: Any])
+        #expect((fallback["node_ids"] as? [String])?.last == carol)
+        // Every cost is an integer of msat: no fraction or exponent in the text.
+        let costs = try #require(explain["cost"] as? [String: Any])
+        for key in ["fees_msat", "cltv_risk_msat", "attempt_penalty_msat", "total_msat"] {
+            #expect(costs[key] is Int, "\(key): \(String(describing: costs[key]))")
+        }
+        #expect(fallback["cost_msat"] is Int)
+        let json = try JSON.parse(explained.stdout)
+        #expect(json["explain"]?["cost"]?["total_msat"]?.int != nil)
+        #expect(json["explain"]?["alternatives"]?[0]?["route"]?["cost_msat"]?.int != nil)
+    }
+
+    @Test func multiPartExplainHasOneChosenPlanAndPartCounts() throws {
+        // A -> B -> C and A -> D -> C, 60k sat and at most 30k sat per HTLC: the 2-part plan
+        // halves into the same four parts as the 4-part plan.
+        let graph = try writeGraph(maxHtlcMsat: 30_000_000, capacitySat: 60_000)
+        let result = try ChanProcess.run([
+            "route", "--graph", graph, "--from", alice, "--to", carol, "--amount", "100000", "--mpp", "--explain", "--no-probability",
+        ])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect((result.object["parts"] as? [[String: Any]])?.count == 4)
+        let explain = try #require(result.object["explain"] as? [String: Any])
+        #expect(explain["cost_msat"] is Int)
+        let plans = try #require(explain["plans"] as? [[String: Any]])
+        #expect(plans.filter { $0["found"] as? Bool == true }.count == 2)
+        #expect(plans.filter { $0["chosen"] as? Bool == true }.count == 1)
+        #expect(plans.allSatisfy { $0["parts"] == nil })
+        #expect(plans.compactMap { $0["part_count"] as? Int } == [4, 4])
+    }
+
+    @Test func explainOnAFailedSearchAddsDetails() throws {
+        let arguments = ["route", "--graph", spec, "--from", alice, "--to", carol, "--amount", "150000", "--mpp"]
+        let plain = try ChanProcess.run(arguments)
+        let explained = try ChanProcess.run(arguments + ["--explain"])
+        #expect(explained.status == 1)
+        #expect(explained.stdout.isEmpty)
+        #expect(explained.error["code"] as? String == "no_route")
+        #expect(explained.error["message"] as? String == plain.error["message"] as? String)
+        #expect(plain.error["details"] == nil)
+        let details = try #require(explained.error["details"] as? [String: Any])
+        #expect((details["parameters"] as? [String: Any])?["min_probability"] as? Double == 0.01)
+        #expect((details["reasons"] as? [[String: Any]])?.first?["code"] as? String == "min_probability")
+        let leftOut = try #require(details["left_out"] as? [[String: Any]])
+        #expect(leftOut.first?["reason"] as? String == "htlc_maximum")
+        let plans = try #require(details["plans"] as? [[String: Any]])
+        #expect(plans.contains { $0["found"] as? Bool == true && $0["within_limits"] as? Bool == false })
+        #expect(plans.allSatisfy { $0["chosen"] as? Bool == false })
+    }
+
+    /// The spec example's four nodes as two paths A -> B -> C and A -> D -> C (B charges 1000
+    /// msat, D 2000), written as an LND graph file.
+    private func writeGraph(maxHtlcMsat: Int, capacitySat: Int) throws -> String {
+        let dave = "02e7b1aaac10977c38e9c61c74dc66840de211bcec3021603e7977bc5e28edabfd"
+        func edge(_ id: Int, _ from: String, _ to: String, base: Int) -> [String: Any] {
+            let (first, second) = from < to ? (from, to) : (to, from)
+            return [
+                "node_1": first, "node_2": second, "channel_id": id, "channel_flags": from == first ? 0 : 1,
+                "channel_point": "89dc56859c6a082d15ba1a7f6cb6be3fea62e1746e2cb8497b1189155c21a233:\(id)",
+                "message_flags": 1, "expiry": 40, "min_htlc": 1, "max_htlc": maxHtlcMsat, "fee_base_msat": base, "fee_rate": 0,
+                "capacity": capacitySat,
+            ]
+        }
+        let graph: [String: Any] = [
+            "nodes": [alice, bob, carol, dave].map { ["pubkey": $0, "alias": ""] },
+            "edges": [edge(1, alice, bob, base: 0), edge(2, bob, carol, base: 1000), edge(3, alice, dave, base: 0), edge(4, dave, carol, base: 2000)],
+        ]
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("chan-route-\(UUID().uuidString).json")
+        try JSONSerialization.data(withJSONObject: graph).write(to: url)
+        return url.path
     }
 
     @Test func badInputGetsCodedErrors() throws {

@@ -41,7 +41,9 @@ struct MultiPartTests {
 
     @Test func splitWithProbabilitiesKeepsEveryChannelWithinCapacity() throws {
         let graph = twoPaths()
-        let payment = try Pathfinder(graph: graph).findMultiPartRoute(query(graph, from: 1, to: 4, msat: 100_000_000))
+        var options = RouteOptions()
+        options.minProbability = 0  // the plan is unlikely (0.08%): this test is about capacities
+        let payment = try Pathfinder(graph: graph).findMultiPartRoute(query(graph, from: 1, to: 4, msat: 100_000_000, options: options))
         #expect(payment.parts.count >= 2 && payment.parts.count <= 16)
         #expect(payment.amount == MilliSatoshi(100_000_000))
         #expect(payment.parts.allSatisfy { $0.amount >= MilliSatoshi(10_000_000) })
@@ -156,5 +158,107 @@ struct MultiPartTests {
         likely.inFlight = [side12: MilliSatoshi(50_001_000), side24: MilliSatoshi(50_000_000)]
         let after = try pathfinder.findRoute(likely)
         #expect(alone.channels == ["1x0x0", "2x0x0"] && after.probability < alone.probability)
+    }
+
+    // MARK: Limits of the whole plan
+
+    @Test func theFeeLimitBoundsThePlansTotalFeeNotEachPart() throws {
+        // The plan pays 1000 (via 2) + 2000 (via 3) msat: each part is within 2500, the total is not.
+        let graph = twoPaths()
+        let pathfinder = Pathfinder(graph: graph)
+        var options = certain
+        options.maxFee = MilliSatoshi(2500)
+        do {
+            let payment = try pathfinder.findMultiPartRoute(query(graph, from: 1, to: 4, msat: 100_000_000, options: options))
+            Issue.record("a plan over the fee limit: \(payment.fee)")
+        } catch {
+            let reasons = try #require(noRouteReasons(error))
+            #expect(reasons.contains(.planFeeAboveLimit(needed: MilliSatoshi(3000), limit: MilliSatoshi(2500), partCount: 2)))
+            #expect(error.message.contains("the cheapest plan found without the fee limit (2 parts) costs 3000 msat in fees in total, above the maximum of 2500 msat"))
+        }
+        #expect(pathfinder.multiPartRoute(query(graph, from: 1, to: 4, msat: 100_000_000, options: options)) == nil)
+
+        options.maxFee = MilliSatoshi(3000)
+        let payment = try pathfinder.findMultiPartRoute(query(graph, from: 1, to: 4, msat: 100_000_000, options: options))
+        #expect(payment.fee == MilliSatoshi(3000))
+    }
+
+    @Test func aPlanBelowTheMinimumProbabilityIsNoRoute() throws {
+        let graph = twoPaths()
+        let pathfinder = Pathfinder(graph: graph)
+        // Two 50k sat parts over 60k sat channels: about 0.08% likely, below the default 1%.
+        #expect(RouteOptions().minProbability == 0.01)
+        do {
+            let payment = try pathfinder.findMultiPartRoute(query(graph, from: 1, to: 4, msat: 100_000_000))
+            Issue.record("an unlikely plan was the answer: \(payment.probability)")
+        } catch {
+            let reasons = try #require(noRouteReasons(error))
+            guard case .probabilityBelowMinimum(let probability, let minimum, let partCount) = reasons.first else {
+                Issue.record("reasons: \(reasons)")
+                return
+            }
+            #expect(probability > 0 && probability < 0.01)
+            #expect(minimum == 0.01)
+            #expect(partCount >= 2)
+            #expect(error.message.contains("below the minimum of 0.01"))
+        }
+
+        var options = RouteOptions()
+        options.minProbability = 0.0001
+        let payment = try pathfinder.findMultiPartRoute(query(graph, from: 1, to: 4, msat: 100_000_000, options: options))
+        #expect(payment.probability >= 0.0001)
+        // Without probabilities there is nothing to compare with the minimum.
+        #expect(try pathfinder.findMultiPartRoute(query(graph, from: 1, to: 4, msat: 100_000_000, options: certain)).parts.count == 2)
+    }
+
+    @Test func aSingleRouteBelowTheMinimumIsNoRouteAndNamesTheMultiPartPlan() throws {
+        // 1 -> 2 -> 4 of 60k sat plus 1 -> 3 -> 4 of 60k sat: 50k sat in one part is about 17% likely;
+        // 100k sat fits no single path, but two parts do.
+        let graph = twoPaths()
+        let pathfinder = Pathfinder(graph: graph)
+        var options = RouteOptions()
+        options.minProbability = 0.5
+        do {
+            _ = try pathfinder.findRoute(query(graph, from: 1, to: 4, msat: 50_000_000, options: options))
+            Issue.record("an unlikely route was the answer")
+        } catch {
+            let reasons = try #require(noRouteReasons(error))
+            guard case .probabilityBelowMinimum(_, 0.5, 1) = reasons.first else { Issue.record("reasons: \(reasons)"); return }
+        }
+        options.minProbability = 0
+        do {
+            _ = try pathfinder.findRoute(query(graph, from: 1, to: 4, msat: 100_000_000, options: options))
+            Issue.record("no single path can carry 100k sat")
+        } catch {
+            let reasons = try #require(noRouteReasons(error))
+            #expect(reasons.contains { reason in
+                if case .multiPartPossible(2, let fee, let probability) = reason { fee == MilliSatoshi(3000) && probability > 0 } else { false }
+            })
+            #expect(error.message.hasSuffix("try --mpp"))
+        }
+        // Not when the parts cannot make it either.
+        options.maxParts = 1
+        do {
+            _ = try pathfinder.findRoute(query(graph, from: 1, to: 4, msat: 100_000_000, options: options))
+        } catch {
+            #expect(!error.message.contains("--mpp"))
+        }
+    }
+
+    @Test func exactlyOneConsideredPlanIsChosenEvenWhenTwoAreEqual() throws {
+        // Both paths take at most 30k sat per HTLC: the 2-part plan halves into the 4-part plan.
+        var graph = TestGraph()
+        graph.channel("1x0x0", 1, 2, capacitySat: 60_000, forward: policy(max: 30_000_000))
+        graph.channel("2x0x0", 2, 4, capacitySat: 60_000, forward: policy(base: 1000, max: 30_000_000))
+        graph.channel("3x0x0", 1, 3, capacitySat: 60_000, forward: policy(max: 30_000_000))
+        graph.channel("4x0x0", 3, 4, capacitySat: 60_000, forward: policy(base: 2000, max: 30_000_000))
+        let built = graph.build()
+        let explanation = try Pathfinder(graph: built).explainMultiPartRoute(query(built, from: 1, to: 4, msat: 100_000_000, options: certain))
+        let found = explanation.plans.compactMap(\.payment)
+        #expect(found.count == 2 && found[0] == found[1])
+        let chosen = explanation.plans.filter(\.chosen)
+        #expect(chosen.count == 1)
+        #expect(chosen.first?.payment == explanation.payment)
+        #expect(chosen.first?.targetParts == 2)
     }
 }

@@ -148,8 +148,11 @@ struct PathfinderTests {
         graph.channel("2x0x0", 2, 3, capacitySat: 100, forward: policy(base: 1))
         let built = graph.build()
         let pathfinder = Pathfinder(graph: built)
-        // 100 sat = 100_000 msat: the first channel must carry the amount plus 1 msat of fee.
-        #expect(try pathfinder.findRoute(query(built, from: 1, to: 3, msat: 99_999)).totalAmount == MilliSatoshi(100_000))
+        // 100 sat = 100_000 msat: the first channel must carry the amount plus 1 msat of fee
+        // (a route of probability 2e-10: no minimum probability here).
+        var anyProbability = RouteOptions()
+        anyProbability.minProbability = 0
+        #expect(try pathfinder.findRoute(query(built, from: 1, to: 3, msat: 99_999, options: anyProbability)).totalAmount == MilliSatoshi(100_000))
         #expect(throws: RoutingError.self) { try pathfinder.findRoute(query(built, from: 1, to: 3, msat: 100_000)) }
     }
 

@@ -138,6 +138,10 @@ public struct PaymentSession: Equatable, Sendable {
         guard let payeeIndex = graph.node(payee) else { return fail(.noRoute("the payee \(payee.hex) is not in the graph")) }
 
         var routeOptions = options
+        // No minimum probability: a payment learns from each failed attempt and its attempt
+        // limit and deadline bound what trying costs, while the capacity-based estimate of a
+        // first attempt is pessimistic for large amounts (it would refuse payments that go through).
+        routeOptions.minProbability = 0
         let (finalDelta, overflow) = recipient.minFinalCLTVExpiry.addingReportingOverflow(Self.finalCLTVMargin)
         routeOptions.finalCltvDelta = overflow ? .max : finalDelta
         routeOptions.cltvLimit = min(options.cltvLimit, Commitments.maxCLTVExpiryDelta)
@@ -302,7 +306,7 @@ public struct PaymentSession: Equatable, Sendable {
         func note(_ fee: MilliSatoshi) { cheapest = min(cheapest ?? fee, fee) }
 
         if multiPart {
-            // The planner limits each part's fee to the budget; the session limits their sum.
+            // The planner keeps the plan's total fee within the budget; checked here all the same.
             if let plan = pathfinder.multiPartRoute(query) {
                 if within(plan.fee) { return .success(plan.parts) }
                 note(plan.fee)

@@ -4,6 +4,36 @@ import ChanLedger
 /// no chain of channels, only disabled ones, too much for any single path, then each
 /// limit (htlc_minimum, CLTV, fee, hops, learned liquidity) lifted in turn.
 extension Pathfinder {
+    /// Why `route(query)` gave no single route: the cheapest one is too unlikely, or what
+    /// `diagnose` finds; and whether a multi-part plan would do (found by planning one).
+    func diagnoseRoute(_ query: RouteQuery) -> NoRouteExplanation {
+        prepareOverlay(query)
+        let parameters = SearchParameters(query, amount: query.amount.value)
+        var explanation: NoRouteExplanation
+        if search(parameters) {
+            let route = buildRoute(parameters)
+            explanation = NoRouteExplanation(
+                payer: graph.nodeID(query.payer), payee: graph.nodeID(query.payee), amount: query.amount,
+                reasons: [.probabilityBelowMinimum(probability: route.probability, minimum: query.options.minProbability, partCount: 1)],
+                rejections: tally.summaries(graph))
+        } else {
+            explanation = diagnose(query)
+        }
+        // Smaller parts cannot cross a missing link, a disabled side, a higher htlc_minimum_msat,
+        // or a CLTV or hop limit: plan only when splitting may help.
+        let splittingMayHelp = explanation.reasons.contains {
+            switch $0 {
+            case .payeeHasNoIncomingChannels, .payerHasNoOutgoingChannels, .notConnected, .onlyThroughDisabled,
+                 .htlcMinimum, .cltvLimit, .maxHops: false
+            default: true
+            }
+        }
+        if splittingMayHelp, query.options.maxParts >= 2, let plan = multiPartRoute(query), plan.parts.count >= 2 {
+            explanation.reasons.append(.multiPartPossible(partCount: plan.parts.count, fee: plan.fee, probability: plan.probability))
+        }
+        return explanation
+    }
+
     func diagnose(_ query: RouteQuery) -> NoRouteExplanation {
         prepareOverlay(query)
         let parameters = SearchParameters(query, amount: query.amount.value)

@@ -5,9 +5,11 @@ public struct NoRouteExplanation: Sendable, Equatable, Encodable {
     public let payer: NodeID
     public let payee: NodeID
     public let amount: MilliSatoshi
-    public let reasons: [NoRouteReason]
+    public internal(set) var reasons: [NoRouteReason]
     /// What the failed search left out, and where.
     public let rejections: [RejectionSummary]
+    /// For a multi-part search: the plans it tried (none of them within the limits).
+    public internal(set) var plans: [ConsideredPlan] = []
 
     enum CodingKeys: String, CodingKey {
         case payer, payee, reasons, rejections
@@ -50,6 +52,12 @@ public enum NoRouteReason: Sendable, Equatable {
     case maxHops(needed: Int, limit: Int, via: [ShortChannelID])
     /// Mission control's learned liquidity rules out every path.
     case learnedLiquidity([EdgeDescription])
+    /// The cheapest plan found without the fee limit pays `needed` in fees in total.
+    case planFeeAboveLimit(needed: MilliSatoshi, limit: MilliSatoshi, partCount: Int)
+    /// The likeliest route or plan found succeeds with `probability`, below `minimum`.
+    case probabilityBelowMinimum(probability: Double, minimum: Double, partCount: Int)
+    /// No single route, but a multi-part plan of `partCount` parts would do.
+    case multiPartPossible(partCount: Int, fee: MilliSatoshi, probability: Double)
     /// Splitting into at most `maxParts` parts of at least `minPart` found no complete plan.
     case splitFailed(maxParts: Int, minPart: MilliSatoshi)
     /// Each limit alone can be met, but not all of them on one path.
@@ -65,7 +73,9 @@ public enum NoRouteReason: Sendable, Equatable {
         case .amountAbovePayeeInbound: "payee_inbound"
         case .htlcMinimum: "htlc_minimum"
         case .cltvLimit: "cltv_limit"
-        case .maxFee: "max_fee"
+        case .maxFee, .planFeeAboveLimit: "max_fee"
+        case .probabilityBelowMinimum: "min_probability"
+        case .multiPartPossible: "mpp_possible"
         case .maxHops: "max_hops"
         case .learnedLiquidity: "liquidity"
         case .splitFailed: "mpp_split"
@@ -96,6 +106,13 @@ public enum NoRouteReason: Sendable, Equatable {
             "the cheapest route without the fee limit (\(Self.list(via))) costs \(needed.value) msat in fees, above the maximum of \(limit.value) msat"
         case .maxHops(let needed, let limit, let via):
             "the cheapest route without the hop limit (\(Self.list(via))) has \(needed) hops, above the limit of \(limit)"
+        case .planFeeAboveLimit(let needed, let limit, let partCount):
+            "the cheapest plan found without the fee limit (\(Self.parts(partCount))) costs \(needed.value) msat in fees in total, above the maximum of \(limit.value) msat"
+        case .probabilityBelowMinimum(let probability, let minimum, let partCount):
+            (partCount == 1 ? "the cheapest route" : "the likeliest plan found (\(Self.parts(partCount)))")
+                + " succeeds with probability \(probability), below the minimum of \(minimum)"
+        case .multiPartPossible(let partCount, let fee, let probability):
+            "a multi-part payment would find a plan (\(Self.parts(partCount)), \(fee.value) msat in fees, probability \(probability)): try --mpp"
         case .learnedLiquidity(let edges):
             "earlier failures showed too little liquidity on " + edges.map(\.label).joined(separator: ", ")
         case .splitFailed(let maxParts, let minPart):
@@ -104,6 +121,8 @@ public enum NoRouteReason: Sendable, Equatable {
             "each limit can be met alone, but no path meets them all at once"
         }
     }
+
+    private static func parts(_ count: Int) -> String { count == 1 ? "1 part" : "\(count) parts" }
 
     private static func list(_ channels: [ShortChannelID]) -> String {
         "via " + channels.map(\.description).joined(separator: ", ")
@@ -114,6 +133,7 @@ extension NoRouteReason: Encodable {
     enum CodingKeys: String, CodingKey {
         case code, message, edges, bottleneck, via
         case maximumMsat, neededMsat, limitMsat, needed, limit, maxParts, minPartMsat
+        case probability, minProbability, partCount, feeMsat
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -142,6 +162,18 @@ extension NoRouteReason: Encodable {
             try container.encode(needed, forKey: .needed)
             try container.encode(limit, forKey: .limit)
             try container.encode(via, forKey: .via)
+        case .planFeeAboveLimit(let needed, let limit, let partCount):
+            try container.encode(needed.value, forKey: .neededMsat)
+            try container.encode(limit.value, forKey: .limitMsat)
+            try container.encode(partCount, forKey: .partCount)
+        case .probabilityBelowMinimum(let probability, let minimum, let partCount):
+            try container.encode(probability, forKey: .probability)
+            try container.encode(minimum, forKey: .minProbability)
+            try container.encode(partCount, forKey: .partCount)
+        case .multiPartPossible(let partCount, let fee, let probability):
+            try container.encode(partCount, forKey: .partCount)
+            try container.encode(fee.value, forKey: .feeMsat)
+            try container.encode(probability, forKey: .probability)
         case .splitFailed(let maxParts, let minPart):
             try container.encode(maxParts, forKey: .maxParts)
             try container.encode(minPart.value, forKey: .minPartMsat)

@@ -33,15 +33,18 @@ public final class Pathfinder {
     public func findRoute(_ query: RouteQuery) throws(RoutingError) -> Route {
         try validate(query)
         if let route = route(query) { return route }
-        throw .noRoute(diagnose(query))
+        throw .noRoute(diagnoseRoute(query))
     }
 
-    /// The cheapest single route, or nil; skips the diagnosis `findRoute` makes on failure.
+    /// The cheapest single route, or nil (also when it is less likely than the options'
+    /// minimum probability); skips the diagnosis `findRoute` makes on failure.
     public func route(_ query: RouteQuery) -> Route? {
         guard (try? validate(query)) != nil else { return nil }
         prepareOverlay(query)
         let parameters = SearchParameters(query, amount: query.amount.value)
-        return search(parameters) ? buildRoute(parameters) : nil
+        guard search(parameters) else { return nil }
+        let route = buildRoute(parameters)
+        return query.options.acceptsProbability(route.probability) ? route : nil
     }
 
     func validate(_ query: RouteQuery) throws(RoutingError) {

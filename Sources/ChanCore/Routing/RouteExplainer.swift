@@ -6,8 +6,9 @@ extension Pathfinder {
         try validate(query)
         prepareOverlay(query)
         let parameters = SearchParameters(query, amount: query.amount.value)
-        guard search(parameters) else { throw .noRoute(diagnose(query)) }
+        guard search(parameters) else { throw .noRoute(diagnoseRoute(query)) }
         let route = buildRoute(parameters)
+        guard query.options.acceptsProbability(route.probability) else { throw .noRoute(diagnoseRoute(query)) }
         let statistics = lastSearch
         let rejections = tally.summaries(graph)
         let alternatives = alternatives(avoidingEdgesOf: route, parameters)
@@ -18,7 +19,9 @@ extension Pathfinder {
         try validate(query)
         var considered: [ConsideredPlan]? = []
         guard let payment = planPayment(query, considered: &considered) else {
-            throw .noRoute(diagnoseSplit(query))
+            var explanation = diagnoseSplit(query, considered: considered)
+            explanation.plans = considered ?? []
+            throw .noRoute(explanation)
         }
         // For a single-part plan, also show the fallbacks of its route.
         var alternatives: [RouteAlternative] = []

@@ -19,6 +19,12 @@ public struct RouteOptions: Sendable, Equatable {
     /// False: every edge is certain and the attempt cost is zero, so the cost is fees plus
     /// CLTV risk only (a plain, checkable Dijkstra).
     public var useProbability = true
+    /// A route or plan less likely than this to succeed is no answer (`no_route`); ignored
+    /// when `useProbability` is false. 1% like LND's `minrtprob`: below it an attempt is
+    /// mostly a wasted HTLC lock on every hop, yet it stays low enough that the uniform
+    /// liquidity estimate, which is pessimistic for large amounts, rarely refuses a payment
+    /// that has a fair chance.
+    public var minProbability: Double = 0.01
 
     // Multi-part payments.
     /// At most this many parts (BOLT 4 leaves it to the payer; LND uses 16).
@@ -29,6 +35,11 @@ public struct RouteOptions: Sendable, Equatable {
     public var splitBelowProbability: Double = 0.9
 
     public init() {}
+
+    /// Whether a route or plan of this success probability may be the answer.
+    func acceptsProbability(_ probability: Double) -> Bool {
+        !useProbability || probability >= minProbability
+    }
 
     /// `attemptCostBase + amount * attemptCostProportionalMillionths / 1e6`, in msat.
     func attemptCost(for amountMsat: UInt64) -> Double {

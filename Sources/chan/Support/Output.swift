@@ -16,12 +16,19 @@ enum Output {
         write(to: STDOUT_FILENO, Array(data) + [0x0a])
     }
 
-    static func error(code: String, message: String) {
-        struct Body: Encodable { let code: String; let message: String }
+    /// `details`: an object beside code and message (keys in snake_case), for errors that carry one.
+    static func error(code: String, message: String, details: (any Encodable)? = nil) {
+        struct Details: Encodable {
+            let value: any Encodable
+            func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
+        }
+        struct Body: Encodable { let code: String; let message: String; let details: Details? }
         struct Envelope: Encodable { let error: Body }
         let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(Envelope(error: Body(code: code, message: message)))) ?? Data()
+        let body = Body(code: code, message: message, details: details.map(Details.init))
+        let data = (try? encoder.encode(Envelope(error: body))) ?? Data()
         write(to: STDERR_FILENO, Array(data) + [0x0a])
     }
 

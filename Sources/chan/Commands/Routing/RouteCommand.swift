@@ -54,8 +54,17 @@ struct RouteCommand: ParsableCommand {
     @Option(name: .long, help: "Cost of locking 1 msat for 1 block, in billionths (default 15).")
     var riskFactor: Double?
 
+    @Option(name: .long, help: "The least success probability of an answer, from 0 to 1 (default 0.01); below it: no_route.")
+    var minProbability: Double?
+
     @Flag(name: .long, help: "Treat every channel as certain: cost = fees + CLTV risk only.")
     var noProbability = false
+
+    func validate() throws {
+        if let minProbability, !RouteOptionsJSON.isProbability(minProbability) {
+            throw ValidationError("--min-probability must be a number from 0 to 1, not '\(minProbability)'")
+        }
+    }
 
     func run() throws {
         // Check the arguments before the (slower) graph load.
@@ -63,7 +72,8 @@ struct RouteCommand: ParsableCommand {
         let payerId = try from.map { try RouteArguments.nodeID($0, option: "--from") }
         let amount = try RouteArguments.positiveAmount(self.amount, option: "--amount")
         let optionsJSON = RouteOptionsJSON(maxFeeMsat: try maxFee.map { try MilliSatoshi.parse($0) }, cltvLimit: cltvLimit,
-                                           finalCltv: finalCltv, riskFactor: riskFactor, noProbability: noProbability)
+                                           finalCltv: finalCltv, riskFactor: riskFactor, minProbability: minProbability,
+                                           noProbability: noProbability)
         let options = try optionsJSON.routeOptions()
         guard let path = self.graph else {
             guard payerId == nil else { throw ValidationError("--from goes with --graph: a node routes from itself") }
