@@ -1,3 +1,4 @@
+import ChanAPI
 import ChanCrypto
 import FoundationEssentials
 #if canImport(Glibc)
@@ -6,23 +7,24 @@ import Glibc
 import Darwin
 #endif
 
-/// JSON on stdout for results, JSON on stderr for errors (DESIGN.md section 7).
+/// JSON on stdout for results, JSON on stderr for errors (DESIGN.md section 7), all through one
+/// writer: sorted snake_case keys, `null` for an absent optional, `[]`/`{}` for empties,
+/// integers beyond 2^53 - 1 as strings, pretty unless `--compact` (`OutputLayout`).
 enum Output {
+    static var writer: JSONWriter { JSONWriter(layout: OutputLayout.current, largeIntegers: .string) }
+
     static func json<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        write(to: STDOUT_FILENO, Array(data) + [0x0a])
+        emit(try JSONValueEncoder().encode(value))
+    }
+
+    /// A JSON value, as every result is printed.
+    static func emit(_ value: JSONValue) {
+        write(to: STDOUT_FILENO, writer.bytes(value) + [0x0a])
     }
 
     static func error(code: String, message: String) {
-        struct Body: Encodable { let code: String; let message: String }
-        struct Envelope: Encodable { let error: Body }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(Envelope(error: Body(code: code, message: message)))) ?? Data()
-        write(to: STDERR_FILENO, Array(data) + [0x0a])
+        let envelope = JSONValue.object(["error": .object(["code": .string(code), "message": .string(message)])])
+        write(to: STDERR_FILENO, JSONWriter(layout: .compact).bytes(envelope) + [0x0a])
     }
 
     /// Writes all bytes, retrying short writes (stdout may be a pipe).
