@@ -37,6 +37,7 @@ import Testing
 
     @Test func anEmptyListPrintsAsBrackets() throws {
         let home = try TempHome()
+        try home.chan.ok("ledger", "init")
         let result = try home.chan.run(["node", "list"])
         try #require(result.status == 0, "\(result.stderr)")
         #expect(result.stdout == "{\n  \"nodes\" : []\n}\n")
@@ -56,6 +57,7 @@ import Testing
             #expect(!compact.stdout.contains(" "), "\(arguments)")
             #expect(try compact.json == pretty.json, "\(arguments)")
         }
+        try home.chan.ok("ledger", "init")
         for arguments in [["--compact", "node", "list"], ["node", "list", "--compact"], ["--home", home.path, "--compact", "node", "list"]] {
             #expect(try home.chan.run(arguments).stdout == "{\"nodes\":[]}\n", "\(arguments)")
         }

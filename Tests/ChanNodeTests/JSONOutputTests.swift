@@ -57,9 +57,11 @@ import Testing
     }
 
     @Test func doublesPrintTheirShortestRoundTripDigits() throws {
-        let values: [Double] = [0.1, 1e-7, 68, 1.3e21, 3.8e-16, 68.40656039999999, -0.5, 5e-324, .greatestFiniteMagnitude]
+        let values: [Double] = [0.1, 1e-7, 68, 1.3e21, 3.8e-16, 68.40656039999999, -0.5, 5e-324, .greatestFiniteMagnitude, -0.0]
         let text = try compact(values)
-        #expect(text == "[0.1,1e-07,68,1.3e+21,3.8e-16,68.40656039999999,-0.5,5e-324,1.7976931348623157e+308]")
+        #expect(text == "[0.1,1e-07,68,1.3e+21,3.8e-16,68.40656039999999,-0.5,5e-324,1.7976931348623157e+308,-0.0]")
+        #expect(try JSONParser().parse(Array("-0.0".utf8)) == .double(-0.0))
+        #expect(JSONWriter().string(.double(-0.0)) == "-0.0")
         #expect(try JSONDecoder().decode([Double].self, from: Data(text.utf8)) == values)
         #expect(try compact([Float(0.1)]) == "[0.1]")
         #expect(throws: EncodingError.self) { try JSONValueEncoder().encode([Double.nan]) }
@@ -179,6 +181,7 @@ import Testing
                     bytes[Int.random(in: 0..<bytes.count, using: &generator)] = alphabet.randomElement(using: &generator)!
                 }
             }
+            if round == 0 { bytes = Array("[-0.0e3]".utf8) }
             guard let value = try? JSONParser().parse(bytes) else { continue }
             let writer = JSONWriter(layout: .compact, largeIntegers: .exact)
             let text = writer.bytes(value)

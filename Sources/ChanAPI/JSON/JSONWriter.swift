@@ -94,10 +94,12 @@ public struct JSONWriter: Sendable {
         out += [UInt8](repeating: UInt8(ascii: " "), count: 2 * indent)
     }
 
-    /// Swift's shortest round-trip digits, less a `.0` ending; JSON has no NaN or infinity, so
-    /// those (which `JSONValueEncoder` refuses) are written as `null`.
+    /// Swift's shortest round-trip digits, less a `.0` ending (but `-0.0`, which would read
+    /// back as the integer 0); JSON has no NaN or infinity, so those (which `JSONValueEncoder`
+    /// refuses) are written as `null`.
     static func text(of number: Double) -> String {
         guard number.isFinite else { return "null" }
+        if number == 0, number.sign == .minus { return "-0.0" }
         let text = number.description
         return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
     }
