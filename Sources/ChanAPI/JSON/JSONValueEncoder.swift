@@ -26,9 +26,22 @@ public struct JSONValueEncoder {
 struct EncodingOptions {
     let convertsKeysToSnakeCase: Bool
     let userInfo: [CodingUserInfoKey: any Sendable]
+    /// Each property name is converted once per document: a listing repeats the same few.
+    let spellings = KeySpellings()
 
     func key(_ key: any CodingKey) -> String {
-        convertsKeysToSnakeCase ? SnakeCaseKey.convert(key.stringValue) : key.stringValue
+        convertsKeysToSnakeCase ? spellings.snakeCase(key.stringValue) : key.stringValue
+    }
+}
+
+final class KeySpellings {
+    private var converted: [String: String] = [:]
+
+    func snakeCase(_ name: String) -> String {
+        if let known = converted[name] { return known }
+        let key = SnakeCaseKey.convert(name)
+        converted[name] = key
+        return key
     }
 }
 
