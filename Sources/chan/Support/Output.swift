@@ -17,6 +17,15 @@ enum Output {
         emit(try JSONValueEncoder().encode(value))
     }
 
+    /// `value` on one line whatever the layout: one record of an NDJSON stream.
+    static func jsonLine<T: Encodable>(_ value: T) throws {
+        emitLine(try JSONValueEncoder().encode(value))
+    }
+
+    static func emitLine(_ value: JSONValue) {
+        write(to: STDOUT_FILENO, JSONWriter(layout: .compact, largeIntegers: .string).bytes(value) + [0x0a])
+    }
+
     /// A JSON value, as every result is printed.
     static func emit(_ value: JSONValue) {
         write(to: STDOUT_FILENO, writer.bytes(value) + [0x0a])

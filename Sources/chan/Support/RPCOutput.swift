@@ -31,7 +31,7 @@ extension Output {
     /// One line of an `events` stream: the event, compact whatever the layout.
     static func eventLine(_ line: [UInt8]) {
         guard let params = (try? JSONParser().parse(line))?["params"] else { return }
-        write(to: STDOUT_FILENO, JSONWriter(layout: .compact, largeIntegers: .string).bytes(params) + [0x0a])
+        emitLine(params)
     }
 }
 
