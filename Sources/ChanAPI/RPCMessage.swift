@@ -114,14 +114,11 @@ public struct RPCResponseHeader: Decodable, Sendable {
     public let method: String?
 }
 
-/// The JSON both ends write: snake_case keys, sorted, one line.
+/// The JSON both ends write: snake_case keys, sorted, one line, every optional key present
+/// (`null` when absent), integers exact at any size (both ends read them exactly; the CLI
+/// decides how to print the big ones).
 public enum RPCJSON {
-    public static func encoder() -> JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }
+    public static let writer = JSONWriter(layout: .compact, largeIntegers: .exact)
 
     public static func decoder() -> JSONDecoder {
         let decoder = JSONDecoder()
@@ -131,7 +128,7 @@ public enum RPCJSON {
 
     /// `value` as one line (JSON never contains a raw newline), newline included.
     public static func line<T: Encodable>(_ value: T) throws -> [UInt8] {
-        Array(try encoder().encode(value)) + [0x0a]
+        writer.bytes(try JSONValueEncoder().encode(value)) + [0x0a]
     }
 
     /// The longest request or response line either side accepts (a daemon must not buffer without end).

@@ -22,6 +22,7 @@ enum ChanMain {
     static func main() async {
         unblockSignals()
         var arguments = Array(CommandLine.arguments.dropFirst())
+        OutputLayout.absorbFlag(&arguments)
         GlobalOptions.absorbLeading(&arguments)
         do {
             var command = try Chan.parseAsRoot(arguments)

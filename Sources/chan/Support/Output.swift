@@ -1,3 +1,4 @@
+import ChanAPI
 import ChanCrypto
 import FoundationEssentials
 #if canImport(Glibc)
@@ -6,30 +7,35 @@ import Glibc
 import Darwin
 #endif
 
-/// JSON on stdout for results, JSON on stderr for errors (DESIGN.md section 7).
+/// JSON on stdout for results, JSON on stderr for errors (DESIGN.md section 7), all through one
+/// writer: sorted snake_case keys, `null` for an absent optional, `[]`/`{}` for empties,
+/// integers beyond 2^53 - 1 as strings, pretty unless `--compact` (`OutputLayout`).
 enum Output {
+    static var writer: JSONWriter { JSONWriter(layout: OutputLayout.current, largeIntegers: .string) }
+
     static func json<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(value)
-        write(to: STDOUT_FILENO, Array(data) + [0x0a])
+        emit(try JSONValueEncoder().encode(value))
     }
 
-    /// `details`: an object beside code and message (keys in snake_case), for errors that carry one.
+    /// `value` on one line whatever the layout: one record of an NDJSON stream.
+    static func jsonLine<T: Encodable>(_ value: T) throws {
+        emitLine(try JSONValueEncoder().encode(value))
+    }
+
+    static func emitLine(_ value: JSONValue) {
+        write(to: STDOUT_FILENO, JSONWriter(layout: .compact, largeIntegers: .string).bytes(value) + [0x0a])
+    }
+
+    /// A JSON value, as every result is printed.
+    static func emit(_ value: JSONValue) {
+        write(to: STDOUT_FILENO, writer.bytes(value) + [0x0a])
+    }
+
+    /// `details`: an object beside code and message, for errors that carry one (`--explain`).
     static func error(code: String, message: String, details: (any Encodable)? = nil) {
-        struct Details: Encodable {
-            let value: any Encodable
-            func encode(to encoder: any Encoder) throws { try value.encode(to: encoder) }
-        }
-        struct Body: Encodable { let code: String; let message: String; let details: Details? }
-        struct Envelope: Encodable { let error: Body }
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let body = Body(code: code, message: message, details: details.map(Details.init))
-        let data = (try? encoder.encode(Envelope(error: body))) ?? Data()
-        write(to: STDERR_FILENO, Array(data) + [0x0a])
+        var body: [String: JSONValue] = ["code": .string(code), "message": .string(message)]
+        if let details, let value = try? JSONValueEncoder().encode(details) { body["details"] = value }
+        write(to: STDERR_FILENO, JSONWriter(layout: .compact).bytes(.object(["error": .object(body)])) + [0x0a])
     }
 
     /// Writes all bytes, retrying short writes (stdout may be a pipe).

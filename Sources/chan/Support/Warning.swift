@@ -1,5 +1,5 @@
+import ChanAPI
 import ChanStore
-import FoundationEssentials
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -10,12 +10,8 @@ extension Output {
     /// Something the user should know that did not stop the command: one
     /// `{"warning": {"code", "message"}}` line on stderr (stdout keeps the result alone).
     static func warning(code: String, message: String) {
-        struct Body: Encodable { let code: String; let message: String }
-        struct Envelope: Encodable { let warning: Body }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        guard let data = try? encoder.encode(Envelope(warning: Body(code: code, message: message))) else { return }
-        write(to: STDERR_FILENO, Array(data) + [0x0a])
+        let envelope = JSONValue.object(["warning": .object(["code": .string(code), "message": .string(message)])])
+        write(to: STDERR_FILENO, JSONWriter(layout: .compact).bytes(envelope) + [0x0a])
     }
 
     /// Restricts an existing home to its owner, with a warning when it was open to others.
