@@ -26,6 +26,9 @@ struct BoundedLineReader {
         self.limit = limit
     }
 
+    /// Whether a whole line is already read, so `next()` returns it without waiting.
+    var hasBufferedLine: Bool { buffer[start..<end].contains(0x0a) }
+
     /// The next line; nil at the end of input. A last line without a newline still counts.
     mutating func next() -> Line? {
         var line: [UInt8] = []

@@ -41,24 +41,37 @@ struct RouteBatch {
     /// The keys of a line that are not route options.
     static let queryKeys: Set<String> = ["from", "to", "amount_msat", "mpp", "explain"]
 
+    /// Lines answered together, on all cores, when they are already read.
+    static let groupLimit = 256
+
     func run(input: Int32 = STDIN_FILENO, output: Int32 = STDOUT_FILENO) {
-        let pathfinder = Pathfinder(graph: graph)
+        let pathfinders = PathfinderPool(graph: graph)
         var reader = BoundedLineReader(descriptor: input, limit: Self.lineLimit)
-        var number = 0
-        while let line = reader.next() {
-            number += 1
-            let answer: [UInt8]
-            switch line {
-            case .line(let bytes):
-                answer = self.answer(bytes, number: number, pathfinder)
-            case .tooLong(let length):
-                answer = Self.errorLine(code: "line_too_long",
-                                        message: "line \(number) has \(length) bytes; a query line holds at most \(Self.lineLimit)")
-            case .unreadable(let errno):
-                answer = Self.errorLine(code: "input_unreadable", message: "standard input: \(String(cString: strerror(errno)))")
+        var answered = 0
+        while let first = reader.next() {
+            // A script that writes a line and waits for its answer gets it at once: only lines
+            // already read join the group.
+            var group = [first]
+            while group.count < Self.groupLimit, reader.hasBufferedLine, let line = reader.next() { group.append(line) }
+            let firstNumber = answered + 1
+            let answers = ParallelMap.map(count: group.count) { index in
+                pathfinders.with { self.answer(group[index], number: firstNumber + index, $0) }
             }
-            // One write per answer, so a script that feeds a line and waits for its answer works.
-            Output.write(to: output, answer + [0x0a])
+            answered += group.count
+            var bytes: [UInt8] = []
+            for answer in answers { bytes += answer + [0x0a] }
+            Output.write(to: output, bytes)
+        }
+    }
+
+    func answer(_ line: BoundedLineReader.Line, number: Int, _ pathfinder: Pathfinder) -> [UInt8] {
+        switch line {
+        case .line(let bytes):
+            answer(bytes, number: number, pathfinder)
+        case .tooLong(let length):
+            Self.errorLine(code: "line_too_long", message: "line \(number) has \(length) bytes; a query line holds at most \(Self.lineLimit)")
+        case .unreadable(let errno):
+            Self.errorLine(code: "input_unreadable", message: "standard input: \(String(cString: strerror(errno)))")
         }
     }
 
@@ -177,5 +190,35 @@ enum BatchLineError: CodedError {
         case .invalidAmount: "'amount_msat' must be a positive integer (msat)"
         case .missingPayer: "'from' is required: this graph marks no default payer (\"source\": true)"
         }
+    }
+}
+
+/// Pathfinders keep per-search scratch state: each thread of a group borrows its own.
+final class PathfinderPool: @unchecked Sendable {
+    private let graph: ChannelGraph
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private var idle: [Pathfinder] = []  // guarded by `mutex`
+
+    init(graph: ChannelGraph) {
+        self.graph = graph
+        pthread_mutex_init(mutex, nil)
+    }
+
+    deinit {
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    func with<Result>(_ body: (Pathfinder) -> Result) -> Result {
+        pthread_mutex_lock(mutex)
+        let borrowed = idle.popLast()
+        pthread_mutex_unlock(mutex)
+        let pathfinder = borrowed ?? Pathfinder(graph: graph)
+        defer {
+            pthread_mutex_lock(mutex)
+            idle.append(pathfinder)
+            pthread_mutex_unlock(mutex)
+        }
+        return body(pathfinder)
     }
 }
