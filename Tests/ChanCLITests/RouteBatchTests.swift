@@ -99,6 +99,30 @@ struct RouteBatchTests {
         #expect(answers[1]["fee_msat"] == .int(10_199))
     }
 
+    /// A script may feed one line and wait for its answer before writing the next.
+    @Test func eachAnswerComesBeforeTheNextLineIsWritten() throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ChanProcess.binary)
+        process.arguments = ["route", "--graph", spec, "--batch"]
+        let stdin = Pipe(), output = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = output
+        try process.run()
+        for amount in [1000, 2000] {
+            stdin.fileHandleForWriting.write(Data(#"{"to": "\#(carol)", "amount_msat": \#(amount)}"#.utf8 + [0x0a]))
+            var answer = Data()
+            while !answer.contains(0x0a) {
+                let more = output.fileHandleForReading.availableData
+                try #require(!more.isEmpty, "the batch ended before answering")
+                answer += more
+            }
+            #expect(try JSON.parse(String(decoding: answer, as: UTF8.self))["amount_msat"] == .int(Int64(amount)))
+        }
+        try stdin.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+
     @Test func batchUsageErrors() throws {
         let empty: [UInt8] = []
         for arguments in [
