@@ -67,7 +67,7 @@ enum GraphCache {
               info.st_uid == geteuid(), info.st_mode & 0o022 == 0,
               info.st_size > 0, info.st_size <= sizeLimit
         else { return nil }
-        guard let bytes = try? GraphFile.readAll(descriptor: descriptor, name: location, limit: sizeLimit) else { return nil }
+        guard let bytes = readExactly(descriptor, count: Int(info.st_size)) else { return nil }
         let key = source.key
         let keyEnd = magic.count + 4 + key.count
         guard bytes.count > keyEnd, Array(bytes[0..<magic.count]) == magic,
@@ -123,6 +123,24 @@ enum GraphCache {
             prefix += "/" + component
             mkdir(prefix, 0o700)
         }
+    }
+
+    /// `count` bytes read straight into their array (one copy: the cache is read at every
+    /// command), nil when the file ends early or a read fails.
+    private static func readExactly(_ descriptor: Int32, count: Int) -> [UInt8]? {
+        var complete = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            var offset = 0
+            while offset < count {
+                let got = Glibc.read(descriptor, buffer.baseAddress! + offset, count - offset)
+                if got < 0, errno == EINTR { continue }
+                guard got > 0 else { break }
+                offset += got
+            }
+            initialized = offset
+            complete = offset == count
+        }
+        return complete ? bytes : nil
     }
 
     private static func lengthBytes(_ count: Int) -> [UInt8] {
