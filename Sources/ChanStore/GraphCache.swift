@@ -87,11 +87,12 @@ enum GraphCache {
     @discardableResult
     static func write(_ graph: ChannelGraph, _ source: SourceIdentity, policy: GraphCachePolicy) -> String? {
         let key = source.key
-        let bytes = magic + lengthBytes(key.count) + key + GraphSnapshotCodec.encode(graph)
+        var bytes: [UInt8]?  // encoded once a location can take it
         for (index, location) in policy.locations(forSource: source.absolutePath).enumerated() {
             if index > 0, let fallback = policy.fallbackDirectory { makeDirectories(fallback) }
             guard GraphCachePolicy.directoryIsWritable(of: location) else { continue }
-            if write(bytes, to: location) { return location }
+            if bytes == nil { bytes = magic + lengthBytes(key.count) + key + GraphSnapshotCodec.encode(graph) }
+            if let bytes, write(bytes, to: location) { return location }
         }
         return nil
     }
