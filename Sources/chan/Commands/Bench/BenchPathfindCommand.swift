@@ -15,7 +15,7 @@ struct BenchPathfindCommand: ParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "The graph file (.json or .json.gz).", completion: .file(extensions: ["json", "gz"]))
+    @Option(name: .long, help: "The graph file (.json or .json.gz; - reads standard input).", completion: .file(extensions: ["json", "gz"]))
     var graph: String
 
     @Option(name: .long, help: "How many payer/payee pairs to route.")
@@ -36,8 +36,9 @@ struct BenchPathfindCommand: ParsableCommand {
 
         let clock = ContinuousClock()
         let loadStart = clock.now
-        let graph = try GraphFile.load(path: self.graph)
+        let loaded = try GraphFile.loadReporting(path: self.graph)
         let loadTime = clock.now - loadStart
+        let graph = loaded.graph
 
         let core = EnabledCore.nodes(of: graph)
         guard core.count >= 2 else { throw ValidationError("the graph's enabled core has fewer than 2 nodes") }
@@ -80,7 +81,7 @@ struct BenchPathfindCommand: ParsableCommand {
         try Output.json(Report(
             graph: self.graph, format: graph.format, nodes: graph.nodeCount, channels: graph.channelCount,
             coreNodes: core.count, amountMsat: amount.value, pairs: pairs, seed: seed,
-            loadMs: Measurements.milliseconds(loadTime), peakRssMb: peak.map { ($0 * 10).rounded() / 10 },
+            loadMs: Measurements.milliseconds(loadTime), loadedFrom: loaded.origin, peakRssMb: peak.map { ($0 * 10).rounded() / 10 },
             single: single.summary(includeParts: false), mpp: multiPart?.summary(includeParts: true)))
     }
 
@@ -94,6 +95,8 @@ struct BenchPathfindCommand: ParsableCommand {
         let pairs: Int
         let seed: UInt64
         let loadMs: Double
+        /// Whether the graph was parsed or read from its binary cache.
+        let loadedFrom: GraphFile.Loaded.Origin
         let peakRssMb: Double?
         let single: Summary
         let mpp: Summary?

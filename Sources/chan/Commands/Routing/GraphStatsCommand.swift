@@ -9,7 +9,7 @@ struct GraphStatsCommand: ParsableCommand {
         abstract: "Count nodes, channels, enabled directions, the largest connected part and total capacity."
     )
 
-    @Option(name: .long, help: "The graph file (.json or .json.gz).", completion: .file(extensions: ["json", "gz"]))
+    @Option(name: .long, help: "The graph file (.json or .json.gz; - reads standard input).", completion: .file(extensions: ["json", "gz"]))
     var graph: String
 
     func run() throws {

@@ -24,17 +24,17 @@ struct RouteCommand: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .long, help: "The graph file (.json or .json.gz; Core Lightning listchannels or LND describegraph); without it, the node of -n.", completion: .file(extensions: ["json", "gz"]))
+    @Option(name: .long, help: "The graph file (.json or .json.gz; Core Lightning listchannels or LND describegraph; - reads standard input); without it, the node of -n.", completion: .file(extensions: ["json", "gz"]))
     var graph: String?
 
     @Option(name: .long, help: "The payer's node id (default: the graph's source node, if it marks one; with -n, the node).")
     var from: String?
 
     @Option(name: .long, help: "The payee's node id.")
-    var to: String
+    var to: String?
 
     @Option(name: .long, help: "What the payee receives: an integer of sat, or with a sat, msat or btc suffix.")
-    var amount: String
+    var amount: String?
 
     @Flag(name: .long, help: "Allow a multi-part payment (up to 16 parts) when one path is not likely enough.")
     var mpp = false
@@ -60,20 +60,35 @@ struct RouteCommand: ParsableCommand {
     @Flag(name: .long, help: "Treat every channel as certain: cost = fees + CLTV risk only.")
     var noProbability = false
 
+    @Flag(name: .long, help: "Answer many queries on one load of --graph: NDJSON lines {\"from\", \"to\", \"amount_msat\", options...} on stdin, one answer per line on stdout.")
+    var batch = false
+
     func validate() throws {
         if let minProbability, !RouteOptionsJSON.isProbability(minProbability) {
             throw ValidationError("--min-probability must be a number from 0 to 1, not '\(minProbability)'")
         }
+        if batch {
+            guard let graph else { throw ValidationError("--batch needs --graph: it routes on a graph file") }
+            guard graph != GraphFile.standardInput else { throw ValidationError("--batch reads queries from standard input: give the graph as a file, not --graph -") }
+            guard from == nil, to == nil, amount == nil else { throw ValidationError("--batch reads from, to and amount_msat from each line: drop --from, --to and --amount") }
+        } else {
+            guard to != nil else { throw ValidationError("Missing expected argument '--to <to>'") }
+            guard amount != nil else { throw ValidationError("Missing expected argument '--amount <amount>'") }
+        }
     }
 
     func run() throws {
-        // Check the arguments before the (slower) graph load.
-        let payeeId = try RouteArguments.nodeID(to, option: "--to")
-        let payerId = try from.map { try RouteArguments.nodeID($0, option: "--from") }
-        let amount = try RouteArguments.positiveAmount(self.amount, option: "--amount")
         let optionsJSON = RouteOptionsJSON(maxFeeMsat: try maxFee.map { try MilliSatoshi.parse($0) }, cltvLimit: cltvLimit,
                                            finalCltv: finalCltv, riskFactor: riskFactor, minProbability: minProbability,
                                            noProbability: noProbability)
+        if batch, let graph {
+            return try RouteBatch(graph: try GraphFile.load(path: graph), mpp: mpp, explain: explain, options: optionsJSON).run()
+        }
+        guard let to, let amountText = amount else { return }  // validate() made sure of both
+        // Check the arguments before the (slower) graph load.
+        let payeeId = try RouteArguments.nodeID(to, option: "--to")
+        let payerId = try from.map { try RouteArguments.nodeID($0, option: "--from") }
+        let amount = try RouteArguments.positiveAmount(amountText, option: "--amount")
         let options = try optionsJSON.routeOptions()
         guard let path = self.graph else {
             guard payerId == nil else { throw ValidationError("--from goes with --graph: a node routes from itself") }
