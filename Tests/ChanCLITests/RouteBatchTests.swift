@@ -42,7 +42,7 @@ struct RouteBatchTests {
             #"{"from": "\#(alice)", "to": "#,  // broken JSON
             #"{"from": "\#(alice)", "to": "\#(carol)", "amount_msat": 4999999, "cltv_limit": 37}"#,
             #"{"to": "\#(carol)", "amount_msat": 1000000, "no_probability": true}"#,  // the graph's default payer
-            #"{"from": "\#(alice)", "to": "\#(carol)", "amount_msat": 150000000, "mpp": true}"#,
+            #"{"from": "\#(alice)", "to": "\#(carol)", "amount_msat": 150000000, "mpp": true, "min_probability": 0}"#,
             #"{"from": "\#(alice)", "to": "\#(carol)", "amount_msat": 4999999, "explain": true, "final_cltv": 40, "risk_factor": 0}"#,
             #"{"from": "\#(alice)", "to": "\#(carol)", "amount_msat": 4999999, "max_fe_msat": 1}"#,  // misspelt option
             #"{"from": "\#(alice)", "to": "\#(carol)", "amount_msat": 0}"#,
@@ -65,7 +65,7 @@ struct RouteBatchTests {
         #expect(json[2]["error"]?["code"] == (try single(["--from", alice, "--to", carol, "--amount", "4999999msat", "--cltv-limit", "37"]))["error"]?["code"])
         #expect(json[3] == (try single(["--to", carol, "--amount", "1000", "--no-probability"])))
         #expect(json[3]["probability"] == .int(1))
-        #expect(json[4] == (try single(["--from", alice, "--to", carol, "--amount", "150000", "--mpp"])))
+        #expect(json[4] == (try single(["--from", alice, "--to", carol, "--amount", "150000", "--mpp", "--min-probability", "0"])))
         #expect(json[4]["parts"]?.array != nil)
         #expect(json[5] == (try single(["--from", alice, "--to", carol, "--amount", "4999999msat", "--explain", "--final-cltv", "40", "--risk-factor", "0"])))
         #expect(json[5]["total_cltv"] == .int(60))
