@@ -6,10 +6,10 @@ struct LedgerInitCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
         abstract: "Create the home directory (mode 0700) and a new ledger holding the genesis block.",
-        discussion: "Fails with ledger_exists, changing nothing, if the home already has a ledger."
+        discussion: "Fails with ledger_exists, changing nothing, if the home already has a ledger.\n\nExample: chan --home /tmp/net ledger init"
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: HomeOptions
 
     func run() throws {
         let home = global.resolvedHome

@@ -11,6 +11,8 @@ struct SendCommand: ParsableCommand {
             goes to a fresh address of the wallet. fee = serialized size x --fee-rate. Fails with \
             insufficient_funds, changing nothing, when the coins do not cover amount plus fee. \
             AMOUNT: a bare integer is satoshis; the suffixes sat, msat and btc say the unit.
+
+            Example: chan -n alice send $(chan -n bob address | jq -r .address) 50000
             """
     )
 
