@@ -40,7 +40,6 @@ import Testing
     /// The parser reads `-0.5` as an option; the option is named with what it accepts.
     @Test func aNegativeNumberIsJudgedByItsOption() throws {
         let rate = try ChanProcess.run(["sim", "pair", "--seed", "1", "--ops", "10", "--disconnect-rate", "-0.5"])
-        #expect(rate.error["message"] as? String != nil)
         expectUsage(rate, "usage", mentioning: ["--disconnect-rate"])
         #expect(!(rate.error["message"] as? String ?? "").contains("amounts"))
         let cltv = try ChanProcess.run(["route", "--graph", spec, "--from", alice, "--to", carol, "--amount", "1000", "--cltv-limit", "-5"])
@@ -99,7 +98,7 @@ import Testing
             let name = command["commandName"] as? String ?? ""
             let subcommands = (command["subcommands"] as? [[String: Any]] ?? []).filter { $0["commandName"] as? String != "help" }
             if subcommands.isEmpty, name != "help", !path.contains("sim"),
-               !((command["discussion"] as? String) ?? "").contains("Example: chan") {
+               !((command["discussion"] as? String) ?? "").contains("Example") {
                 missing.append((path + [name]).joined(separator: " "))
             }
             for subcommand in subcommands { visit(subcommand, path + [name]) }

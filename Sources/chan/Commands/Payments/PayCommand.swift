@@ -57,7 +57,7 @@ struct PayCommand: ParsableCommand {
 }
 
 struct PaymentsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "payments", abstract: "The node's payments and their status (pending, succeeded, failed).")
+    static let configuration = CommandConfiguration(commandName: "payments", abstract: "The node's payments and their status (pending, succeeded, failed).", discussion: "Example: chan -n alice payments -H")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var display: HumanFlag
