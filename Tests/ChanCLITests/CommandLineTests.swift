@@ -57,6 +57,12 @@ import Testing
         #expect(unknown.status == 1 && unknown.error["code"] as? String == "unknown_node")
     }
 
+    /// A zero payment is refused by the command line, not by the daemon (which need not run).
+    @Test func aZeroPaymentIsAUsageError() throws {
+        expectUsage(try ChanProcess.run(["-n", "alice", "pay", "--keysend", alice, "0"]), "invalid_amount", mentioning: ["Usage: chan pay"])
+        expectUsage(try ChanProcess.run(["-n", "alice", "pay", "lnbcrt1anything", "--amount", "0msat"]), "invalid_amount")
+    }
+
     /// ArgumentParser's own mistakes keep its usage line and --help pointer.
     @Test func aMissingArgumentShowsTheUsage() throws {
         expectUsage(try ChanProcess.run(["route", "--graph", spec, "--to", carol]), "usage",

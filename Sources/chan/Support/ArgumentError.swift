@@ -44,3 +44,13 @@ extension StoreError: ArgumentMistake {
         }
     }
 }
+
+extension MilliSatoshi {
+    /// An amount argument that must be above zero (what a payment delivers): refused here,
+    /// as a usage error, before any daemon sees it.
+    static func parsePositiveArgument(_ text: String) throws(AmountError) -> MilliSatoshi {
+        let amount = try parse(text)
+        guard amount > .zero else { throw .notPositive }
+        return amount
+    }
+}

@@ -7,7 +7,7 @@ import Darwin
 #endif
 
 /// `--home DIR`, for the commands that act on the home but on no node (ledger, node
-/// management, network, sim): their help shows no `-n`. `CHAN_HOME` sets the same.
+/// management, network): their help shows no `-n`. `CHAN_HOME` sets the same.
 struct HomeOptions: ParsableArguments {
     @Option(name: .long, help: "The network's home directory (default: $CHAN_HOME or ~/.chan).")
     var home: String?
@@ -17,8 +17,8 @@ struct HomeOptions: ParsableArguments {
 
 /// `--home DIR` and `-n|--node NAME`, for the commands that act as a node; accepted before the
 /// subcommand (`chan -n alice address`) or after it (`chan address -n alice`); `CHAN_HOME` and
-/// `CHAN_NODE` set the same. Before a command that acts on no node, `-n` is ignored, as
-/// `CHAN_NODE` is.
+/// `CHAN_NODE` set the same. A command that acts on no node ignores `-n` (the root accepts it
+/// anywhere) as it ignores `CHAN_NODE`.
 struct GlobalOptions: ParsableArguments {
     @OptionGroup var homeOptions: HomeOptions
 
