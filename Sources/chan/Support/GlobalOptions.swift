@@ -6,17 +6,27 @@ import Glibc
 import Darwin
 #endif
 
-/// `--home DIR` and `-n|--node NAME`, accepted before the subcommand (`chan -n alice address`)
-/// or after it (`chan address -n alice`); `CHAN_HOME` and `CHAN_NODE` set the same.
-struct GlobalOptions: ParsableArguments {
+/// `--home DIR`, for the commands that act on the home but on no node (ledger, node
+/// management, network): their help shows no `-n`. `CHAN_HOME` sets the same.
+struct HomeOptions: ParsableArguments {
     @Option(name: .long, help: "The network's home directory (default: $CHAN_HOME or ~/.chan).")
     var home: String?
+
+    var resolvedHome: Home { Home.resolve(option: home) }
+}
+
+/// `--home DIR` and `-n|--node NAME`, for the commands that act as a node; accepted before the
+/// subcommand (`chan -n alice address`) or after it (`chan address -n alice`); `CHAN_HOME` and
+/// `CHAN_NODE` set the same. A command that acts on no node ignores `-n` (the root accepts it
+/// anywhere) as it ignores `CHAN_NODE`.
+struct GlobalOptions: ParsableArguments {
+    @OptionGroup var homeOptions: HomeOptions
 
     @Option(name: [.short, .long], help: "The local node to act as (default: $CHAN_NODE).",
             completion: .custom { _, _, _ in GlobalOptions.nodeNames() })
     var node: String?
 
-    var resolvedHome: Home { Home.resolve(option: home) }
+    var resolvedHome: Home { homeOptions.resolvedHome }
 
     /// The nodes of the home in `CHAN_HOME` (or ~/.chan), for shell completion of `-n`.
     static func nodeNames() -> [String] {

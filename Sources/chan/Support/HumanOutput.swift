@@ -23,9 +23,17 @@ struct Table {
                 let pad = String(repeating: " ", count: widths[index] - cell.count)
                 let number = alignsNumbers && Double(cell.replacingOccurrences(of: ",", with: "")) != nil
                 return number ? pad + cell : cell + pad
-            }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+            }.joined(separator: "  ").trailingSpacesRemoved  // a right-aligned first column keeps its padding
         }
         return ([line(header)] + rows.map(line)).joined(separator: "\n")
+    }
+}
+
+extension String {
+    fileprivate var trailingSpacesRemoved: String {
+        var text = Substring(self)
+        while text.last == " " { text = text.dropLast() }
+        return String(text)
     }
 }
 
@@ -110,8 +118,43 @@ enum Human {
                           ["channels", ["pending", "active", "inactive", "closing", "closed"].map { "\(text(channels[$0])) \($0)" }.joined(separator: ", ")],
                           ["version", text(object["version"])], ["pid", text(object["pid"])]]
             return table.render()
+        case "node_list":
+            var table = Table(header: ["NAME", "ALIAS", "NODE ID", "PORT", "RUNNING", "PID"])
+            for node in object["nodes"] as? [[String: Any]] ?? [] {
+                table.rows.append([text(node["name"]), text(node["alias"]), short(node["node_id"]), text(node["port"]),
+                                   node["running"] as? Bool == true ? "yes" : "no", text(node["pid"])])
+            }
+            return table.render()
+        case "ledger_info":
+            var table = Table(header: ["FIELD", "VALUE"], alignsNumbers: false)
+            table.rows = [["height", text(object["height"])], ["tip", text(object["tip_hash"])], ["chain", text(object["chain_hash"])],
+                          ["mempool", text(object["mempool_size"])], ["utxos", text(object["utxo_count"])],
+                          ["unspent", sat(object["unspent_sat"]) + " sat"], ["minted", sat(object["minted_sat"]) + " sat"]]
+            return table.render()
+        case "route":
+            // A multi-part route is one block per part; a single path is one block.
+            let object = object["route"] as? [String: Any] ?? object  // with --explain
+            let parts = object["parts"] as? [[String: Any]] ?? [object]
+            var blocks = [summary(object, label: parts.count > 1 ? "route of \(parts.count) parts" : "route")]
+            for (index, part) in parts.enumerated() {
+                var table = Table(header: ["HOP", "NODE", "SCID", "AMOUNT", "FEE", "CLTV"])
+                for (hop, entry) in (part["hops"] as? [[String: Any]] ?? []).enumerated() {
+                    let alias = (entry["alias"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+                    table.rows.append(["\(hop + 1)", alias.map { short($0, 20) } ?? short(entry["node_id"]), text(entry["short_channel_id"]),
+                                       satFromMsat(entry["amount_msat"]), satFromMsat(entry["fee_msat"]), text(entry["cltv_expiry_delta"])])
+                }
+                blocks.append((parts.count > 1 ? summary(part, label: "part \(index + 1)") + "\n" : "") + table.render())
+            }
+            return blocks.joined(separator: "\n\n")
         default:
             return nil
         }
+    }
+
+    /// One line about a route or a part: what arrives, the fee, the CLTV and the probability.
+    private static func summary(_ route: [String: Any], label: String) -> String {
+        let probability = (route["probability"] as? NSNumber).map { String(format: "%.4g", $0.doubleValue) } ?? "-"
+        return "\(label): \(satFromMsat(route["amount_msat"])) sat delivered, fee \(satFromMsat(route["fee_msat"])) sat, "
+            + "total cltv \(text(route["total_cltv"])), probability \(probability)"
     }
 }

@@ -12,7 +12,7 @@ struct PeerAddress {
         if let at = text.firstIndex(of: "@") {
             let key = String(text[..<at]), endpoint = text[text.index(after: at)...]
             guard let colon = endpoint.lastIndex(of: ":"), let port = UInt16(endpoint[endpoint.index(after: colon)...]) else {
-                throw APIError(code: "invalid_peer", message: "'\(text)' is not PUBKEY@HOST:PORT")
+                throw ArgumentError(code: "invalid_peer", message: "'\(text)' is not PUBKEY@HOST:PORT")
             }
             return PeerAddress(nodeID: try nodeID(key), host: String(endpoint[..<colon]), port: port)
         }
@@ -24,7 +24,7 @@ struct PeerAddress {
     }
 
     private static func nodeID(_ text: String) throws -> String {
-        guard (try? PublicKey(hex: text)) != nil else { throw APIError(code: "invalid_node_id", message: "'\(text)' is not a node id (33-byte hex public key)") }
+        guard (try? PublicKey(hex: text)) != nil else { throw ArgumentError(code: "invalid_node_id", message: "'\(text)' is not a node id (33-byte hex public key)") }
         return text.lowercased()
     }
 }

@@ -12,6 +12,8 @@ struct BenchPathfindCommand: ParsableCommand {
             Payer and payee are drawn (seeded, so runs repeat) from the enabled core: the largest \
             connected part of the graph over enabled channel directions. Latencies are per query, \
             over every pair tried, found or not; a failed query skips the no-route diagnosis.
+
+            Example: chan bench pathfind --graph mainnet.listchannels.json.gz --pairs 1000 --mpp
             """
     )
 

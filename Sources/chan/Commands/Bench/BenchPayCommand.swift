@@ -16,6 +16,8 @@ struct BenchPayCommand: ParsableCommand {
             with CONCURRENCY clients at once, each `pay` a JSON-RPC call that returns when the \
             payment is settled. Prints payments_per_s, p50_ms, p99_ms. Every daemon is stopped at \
             the end.
+
+            Example: chan bench pay --payments 1000 --concurrency 64 --hops 2
             """
     )
 

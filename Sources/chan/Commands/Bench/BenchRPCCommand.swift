@@ -15,6 +15,8 @@ struct BenchRPCCommand: ParsableCommand {
             start_to_ready_ms: from spawning `chan node run` to its RPC answering (what `node start` \
             waits for). rpc_*: one JSON-RPC `info` call on a fresh connection. command_*: a whole \
             `chan -n NAME info` process, as a script runs it.
+
+            Example: chan bench rpc --starts 10 --calls 200
             """
     )
 

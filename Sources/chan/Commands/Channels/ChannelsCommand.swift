@@ -4,7 +4,8 @@ import ChanAPI
 struct ChannelsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "channels",
-        abstract: "Every channel of the node, each as `chan channel` shows it."
+        abstract: "Every channel of the node, each as `chan channel` shows it.",
+        discussion: "Example: chan -n alice channels -H"
     )
 
     @OptionGroup var global: GlobalOptions
@@ -17,7 +18,7 @@ struct ChannelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "channel",
         abstract: "One channel: state, state_changes, balances, spendable, HTLCs (docs/channel-snapshot.schema.json).",
-        discussion: "ID is the channel_id (64 hex digits) or the short_channel_id (BLOCKxTXxOUTPUT)."
+        discussion: "ID is the channel_id (64 hex digits) or the short_channel_id (BLOCKxTXxOUTPUT).\n\nExample: chan -n alice channel 103x1x0"
     )
 
     @OptionGroup var global: GlobalOptions

@@ -9,6 +9,8 @@ struct CloseCommand: ParsableCommand {
             A mutual close pays each side's balance to its wallet once pending HTLCs settle; mine a \
             block to confirm it. --force broadcasts our latest commitment: our balance comes back \
             after the peer's to_self_delay, HTLCs resolve on the ledger.
+
+            Example: chan -n alice close 103x1x0
             """
     )
 
@@ -27,7 +29,7 @@ struct CheatCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cheat",
         abstract: "Broadcast one of our own revoked commitments, for demos: the peer's penalty takes everything.",
-        discussion: "Without --commitment, the oldest revoked commitment the node archived."
+        discussion: "Without --commitment, the oldest revoked commitment the node archived.\n\nExample: chan -n alice cheat 103x1x0"
     )
 
     @OptionGroup var global: GlobalOptions

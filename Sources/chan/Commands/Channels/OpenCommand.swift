@@ -10,6 +10,8 @@ struct OpenCommand: ParsableCommand {
             PEER is a node of this home or PUBKEY@HOST:PORT (connected first if needed). The channel is \
             `awaiting_funding` until the funding has the confirmations both sides ask for (3 by \
             default): mine blocks, then `chan -n NAME wait --channel ID --state normal`.
+
+            Example: chan -n alice open bob 1000000 --push 10000
             """
     )
 

@@ -9,6 +9,8 @@ struct WaitCommand: ParsableCommand {
         discussion: """
             Exactly one of: --channel ID --state STATE, --height H, --payment HASH (ours or one of our \
             invoices settled), --peer PEER (connected). Prints what it waited for; fails with timeout.
+
+            Example: chan -n alice wait --channel $ID --state normal --timeout 30
             """
     )
 
@@ -49,7 +51,8 @@ struct WaitCommand: ParsableCommand {
 struct EventsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "events",
-        abstract: "Stream the node's events as NDJSON (channel states, HTLCs, payments, invoices, blocks, peers) until interrupted."
+        abstract: "Stream the node's events as NDJSON (channel states, HTLCs, payments, invoices, blocks, peers) until interrupted.",
+        discussion: "Example: chan -n alice events | jq -c ."
     )
 
     @OptionGroup var global: GlobalOptions

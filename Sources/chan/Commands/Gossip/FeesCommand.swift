@@ -6,6 +6,7 @@ struct FeesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fees",
         abstract: "The node's forwarding policy on each of its channels (as its channel_update announces it), or `fees set`.",
+        discussion: "Example: chan -n bob fees",
         subcommands: [FeesSetCommand.self]
     )
 

@@ -5,10 +5,10 @@ struct LedgerFaucetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "faucet",
         abstract: "Mint new coins to an address, in a mint transaction that the next block confirms.",
-        discussion: "AMOUNT: a bare integer is satoshis; the suffixes sat, msat and btc say the unit (e.g. 1btc)."
+        discussion: "AMOUNT: a bare integer is satoshis; the suffixes sat, msat and btc say the unit (e.g. 1btc).\n\nExample: chan ledger faucet $(chan -n alice address | jq -r .address) 1btc"
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: HomeOptions
 
     @Argument(help: "The address to pay (from `chan -n NAME address`).")
     var address: String

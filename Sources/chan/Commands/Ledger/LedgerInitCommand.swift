@@ -15,7 +15,7 @@ struct LedgerInitCommand: ParsableCommand {
             """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: HomeOptions
 
     func run() throws {
         let home = global.resolvedHome

@@ -9,7 +9,7 @@ struct MineArguments: ParsableArguments {
     @Option(help: "The address that receives the blocks' fees (default: an unspendable key, so fees are burned but still counted by the audit).")
     var address: String?
 
-    func run(_ global: GlobalOptions) throws {
+    func run(_ global: HomeOptions) throws {
         let miner = try address.map { try Address($0).condition } ?? LedgerRules.unspendableMinerCondition
         let ledger = try global.openLedger()
         let count = blocks
@@ -41,10 +41,10 @@ struct LedgerMineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mine",
         abstract: "Mine blocks now: the first takes every valid mempool transaction (like regtest's generate).",
-        discussion: "Fees go to a coinbase paying --address. Prints the new height and the confirmed txids."
+        discussion: "Fees go to a coinbase paying --address. Prints the new height and the confirmed txids.\n\nExample: chan ledger mine 6"
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: HomeOptions
     @OptionGroup var mine: MineArguments
 
     func run() throws { try mine.run(global) }
@@ -53,10 +53,11 @@ struct LedgerMineCommand: ParsableCommand {
 struct MineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mine",
-        abstract: "Mine blocks now (the same as `chan ledger mine`)."
+        abstract: "Mine blocks now (the same as `chan ledger mine`).",
+        discussion: "Example: chan mine 6"
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: HomeOptions
     @OptionGroup var mine: MineArguments
 
     func run() throws { try mine.run(global) }

@@ -5,10 +5,11 @@ import ChanLedger
 struct LedgerTxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tx",
-        abstract: "Show a transaction: inputs, outputs, status (confirmed or mempool), height, confirmations, fee."
+        abstract: "Show a transaction: inputs, outputs, status (confirmed or mempool), height, confirmations, fee.",
+        discussion: "Example: chan ledger tx $TXID"
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: HomeOptions
 
     @Argument(help: "The transaction id (64 hex characters).")
     var txid: String

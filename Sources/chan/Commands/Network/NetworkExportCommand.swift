@@ -10,10 +10,12 @@ struct NetworkExportCommand: ParsableCommand {
             Every running node with its wallet balance, every channel from its opener with the \
             peer's balance now as its push, and each end's fee policy: `network up` of the output \
             brings up a network of the same shape and balances in another home.
+
+            Example: chan --home /tmp/net network export > topology.json
             """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: HomeOptions
 
     @Flag(help: "Graphviz instead of JSON: nodes, and channels labelled with capacity and policies.")
     var dot = false

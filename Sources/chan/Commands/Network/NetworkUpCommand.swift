@@ -18,7 +18,7 @@ struct NetworkUpCommand: ParsableCommand {
             """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: HomeOptions
 
     @Argument(help: "The topology file (JSON, docs/topology.md).", completion: .file(extensions: ["json"]))
     var file: String

@@ -5,10 +5,10 @@ struct NodeCreateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "create",
         abstract: "Create a node: a fresh seed, its node key, a free TCP port.",
-        discussion: "NAME is 1 to 32 of a-z, 0-9, _ and -. Fails with node_exists if the node is there."
+        discussion: "NAME is 1 to 32 of a-z, 0-9, _ and -. Fails with node_exists if the node is there.\n\nExample: chan node create alice --alias Alice"
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: HomeOptions
 
     @Argument(help: "The node's local name.")
     var name: String

@@ -6,10 +6,12 @@ import ChanStore
 struct NodeListCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list",
-        abstract: "List the nodes of this home: name, alias, node id, port, and whether each runs."
+        abstract: "List the nodes of this home: name, alias, node id, port, and whether each runs.",
+        discussion: "Example: chan node list -H"
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: HomeOptions
+    @OptionGroup var display: HumanFlag
 
     func run() throws {
         let home = global.resolvedHome
@@ -19,6 +21,10 @@ struct NodeListCommand: ParsableCommand {
                                  running: pid != nil, pid: pid)
         }
         struct Result: Encodable { let nodes: [NodeListEntry] }
-        try Output.json(Result(nodes: nodes))
+        if display.human {
+            try Output.result(Result(nodes: nodes), method: "node_list", human: true)
+        } else {
+            try Output.json(Result(nodes: nodes))
+        }
     }
 }

@@ -4,10 +4,11 @@ import ChanNode
 struct NodeRunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Run a node's daemon in the foreground, its log on stderr, until Ctrl-C or SIGTERM."
+        abstract: "Run a node's daemon in the foreground, its log on stderr, until Ctrl-C or SIGTERM.",
+        discussion: "Example: chan node run alice --verbose"
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: HomeOptions
 
     @Argument(help: "The node's local name.")
     var name: String

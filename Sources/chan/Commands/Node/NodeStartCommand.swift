@@ -10,10 +10,12 @@ struct NodeStartCommand: ParsableCommand {
             Prints name, node_id, pid, uri (PUBKEY@127.0.0.1:PORT, what other nodes connect to) and \
             rpc_socket. The daemon logs to nodes/NAME/node.log; `chan node stop NAME` stops it. \
             Fails with node_running if it runs already.
+
+            Example: chan node start alice
             """
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: HomeOptions
 
     @Argument(help: "The node's local name.")
     var name: String

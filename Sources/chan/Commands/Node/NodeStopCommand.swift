@@ -5,10 +5,11 @@ import ChanStore
 struct NodeStopCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stop",
-        abstract: "Stop a node's daemon gracefully (as SIGTERM does); returns once it has exited."
+        abstract: "Stop a node's daemon gracefully (as SIGTERM does); returns once it has exited.",
+        discussion: "Example: chan node stop alice"
     )
 
-    @OptionGroup var global: GlobalOptions
+    @OptionGroup var global: HomeOptions
 
     @Argument(help: "The node's local name.")
     var name: String

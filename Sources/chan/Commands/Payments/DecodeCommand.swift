@@ -6,7 +6,8 @@ import ChanCrypto
 struct DecodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decode",
-        abstract: "Decode any BOLT 11 invoice (no node needed) and check its signature."
+        abstract: "Decode any BOLT 11 invoice (no node needed) and check its signature.",
+        discussion: "Example: chan decode $(chan -n dave invoice 1000 | jq -r .invoice)"
     )
 
     @Argument(help: "The invoice.")

@@ -8,6 +8,8 @@ struct ForwardsCommand: ParsableCommand {
         discussion: """
             status is offered (out, waiting for the next hop), settled (fee_msat earned), failed \
             (the next hop failed it) or local_failed (not forwarded: failure_code says why).
+
+            Example: chan -n bob forwards
             """
     )
 

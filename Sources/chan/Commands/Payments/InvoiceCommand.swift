@@ -10,6 +10,8 @@ struct InvoiceCommand: ParsableCommand {
             Without AMOUNT the payer chooses (`chan pay INVOICE --amount AMOUNT`). With --hold the \
             payment's HTLC waits, `held`, until `chan settle HASH` takes it or `chan cancel HASH` \
             refuses it (it is canceled on its own 6 blocks before its expiry).
+
+            Example: chan -n dave invoice 50000 --description coffee
             """
     )
 
@@ -34,7 +36,7 @@ struct InvoiceCommand: ParsableCommand {
 }
 
 struct SettleCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "settle", abstract: "Take a held payment (a --hold invoice's): its HTLC is fulfilled.")
+    static let configuration = CommandConfiguration(commandName: "settle", abstract: "Take a held payment (a --hold invoice's): its HTLC is fulfilled.", discussion: "Example: chan -n dave settle $HASH")
 
     @OptionGroup var global: GlobalOptions
 
@@ -45,7 +47,7 @@ struct SettleCommand: ParsableCommand {
 }
 
 struct CancelCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel an invoice; a held payment's HTLC is failed back.")
+    static let configuration = CommandConfiguration(commandName: "cancel", abstract: "Cancel an invoice; a held payment's HTLC is failed back.", discussion: "Example: chan -n dave cancel $HASH")
 
     @OptionGroup var global: GlobalOptions
 
@@ -56,7 +58,7 @@ struct CancelCommand: ParsableCommand {
 }
 
 struct InvoicesCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "invoices", abstract: "The node's invoices and their status (open, paid, expired).")
+    static let configuration = CommandConfiguration(commandName: "invoices", abstract: "The node's invoices and their status (open, paid, expired).", discussion: "Example: chan -n dave invoices -H")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var display: HumanFlag

@@ -46,10 +46,10 @@ struct PayCommand: ParsableCommand {
         if let keysend {
             guard amount == nil else { throw ValidationError("with --keysend the amount is the argument: chan pay --keysend NODE AMOUNT") }
             let payee = try PeerAddress.resolve(keysend, home: global.resolvedHome)
-            params = PayParams(invoice: nil, amountMsat: try MilliSatoshi.parse(target), timeoutSeconds: timeout, maxFeeMsat: maxFee,
+            params = PayParams(invoice: nil, amountMsat: try MilliSatoshi.parsePositiveArgument(target), timeoutSeconds: timeout, maxFeeMsat: maxFee,
                                keysend: payee.nodeID, corruptOnion: corruptOnion)
         } else {
-            params = PayParams(invoice: target, amountMsat: try amount.map { try MilliSatoshi.parse($0) }, timeoutSeconds: timeout,
+            params = PayParams(invoice: target, amountMsat: try amount.map { try MilliSatoshi.parsePositiveArgument($0) }, timeoutSeconds: timeout,
                                maxFeeMsat: maxFee, corruptOnion: corruptOnion)
         }
         try global.printCall("pay", params)
@@ -57,7 +57,7 @@ struct PayCommand: ParsableCommand {
 }
 
 struct PaymentsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "payments", abstract: "The node's payments and their status (pending, succeeded, failed).")
+    static let configuration = CommandConfiguration(commandName: "payments", abstract: "The node's payments and their status (pending, succeeded, failed).", discussion: "Example: chan -n alice payments -H")
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var display: HumanFlag

@@ -5,7 +5,7 @@ struct ConnectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "connect",
         abstract: "Connect the node (-n NAME) to a peer over BOLT 8; returns once init is exchanged.",
-        discussion: "PEER is a node of this home (`bob`) or PUBKEY@HOST:PORT. The node reconnects by itself to peers it has channels with."
+        discussion: "PEER is a node of this home (`bob`) or PUBKEY@HOST:PORT. The node reconnects by itself to peers it has channels with.\n\nExample: chan -n alice connect bob"
     )
 
     @OptionGroup var global: GlobalOptions

@@ -4,7 +4,8 @@ import ChanAPI
 struct DisconnectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "disconnect",
-        abstract: "Drop the connection to a peer (it is dialed again if you share a channel)."
+        abstract: "Drop the connection to a peer (it is dialed again if you share a channel).",
+        discussion: "Example: chan -n alice disconnect bob"
     )
 
     @OptionGroup var global: GlobalOptions

@@ -4,7 +4,8 @@ import ChanAPI
 struct PeersCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "peers",
-        abstract: "The node's connected peers: node id, address, direction, features, channels."
+        abstract: "The node's connected peers: node id, address, direction, features, channels.",
+        discussion: "Example: chan -n alice peers -H"
     )
 
     @OptionGroup var global: GlobalOptions

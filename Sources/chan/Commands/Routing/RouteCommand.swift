@@ -23,6 +23,7 @@ struct RouteCommand: ParsableCommand {
     )
 
     @OptionGroup var global: GlobalOptions
+    @OptionGroup var display: HumanFlag
 
     @Option(name: .long, help: "The graph file (.json or .json.gz; Core Lightning listchannels or LND describegraph; - reads standard input); without it, the node of -n.", completion: .file(extensions: ["json", "gz"]))
     var graph: String?
@@ -92,7 +93,8 @@ struct RouteCommand: ParsableCommand {
         let options = try optionsJSON.routeOptions()
         guard let path = self.graph else {
             guard payerId == nil else { throw ValidationError("--from goes with --graph: a node routes from itself") }
-            return try global.printCall("route", RouteParams(to: payeeId.hex, amountMsat: amount, mpp: mpp, explain: explain, options: optionsJSON))
+            return try global.printCall("route", RouteParams(to: payeeId.hex, amountMsat: amount, mpp: mpp, explain: explain, options: optionsJSON),
+                                        human: display.human)
         }
         let graph = try GraphFile.load(path: path)
         let payee = try RouteArguments.node(payeeId, in: graph, option: "--to")
@@ -105,6 +107,7 @@ struct RouteCommand: ParsableCommand {
             throw RouteInputError.missingPayer
         }
         let query = RouteQuery(payer: payer, payee: payee, amount: amount, options: options)
-        try Output.json(try RouteAnswer.json(Pathfinder(graph: graph), query, multiPart: mpp, explain: explain))
+        let answer = try RouteAnswer.json(Pathfinder(graph: graph), query, multiPart: mpp, explain: explain)
+        if display.human { try Output.result(answer, method: "route", human: true) } else { try Output.json(answer) }
     }
 }

@@ -2,8 +2,9 @@ import ChanCore
 import ChanCrypto
 import ChanLedger
 
-/// Bad arguments to the offline routing commands.
-enum RouteInputError: CodedError {
+/// Bad arguments to the offline routing commands. All but `unknownNode` (a well-formed id
+/// that the graph does not hold) are mistakes in the command line: exit 64.
+enum RouteInputError: ArgumentMistake {
     case invalidPubkey(option: String, text: String)
     case unknownNode(option: String, NodeID)
     case missingPayer
@@ -16,6 +17,10 @@ enum RouteInputError: CodedError {
         case .missingPayer: "missing_payer"
         case .zeroAmount: "invalid_amount"
         }
+    }
+
+    var isAboutArguments: Bool {
+        if case .unknownNode = self { false } else { true }
     }
 
     var message: String {

@@ -9,6 +9,8 @@ struct BalanceCommand: ParsableCommand {
             confirmed_sat: confirmed outputs to the wallet not spent in the mempool (what `send` \
             and `open` can use). unconfirmed_sat: outputs to the wallet in the mempool (incoming, \
             change). total_sat: their sum. Money in channels is not included (see `channels`).
+
+            Example: chan -n alice balance -H
             """
     )
 

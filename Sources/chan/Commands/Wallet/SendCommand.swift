@@ -13,6 +13,8 @@ struct SendCommand: ParsableCommand {
             insufficient_funds, changing nothing, when the coins do not cover amount plus fee, and \
             with fee_above_limit when the fee would exceed --max-fee. \
             AMOUNT: a bare integer is satoshis; the suffixes sat, msat and btc say the unit.
+
+            Example: chan -n alice send $(chan -n bob address | jq -r .address) 50000
             """
     )
 
