@@ -142,7 +142,7 @@ import Testing
         try #require(lines.count == 4, "\(single.stdout)")
         #expect(lines[2].contains("0x0x12345") && lines[2].contains("5,010.198"))
 
-        let mpp = try ChanProcess.run(["route", "--graph", spec, "--from", alice, "--to", carol, "--amount", "150000", "--mpp", "-H"])
+        let mpp = try ChanProcess.run(["route", "--graph", spec, "--from", alice, "--to", carol, "--amount", "150000", "--mpp", "--min-probability", "0", "-H"])
         #expect(mpp.status == 0, "\(mpp.stderr)")
         #expect(mpp.stdout.hasPrefix("route of "))
         #expect(mpp.stdout.contains("part 1:") && mpp.stdout.contains("part 2:"))
