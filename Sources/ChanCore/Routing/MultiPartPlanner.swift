@@ -29,7 +29,13 @@ extension Pathfinder {
         return planPayment(query, considered: &considered)
     }
 
-    func planPayment(_ query: RouteQuery, considered: inout [ConsideredPlan]?) -> MultiPartRoute? {
+    /// `singleSearchFailed`: the caller's search for the whole amount just failed, so it is not
+    /// repeated. `firstAnswerSuffices`: stop at the first plan within the limits (to learn
+    /// whether splitting helps at all) instead of trying more parts while they lower the cost.
+    func planPayment(
+        _ query: RouteQuery, considered: inout [ConsideredPlan]?, singleSearchFailed: Bool = false,
+        firstAnswerSuffices: Bool = false
+    ) -> MultiPartRoute? {
         guard (try? validate(query)) != nil else { return nil }
         prepareOverlay(query)
         defer { overlay.clearUsage() }
@@ -53,7 +59,7 @@ extension Pathfinder {
         defer { if let index = answer?.index, considered != nil { considered?[index].chosen = true } }
 
         let single = SearchParameters(query, amount: amount)
-        if search(single) {
+        if !singleSearchFailed && search(single) {
             let route = buildRoute(single)
             note(combine([route], options), targetParts: 1)
             if !options.useProbability { return answer?.plan }
@@ -75,6 +81,7 @@ extension Pathfinder {
             note(plan, targetParts: targetParts)
             guard let plan else { break }
             if let previous, previous.cost <= plan.cost { break }
+            if firstAnswerSuffices, answer != nil { break }
             targetParts *= 2
         }
         return answer?.plan

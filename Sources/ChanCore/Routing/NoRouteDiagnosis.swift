@@ -4,20 +4,19 @@ import ChanLedger
 /// no chain of channels, only disabled ones, too much for any single path, then each
 /// limit (htlc_minimum, CLTV, fee, hops, learned liquidity) lifted in turn.
 extension Pathfinder {
-    /// Why `route(query)` gave no single route: the cheapest one is too unlikely, or what
-    /// `diagnose` finds; and whether a multi-part plan would do (found by planning one).
-    func diagnoseRoute(_ query: RouteQuery) -> NoRouteExplanation {
-        prepareOverlay(query)
-        let parameters = SearchParameters(query, amount: query.amount.value)
+    /// Why the search for `query` just run with `parameters` gave no single route: the
+    /// cheapest one it `found` is too unlikely, or what `diagnose` finds; and whether a
+    /// multi-part plan would do (found by planning one). The search's state is still current:
+    /// it is read, not repeated.
+    func diagnoseRoute(_ query: RouteQuery, _ parameters: SearchParameters, found: Route?) -> NoRouteExplanation {
         var explanation: NoRouteExplanation
-        if search(parameters) {
-            let route = buildRoute(parameters)
+        if let route = found {
             explanation = NoRouteExplanation(
                 payer: graph.nodeID(query.payer), payee: graph.nodeID(query.payee), amount: query.amount,
                 reasons: [.probabilityBelowMinimum(probability: route.probability, minimum: query.options.minProbability, partCount: 1)],
                 rejections: tally.summaries(graph))
         } else {
-            explanation = diagnose(query)
+            explanation = diagnoseSearched(query, parameters)
         }
         // Smaller parts cannot cross a missing link, a disabled side, a higher htlc_minimum_msat,
         // or a CLTV or hop limit: plan only when splitting may help.
@@ -28,7 +27,10 @@ extension Pathfinder {
             default: true
             }
         }
-        if splittingMayHelp, query.options.maxParts >= 2, let plan = multiPartRoute(query), plan.parts.count >= 2 {
+        var none: [ConsideredPlan]?
+        if splittingMayHelp, query.options.maxParts >= 2,
+           let plan = planPayment(query, considered: &none, singleSearchFailed: found == nil, firstAnswerSuffices: true),
+           plan.parts.count >= 2 {
             explanation.reasons.append(.multiPartPossible(partCount: plan.parts.count, fee: plan.fee, probability: plan.probability))
         }
         return explanation
@@ -38,6 +40,11 @@ extension Pathfinder {
         prepareOverlay(query)
         let parameters = SearchParameters(query, amount: query.amount.value)
         _ = search(parameters)
+        return diagnoseSearched(query, parameters)
+    }
+
+    /// `diagnose` once the failed search for `query` has run.
+    private func diagnoseSearched(_ query: RouteQuery, _ parameters: SearchParameters) -> NoRouteExplanation {
         let rejections = tally.summaries(graph)
         let reasons = reasonsForNoRoute(query, parameters)
         return NoRouteExplanation(

@@ -32,8 +32,14 @@ public final class Pathfinder {
     /// The cheapest single route, or `RoutingError.noRoute` explaining why there is none.
     public func findRoute(_ query: RouteQuery) throws(RoutingError) -> Route {
         try validate(query)
-        if let route = route(query) { return route }
-        throw .noRoute(diagnoseRoute(query))
+        prepareOverlay(query)
+        let parameters = SearchParameters(query, amount: query.amount.value)
+        guard search(parameters) else { throw .noRoute(diagnoseRoute(query, parameters, found: nil)) }
+        let route = buildRoute(parameters)
+        guard query.options.acceptsProbability(route.probability) else {
+            throw .noRoute(diagnoseRoute(query, parameters, found: route))
+        }
+        return route
     }
 
     /// The cheapest single route, or nil (also when it is less likely than the options'

@@ -6,9 +6,11 @@ extension Pathfinder {
         try validate(query)
         prepareOverlay(query)
         let parameters = SearchParameters(query, amount: query.amount.value)
-        guard search(parameters) else { throw .noRoute(diagnoseRoute(query)) }
+        guard search(parameters) else { throw .noRoute(diagnoseRoute(query, parameters, found: nil)) }
         let route = buildRoute(parameters)
-        guard query.options.acceptsProbability(route.probability) else { throw .noRoute(diagnoseRoute(query)) }
+        guard query.options.acceptsProbability(route.probability) else {
+            throw .noRoute(diagnoseRoute(query, parameters, found: route))
+        }
         let statistics = lastSearch
         let rejections = tally.summaries(graph)
         let alternatives = alternatives(avoidingEdgesOf: route, parameters)
