@@ -119,9 +119,8 @@ import Testing
         process.standardOutput = output
         process.standardError = errors
         try process.run()
-        // Long enough for the handler to be installed (at the start of the run), far short of
-        // the ten million operations.
-        Thread.sleep(forTimeInterval: 1.5)
+        try Self.waitUntilCatching(SIGINT, pid: process.processIdentifier)
+        Thread.sleep(forTimeInterval: 0.5)
         process.interrupt()
         let out = output.fileHandleForReading.readDataToEndOfFile()
         let err = errors.fileHandleForReading.readDataToEndOfFile()
@@ -146,6 +145,24 @@ import Testing
         let (status, _, stderr) = try Self.runRaw(["sim", "pair", "--seed", "1", "--ops", "10", "--disconnect-rate", "2"])
         #expect(status == 64, "\(stderr)")
         #expect(stderr.contains("\"usage\""))
+    }
+
+    /// Waits until `pid` has its handler for `signal` installed (Linux: `SigCgt` in
+    /// /proc/PID/status), so that the signal does not meet the default action; elsewhere, a
+    /// generous pause.
+    private static func waitUntilCatching(_ signal: Int32, pid: Int32) throws {
+        #if os(Linux)
+        for _ in 0..<200 {
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+            if let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigCgt:") }),
+               let mask = UInt64(line.dropFirst("SigCgt:".count).trimmingCharacters(in: .whitespaces), radix: 16),
+               mask & (1 << UInt64(signal - 1)) != 0 { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Issue.record("chan never installed its handler for signal \(signal)")
+        #else
+        Thread.sleep(forTimeInterval: 3)
+        #endif
     }
 
     private static func runRaw(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
