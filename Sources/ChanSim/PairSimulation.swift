@@ -11,12 +11,17 @@ public enum PairSimulation {
     /// of the longest delays (HTLC then second stage), and slack.
     static let resolutionBlocks = Int(PairOperation.expiryDeltas.upperBound) + 2 * Int(Channel.maximumToSelfDelay) + 100
 
-    public static let progressInterval = 5_000
+    /// The tag of the breach's own random stream (`SimulationRandom(seed:stream:)`): who
+    /// cheats and with which commitment is drawn from it, so `--breach` changes nothing else
+    /// (same channel, same operations) of the run the seed gives.
+    static let breachStream: UInt64 = 0x6272_6561_6368 // "breach"
 
-    /// `progress` hears the number of operations done, every `progressInterval` of them.
-    public static func run(_ options: PairSimulationOptions, progress: ((Int) -> Void)? = nil) -> PairSimulationReport {
+    /// `shouldContinue` hears the number of operations done before each operation; false
+    /// stops the operations there (the run is `interrupted`) and the channel is closed as usual.
+    public static func run(_ options: PairSimulationOptions, shouldContinue: ((Int) -> Bool)? = nil) -> PairSimulationReport {
         var random = SimulationRandom(seed: options.seed)
-        let cheater: PairSide? = options.breach ? (random.chance(0.5) ? .alice : .bob) : nil
+        var breachRandom = SimulationRandom(seed: options.seed, stream: breachStream)
+        let cheater: PairSide? = options.breach ? (breachRandom.chance(0.5) ? .alice : .bob) : nil
         let configuration = PairConfiguration.random(keySeed: options.seed, using: &random, cheater: cheater)
         var harness: ChannelPairHarness
         do {
@@ -25,12 +30,14 @@ public enum PairSimulation {
             var violations = ViolationLog()
             violations.record(error.message)
             return PairSimulationReport(options: options, configuration: configuration, statistics: PairStatistics(),
-                                        violations: violations, ending: .notOpened, finalStates: nil, audit: nil, funds: nil, trace: [])
+                                        violations: violations, ending: .notOpened, finalStates: nil, audit: nil, funds: nil,
+                                        trace: [], interrupted: false)
         }
 
         if options.traceLength > 0 { harness.trace = SimulationTrace(isEnabled: true, capacity: options.traceLength) }
-        var driver = Driver(harness: harness, random: random, options: options, progress: progress)
-        driver.runOperations()
+        var driver = Driver(harness: harness, random: random, breachRandom: breachRandom, options: options)
+        let interrupted = !driver.runOperations(shouldContinue: shouldContinue)
+        driver.harness.trace.record("operations done")
         let ending = driver.end()
         harness = driver.harness
         harness.checkEveryPaymentEnded()
@@ -39,23 +46,27 @@ public enum PairSimulation {
         return PairSimulationReport(
             options: options, configuration: configuration, statistics: harness.statistics, violations: harness.violations,
             ending: ending, finalStates: harness.channels.map(\.phase), audit: audit, funds: harness.closedChannelFunds,
-            trace: harness.trace.lines)
+            trace: harness.trace.lines, interrupted: interrupted)
     }
 
     /// The random policy around a harness: what happens next, and when the connection drops.
     struct Driver {
         var harness: ChannelPairHarness
         var random: SimulationRandom
+        /// Draws for the breach only (see `breachStream`).
+        var breachRandom: SimulationRandom
         let options: PairSimulationOptions
-        let progress: ((Int) -> Void)?
         /// Steps until the dropped connection comes back.
         var reconnectIn = 0
+        /// Set once the close has had its steps with disconnects: the connection no longer
+        /// drops, so that the close completes however high the rate.
+        var linkIsSteady = false
 
         /// One step of the world: maybe the connection drops, or comes back.
         mutating func stepConnection() {
             if !harness.link.isUp {
                 if reconnectIn == 0 { harness.reconnect() } else { reconnectIn -= 1 }
-            } else if random.chance(options.disconnectRate) {
+            } else if !linkIsSteady, random.chance(options.disconnectRate) {
                 harness.disconnect()
                 reconnectIn = random.int(in: 0...2)
             }
@@ -70,15 +81,17 @@ public enum PairSimulation {
             }
         }
 
-        mutating func runOperations() {
+        /// False if `shouldContinue` stopped the operations early.
+        mutating func runOperations(shouldContinue: ((Int) -> Bool)?) -> Bool {
             for done in 0..<options.operations {
-                guard harness.channels.allSatisfy({ $0.phase == .normal }) else { return }
-                if done > 0, done % PairSimulation.progressInterval == 0 { progress?(done) }
+                guard harness.channels.allSatisfy({ $0.phase == .normal }) else { return true }
+                if let shouldContinue, !shouldContinue(done) { return false }
                 stepConnection()
                 harness.perform(PairOperation.random(in: harness, using: &random))
                 deliverSome()
                 if random.chance(options.settleChance), harness.settle() { harness.checkSynced() }
             }
+            return true
         }
 
         mutating func end() -> PairSimulationReport.Ending {
@@ -90,7 +103,7 @@ public enum PairSimulation {
             if options.breach, let cheater = harness.configuration.cheater {
                 // Let the revocations in flight arrive, so the honest side knows the most.
                 if harness.settle() { harness.checkSynced() }
-                if let number = random.element(of: harness.breachableCommitmentNumbers) {
+                if let number = breachRandom.element(of: harness.breachableCommitmentNumbers) {
                     harness.breach(with: number)
                     harness.mineUntilClosed(maxBlocks: PairSimulation.resolutionBlocks)
                     return .breach(by: cheater, commitmentNumber: number)
@@ -121,11 +134,13 @@ public enum PairSimulation {
         }
 
         /// A random side asks to close while HTLCs may still be pending; both settle them
-        /// (with disconnects still happening), negotiate the fee, and the close is mined.
+        /// (with disconnects still happening for `closingStepsWithDisconnects` steps, then
+        /// none), negotiate the fee, and the close is mined.
         mutating func mutualClose() -> PairSimulationReport.Ending {
             let closer: PairSide = random.chance(0.5) ? .alice : .bob
-            for _ in 0..<10_000 {
+            for step in 0..<10_000 {
                 if harness.channels.allSatisfy({ $0.phase == .closing || $0.phase == .closed }) { break }
+                if step == PairSimulationOptions.closingStepsWithDisconnects { linkIsSteady = true }
                 // A force close here is a violation already recorded; the ledger resolves it.
                 if harness.channels.contains(where: { $0.phase == .forceClosing }) { break }
                 stepConnection()

@@ -1,11 +1,21 @@
 import ChanCore
 /// What `chan sim pair` asks of a random run.
 public struct PairSimulationOptions: Hashable, Sendable {
+    /// The largest seed: 2^53 - 1, the largest integer every JSON reader holds exactly (the
+    /// summary prints the seed as a number).
+    public static let maximumSeed: UInt64 = (1 << 53) - 1
+    /// The most operations a run may ask for: a bound on how long one command runs.
+    public static let maximumOperations = 10_000_000
+    /// Steps of the closing negotiation during which the connection may still drop; after
+    /// them it stays up, so a mutual close completes at any rate below 1.
+    public static let closingStepsWithDisconnects = 100
+
     public var seed: UInt64
     /// Random operations before the ending.
     public var operations: Int
-    /// The chance, at each step (an operation or a message delivered), that the connection
-    /// drops; it comes back 0 to 2 steps later.
+    /// The chance (0 <= rate < 1), at each step (an operation or a message delivered), that
+    /// the connection drops; it comes back 0 to 2 steps later. While the channel closes, drops
+    /// stop after `closingStepsWithDisconnects` steps.
     public var disconnectRate: Double
     /// End with a force close (by a random side) instead of a mutual close.
     public var forceClose: Bool

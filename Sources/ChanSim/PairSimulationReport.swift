@@ -25,6 +25,9 @@ public struct PairSimulationReport: Sendable {
     public let funds: ClosedChannelFunds?
     /// The last events of the run, if `traceLength` asked for them.
     public let trace: [String]
+    /// True if the caller stopped the operations early (Ctrl-C): `statistics.operations` says
+    /// how many ran; the channel was closed and audited all the same.
+    public let interrupted: Bool
 
     /// True if the channel was closed by a commitment on the ledger (a force close or a breach).
     public var forceClosed: Bool {

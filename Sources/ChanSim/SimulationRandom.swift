@@ -18,6 +18,13 @@ public struct SimulationRandom: RandomNumberGenerator, Hashable, Sendable {
         s3 = mixer.next()
     }
 
+    /// A sequence of its own for one purpose of a run (`stream`, a fixed tag), independent of
+    /// the main sequence of `seed`: drawing from it leaves every other draw of the run as it was.
+    public init(seed: UInt64, stream: UInt64) {
+        var mixer = SplitMix64(seed: seed ^ stream)
+        self.init(seed: mixer.next())
+    }
+
     public mutating func next() -> UInt64 {
         let result = rotateLeft(s1 &* 5, 7) &* 9
         let t = s1 << 17
