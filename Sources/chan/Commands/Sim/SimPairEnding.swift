@@ -6,11 +6,11 @@ struct SimPairEnding: Encodable {
     /// `mutual_close`, `force_close`, `breach`, `unexpected_close` or `not_opened`.
     let kind: String
     /// The side that force closed (`force_close` only).
-    @EncodedOrNull var closer: String?
+    var closer: String?
     /// The side that broadcast a revoked commitment (`breach` only).
-    @EncodedOrNull var cheater: String?
+    var cheater: String?
     /// The number of the revoked commitment it broadcast (`breach` only).
-    @EncodedOrNull var revokedCommitmentNumber: UInt64?
+    var revokedCommitmentNumber: UInt64?
 
     init(_ ending: PairSimulationReport.Ending) {
         switch ending {

@@ -11,7 +11,7 @@ struct SimPairResult: Encodable {
         let capacitySat: UInt64
         let pushMsat: UInt64
         let feeratePerKw: UInt32
-        @EncodedOrNull var cheater: String?
+        var cheater: String?
     }
 
     struct Funds: Encodable {
@@ -39,12 +39,12 @@ struct SimPairResult: Encodable {
     let ending: SimPairEnding
     /// True if Ctrl-C stopped the operations early (`operations` says how many ran).
     let interrupted: Bool
-    @EncodedOrNull var channel: ChannelShape?
-    @EncodedOrNull var finalState: FinalState?
-    @EncodedOrNull var funds: Funds?
+    var channel: ChannelShape?
+    var finalState: FinalState?
+    var funds: Funds?
     let invariantViolations: Int
     let violations: [String]
-    @EncodedOrNull var audit: AuditReportJSON?
+    var audit: AuditReportJSON?
 
     init(_ report: PairSimulationReport) {
         let statistics = report.statistics
