@@ -236,11 +236,21 @@ struct MultiPartTests {
             })
             #expect(error.message.hasSuffix("try --mpp"))
         }
-        // Not when the parts cannot make it either.
+        // Not when the parts cannot make it either: too few parts, or more than the payee's
+        // channels can receive together (120k sat).
         options.maxParts = 1
         do {
             _ = try pathfinder.findRoute(query(graph, from: 1, to: 4, msat: 100_000_000, options: options))
         } catch {
+            #expect(!error.message.contains("--mpp"))
+        }
+        options.maxParts = 16
+        do {
+            _ = try pathfinder.findRoute(query(graph, from: 1, to: 4, msat: 130_000_000, options: options))
+            Issue.record("130k sat cannot reach a payee that receives 120k sat at most")
+        } catch {
+            let reasons = try #require(noRouteReasons(error))
+            #expect(reasons.contains { if case .amountAbovePayeeInbound = $0 { true } else { false } })
             #expect(!error.message.contains("--mpp"))
         }
     }

@@ -19,11 +19,12 @@ extension Pathfinder {
             explanation = diagnoseSearched(query, parameters)
         }
         // Smaller parts cannot cross a missing link, a disabled side, a higher htlc_minimum_msat,
-        // or a CLTV or hop limit: plan only when splitting may help.
-        let splittingMayHelp = explanation.reasons.contains {
+        // or a CLTV or hop limit, nor fit a payee that cannot receive the whole amount: plan
+        // only when no reason rules splitting out.
+        let splittingMayHelp = explanation.reasons.allSatisfy {
             switch $0 {
             case .payeeHasNoIncomingChannels, .payerHasNoOutgoingChannels, .notConnected, .onlyThroughDisabled,
-                 .htlcMinimum, .cltvLimit, .maxHops: false
+                 .htlcMinimum, .cltvLimit, .maxHops, .amountAbovePayeeInbound: false
             default: true
             }
         }
