@@ -36,14 +36,8 @@ public enum GraphFile {
         if path == standardInput {
             return Loaded(graph: try parse(try readAll(descriptor: STDIN_FILENO, name: "standard input"), name: "standard input"), origin: .parsed)
         }
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw errno == ENOENT ? .notFound(path) : .unreadable(path, errno)
-        }
+        let (descriptor, before) = try openFile(path)
         defer { close(descriptor) }
-        var before = stat()
-        guard fstat(descriptor, &before) == 0 else { throw .unreadable(path, errno) }
-        guard (before.st_mode & S_IFMT) != S_IFDIR else { throw .unreadable(path, EISDIR) }
 
         var source: GraphCache.SourceIdentity?
         if policy.enabled, (before.st_mode & S_IFMT) == S_IFREG, Int(before.st_size) >= policy.minimumSourceBytes,
@@ -84,15 +78,28 @@ public enum GraphFile {
 
     /// The whole file, read with plain POSIX calls.
     public static func readAll(path: String) throws(GraphFileError) -> [UInt8] {
+        let (descriptor, _) = try openFile(path)
+        defer { close(descriptor) }
+        return try readAll(descriptor: descriptor, name: path)
+    }
+
+    /// An open descriptor of the file at `path` and its status; a directory is refused.
+    private static func openFile(_ path: String) throws(GraphFileError) -> (Int32, stat) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw errno == ENOENT ? .notFound(path) : .unreadable(path, errno)
         }
-        defer { close(descriptor) }
         var info = stat()
-        guard fstat(descriptor, &info) == 0 else { throw .unreadable(path, errno) }
-        guard (info.st_mode & S_IFMT) != S_IFDIR else { throw .unreadable(path, EISDIR) }
-        return try readAll(descriptor: descriptor, name: path)
+        guard fstat(descriptor, &info) == 0 else {
+            let code = errno
+            close(descriptor)
+            throw .unreadable(path, code)
+        }
+        guard (info.st_mode & S_IFMT) != S_IFDIR else {
+            close(descriptor)
+            throw .unreadable(path, EISDIR)
+        }
+        return (descriptor, info)
     }
 
     /// Everything left to read from an open descriptor (a file or a pipe), refusing more than

@@ -31,6 +31,12 @@ public final class Pathfinder {
 
     /// The cheapest single route, or `RoutingError.noRoute` explaining why there is none.
     public func findRoute(_ query: RouteQuery) throws(RoutingError) -> Route {
+        try acceptableRoute(query).route
+    }
+
+    /// The cheapest single route within the query's limits and the parameters that found it
+    /// (the labels and tally are still those of its search), or the diagnosis of why not.
+    func acceptableRoute(_ query: RouteQuery) throws(RoutingError) -> (route: Route, parameters: SearchParameters) {
         try validate(query)
         prepareOverlay(query)
         let parameters = SearchParameters(query, amount: query.amount.value)
@@ -39,7 +45,7 @@ public final class Pathfinder {
         guard query.options.acceptsProbability(route.probability) else {
             throw .noRoute(diagnoseRoute(query, parameters, found: route))
         }
-        return route
+        return (route, parameters)
     }
 
     /// The cheapest single route, or nil (also when it is less likely than the options'

@@ -3,14 +3,7 @@
 /// channel failed).
 extension Pathfinder {
     public func explainRoute(_ query: RouteQuery) throws(RoutingError) -> RouteExplanation {
-        try validate(query)
-        prepareOverlay(query)
-        let parameters = SearchParameters(query, amount: query.amount.value)
-        guard search(parameters) else { throw .noRoute(diagnoseRoute(query, parameters, found: nil)) }
-        let route = buildRoute(parameters)
-        guard query.options.acceptsProbability(route.probability) else {
-            throw .noRoute(diagnoseRoute(query, parameters, found: route))
-        }
+        let (route, parameters) = try acceptableRoute(query)
         let statistics = lastSearch
         let rejections = tally.summaries(graph)
         let alternatives = alternatives(avoidingEdgesOf: route, parameters)
