@@ -7,16 +7,25 @@ public struct APIError: CodedError, Equatable, Sendable {
     public let code: String
     public let message: String
     public let rpcCode: Int
+    /// What a `DetailedError` carried (`route --explain` on a failure), sent as
+    /// `error.data.details`.
+    public var details: JSONValue?
 
-    public init(code: String, message: String, rpcCode: Int = APIError.commandFailed) {
+    public init(code: String, message: String, rpcCode: Int = APIError.commandFailed, details: JSONValue? = nil) {
         self.code = code
         self.message = message
         self.rpcCode = rpcCode
+        self.details = details
     }
 
-    /// The error of a failed command, with its own code.
+    /// The error of a failed command, with its own code (and details, if it has them).
     public init(_ error: any CodedError) {
-        if let api = error as? APIError { self = api } else { self.init(code: error.code, message: error.message) }
+        if let api = error as? APIError {
+            self = api
+        } else {
+            let details = (error as? DetailedError).flatMap { try? JSONValueEncoder().encode($0.details) }
+            self.init(code: error.code, message: error.message, details: details)
+        }
     }
 
     public static let invalidRequest = -32600

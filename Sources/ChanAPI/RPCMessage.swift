@@ -84,6 +84,28 @@ public struct RPCFailure: Codable, Sendable, Error {
     public struct Details: Codable, Sendable {
         /// Our stable error code, as the CLI prints it.
         public let code: String
+        /// An error's own object (`APIError.details`). Written, never decoded here: a decoder
+        /// with snake_case conversion would rename its keys, so `RPCFailure.apiError(_:line:)`
+        /// reads it from the raw line.
+        public let details: JSONValue?
+
+        enum CodingKeys: String, CodingKey { case code, details }
+
+        init(code: String, details: JSONValue?) {
+            self.code = code
+            self.details = details
+        }
+
+        public init(from decoder: any Decoder) throws {
+            code = try decoder.container(keyedBy: CodingKeys.self).decode(String.self, forKey: .code)
+            details = nil
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(code, forKey: .code)
+            try container.encode(details, forKey: .details)
+        }
     }
 
     public var jsonrpc = "2.0"
@@ -92,10 +114,15 @@ public struct RPCFailure: Codable, Sendable, Error {
 
     public init(id: RPCID?, error: APIError) {
         self.id = id
-        self.error = Body(code: error.rpcCode, message: error.message, data: Details(code: error.code))
+        self.error = Body(code: error.rpcCode, message: error.message, data: Details(code: error.code, details: error.details))
     }
 
-    public var apiError: APIError { APIError(code: error.data?.code ?? "rpc_error", message: error.message, rpcCode: error.code) }
+    /// The `APIError` of an error answer `line` whose `error` is `body`, its details included.
+    public static func apiError(_ body: Body, line: [UInt8]) -> APIError {
+        let details = (try? JSONParser().parse(line))?["error"]?["data"]?["details"]
+        return APIError(code: body.data?.code ?? "rpc_error", message: body.message, rpcCode: body.code,
+                        details: details == .null ? nil : details)
+    }
 }
 
 /// A notification of an `events` stream: `{"jsonrpc": "2.0", "method": "event", "params": {...}}`.

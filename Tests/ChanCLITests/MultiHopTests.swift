@@ -79,6 +79,11 @@ import Testing
         let daveID = try #require(try chan.ok("-n", "dave", "info")["node_id"]?.string)
         let live = try chan.ok("-n", "alice", "route", "--to", daveID, "--amount", "50000")
         #expect(live["hops"]?.array?.count == 3 && live["fee_msat"]?.int == 3_000 + 1_000 + 5_000)
+        // A failed live search with --explain carries its details across the RPC socket.
+        let failed = try chan.run("-n", "alice", "route", "--to", daveID, "--amount", "1btc", "--explain")
+        #expect(failed.status == 1 && failed.errorCode == "no_route")
+        let details = (try? JSON.parse(failed.stderr))?["error"]?["details"]
+        #expect(details?["reasons"]?.array?.isEmpty == false && details?["parameters"] != nil, "\(failed.stderr)")
         #expect(try chan.ok("ledger", "audit")["ok"]?.bool == true)
     }
 

@@ -38,9 +38,27 @@ import Testing
         let back = try RPCJSON.decoder().decode(RPCResult<Plain>.self, from: Data(line.utf8))
         #expect(back.result == result.result && back.id == nil)
         let failure = RPCFailure(id: .number(7), error: APIError(code: "node_running", message: "running"))
-        let decoded = try RPCJSON.decoder().decode(RPCFailure.self, from: Data(try RPCJSON.line(failure)))
-        #expect(decoded.apiError.code == "node_running" && decoded.id == .number(7))
+        let failureLine = try RPCJSON.line(failure)
+        let decoded = try RPCJSON.decoder().decode(RPCFailure.self, from: Data(failureLine))
+        #expect(RPCFailure.apiError(decoded.error, line: failureLine) == APIError(code: "node_running", message: "running"))
+        #expect(decoded.id == .number(7))
         let header = try RPCJSON.decoder().decode(RPCRequestHeader.self, from: Data(try RPCJSON.line(RPCRequest(id: .string("x"), method: "pay", params: NoParams()))))
         #expect(header.method == "pay" && header.id == .string("x"))
+    }
+
+    @Test("an error's details cross the socket with their keys as they are")
+    func errorDetailsTravel() throws {
+        struct Why: Encodable, Sendable { let leftOut: [String]; let maxFeeMsat: UInt64? }
+        let detailed = DetailedError(APIError(code: "no_route", message: "no route"), details: Why(leftOut: ["a"], maxFeeMsat: nil))
+        let api = APIError(detailed)
+        #expect(api.details == .object(["left_out": .array([.string("a")]), "max_fee_msat": .null]))
+        let line = try RPCJSON.line(RPCFailure(id: .number(1), error: api))
+        #expect(String(decoding: line, as: UTF8.self).contains(#""data":{"code":"no_route","details":{"left_out":["a"],"max_fee_msat":null}}"#))
+        let header = try RPCJSON.decoder().decode(RPCResponseHeader.self, from: Data(line))
+        #expect(RPCFailure.apiError(try #require(header.error), line: line) == api)
+        // An error without details sends null and reads back without.
+        let plain = try RPCJSON.line(RPCFailure(id: nil, error: APIError(code: "x", message: "y")))
+        let plainHeader = try RPCJSON.decoder().decode(RPCResponseHeader.self, from: Data(plain))
+        #expect(RPCFailure.apiError(try #require(plainHeader.error), line: plain).details == nil)
     }
 }

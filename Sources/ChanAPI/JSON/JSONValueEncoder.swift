@@ -111,6 +111,7 @@ struct ValueEncoder: Encoder {
     /// `value` into this encoder's node, with the types `JSONEncoder` treats specially.
     func encodeValue<T: Encodable>(_ value: T) throws {
         switch value {
+        case let json as JSONValue: node.set(json)
         case let data as Data: node.set(.string(data.base64EncodedString()))
         case let url as URL: node.set(.string(url.absoluteString))
         case let dictionary as any StringKeyedDictionary: try dictionary.encodeMembers(into: node, encoder: self)

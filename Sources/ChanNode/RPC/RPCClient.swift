@@ -64,7 +64,7 @@ public final class RPCClient {
         try send(RPCRequest(id: id, method: method, params: params))
         let line = try readLine()
         if let header = try? RPCJSON.decoder().decode(RPCResponseHeader.self, from: Data(line)), let error = header.error {
-            throw APIError(code: error.data?.code ?? "rpc_error", message: error.message, rpcCode: error.code)
+            throw RPCFailure.apiError(error, line: line)
         }
         return line
     }
@@ -78,7 +78,7 @@ public final class RPCClient {
             let line: [UInt8]
             do { line = try readLine() } catch { if error.code == "connection_closed" { return }; throw error }
             if let header = try? RPCJSON.decoder().decode(RPCResponseHeader.self, from: Data(line)), let error = header.error {
-                throw APIError(code: error.data?.code ?? "rpc_error", message: error.message, rpcCode: error.code)
+                throw RPCFailure.apiError(error, line: line)
             }
             guard body(line) else { return }
         }
@@ -89,7 +89,7 @@ public final class RPCClient {
         do {
             let header = try decoder.decode(RPCResponseHeader.self, from: Data(line))
             if let error = header.error {
-                throw APIError(code: error.data?.code ?? "rpc_error", message: error.message, rpcCode: error.code)
+                throw RPCFailure.apiError(error, line: line)
             }
             return try decoder.decode(RPCResult<Result>.self, from: Data(line)).result
         } catch let error as APIError {
