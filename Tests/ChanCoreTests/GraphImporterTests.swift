@@ -248,6 +248,36 @@ struct GraphImporterTests {
         #expect(GraphImportError.syntax(offset: 0, expected: "x").code == "graph_corrupt")
     }
 
+    @Test("strict JSON: numbers, UTF-8, surrogates, nesting and 64-bit integers give coded errors")
+    func strictJSONGivesCodedErrors() throws {
+        // Unknown fields are skipped, but they must still be JSON.
+        for number in ["01", "1.", "1e", "-", "1e+", "--1", "1-2", "+1", ".5"] {
+            #expect(throws: GraphImportError.self, "\(number)") { try parse(#"{"channels": [], "x": \#(number)}"#) }
+        }
+        for number in ["0", "-0", "10", "1.5", "1e9", "-2.5E-3"] {
+            #expect(throws: Never.self, "\(number)") { try parse(#"{"channels": [], "x": \#(number)}"#) }
+        }
+        // Text must be UTF-8: a stray continuation byte, an overlong form, an encoded surrogate,
+        // a cut-off sequence.
+        for bad: [UInt8] in [[0x80], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xe2, 0x82], [0xf5, 0x80, 0x80, 0x80]] {
+            let file = Array(#"{"channels": [], "x": "a"#.utf8) + bad + Array(#""}"#.utf8)
+            #expect(throws: GraphImportError.syntax(offset: 24, expected: "valid UTF-8 text"), "\(bad)") { try GraphImporter.parse(file) }
+        }
+        #expect(throws: Never.self) { try GraphImporter.parse(Array(#"{"channels": [], "x": "é€𝄞"}"#.utf8)) }
+        // An alias with a lone surrogate escape is no text.
+        let lone = #"{"nodes": [{"pub_key": "\#(a)", "alias": "x\ud800y"}], "edges": []}"#
+        #expect(throws: GraphImportError.self) { try parse(lone) }
+        let paired = #"{"nodes": [{"pub_key": "\#(a)", "alias": "\ud834\udd1e"}], "edges": []}"#
+        #expect(throws: Never.self) { try parse(paired) }
+        // Nesting deeper than any graph file is refused before it can exhaust the stack.
+        let deep = #"{"channels": [], "x": "# + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + "}"
+        #expect(throws: GraphImportError.syntax(offset: 278, expected: "less deeply nested values")) { try parse(deep) }
+        // An integer field beyond 64 bits.
+        #expect(throws: GraphImportError.invalidField(name: "satoshis", offset: 27, reason: "too large")) {
+            try parse(#"{"channels": [{"satoshis": 18446744073709551616}]}"#)
+        }
+    }
+
     @Test func damagedBytesAreRejectedWithoutCrashing() throws {
         let path = sharedDirectory() + "/data/graphs/lnd_spec_example.json"
         let original = try loadShared("lnd_spec_example.json")

@@ -76,7 +76,8 @@ struct JSONScanner {
 
     // MARK: Values
 
-    /// A string's raw bytes between the quotes; escapes are skipped over, not decoded.
+    /// A string's raw bytes between the quotes; escapes are skipped over, not decoded. Text
+    /// must be valid UTF-8 (JSON's encoding): a file that is not is refused, not mended.
     mutating func rawString() throws(GraphImportError) -> UnsafeBufferPointer<UInt8> {
         try consume(UInt8(ascii: "\""), "a string")
         let start = position
@@ -87,11 +88,33 @@ struct JSONScanner {
                 position += 1
                 return slice
             }
-            if byte == UInt8(ascii: "\\") { position += 1 }
-            else if byte < 0x20 { throw syntax("no control character inside a string") }
-            position += 1
+            if byte == UInt8(ascii: "\\") { position += 2; continue }
+            if byte < 0x20 { throw syntax("no control character inside a string") }
+            if byte < 0x80 { position += 1; continue }
+            guard let length = Self.utf8SequenceLength(bytes, at: position) else { throw syntax("valid UTF-8 text") }
+            position += length
         }
         throw syntax("the end of the string")
+    }
+
+    /// The length of the well-formed UTF-8 sequence of a non-ASCII scalar at `index`, or nil
+    /// (a stray continuation byte, an overlong form, a surrogate, beyond U+10FFFF, cut short).
+    private static func utf8SequenceLength(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int? {
+        let lead = bytes[index]
+        // The allowed range of the second byte narrows for E0, ED, F0 and F4 (RFC 3629).
+        let (length, low, high): (Int, UInt8, UInt8) = switch lead {
+        case 0xc2...0xdf: (2, 0x80, 0xbf)
+        case 0xe0: (3, 0xa0, 0xbf)
+        case 0xe1...0xec, 0xee...0xef: (3, 0x80, 0xbf)
+        case 0xed: (3, 0x80, 0x9f)
+        case 0xf0: (4, 0x90, 0xbf)
+        case 0xf1...0xf3: (4, 0x80, 0xbf)
+        case 0xf4: (4, 0x80, 0x8f)
+        default: (0, 0, 0)
+        }
+        guard length > 0, index + length <= bytes.count, (low...high).contains(bytes[index + 1]) else { return nil }
+        for offset in 2..<length where !(0x80...0xbf).contains(bytes[index + offset]) { return nil }
+        return length
     }
 
     /// A string with its escapes decoded (`\n`, `\u00e9`, surrogate pairs...).
@@ -108,7 +131,7 @@ struct JSONScanner {
             }
         }
         let errorOffset = position
-        func bad() -> GraphImportError { .syntax(offset: errorOffset, expected: "a valid string escape") }
+        func bad(_ expected: String = "a valid string escape") -> GraphImportError { .syntax(offset: errorOffset, expected: expected) }
         while index < raw.count {
             let byte = raw[index]
             guard byte == UInt8(ascii: "\\") else {
@@ -137,8 +160,9 @@ struct JSONScanner {
                     index += 6
                 }
                 flush()
-                // A lone surrogate cannot be a scalar: keep the text readable with U+FFFD.
-                scalars.append(Unicode.Scalar(scalar) ?? "\u{fffd}")
+                // A surrogate without its pair is no character at all.
+                guard let character = Unicode.Scalar(scalar) else { throw bad("a surrogate pair, not a lone surrogate") }
+                scalars.append(character)
             default:
                 throw bad()
             }
@@ -269,17 +293,26 @@ struct JSONScanner {
         return true
     }
 
+    /// Skips a number as JSON writes one: `-? (0 | [1-9][0-9]*) (.[0-9]+)? ([eE][+-]?[0-9]+)?`.
     private mutating func skipNumber() throws(GraphImportError) {
-        let start = position
-        while position < bytes.count {
-            switch bytes[position] {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "+"),
-                 UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"):
-                position += 1
-            default:
-                guard position > start else { throw syntax("a number") }
-                return
-            }
+        func digits() -> Int {
+            let start = position
+            while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) { position += 1 }
+            return position - start
+        }
+        func next(_ byte: UInt8) -> Bool {
+            guard position < bytes.count, bytes[position] == byte else { return false }
+            position += 1
+            return true
+        }
+        _ = next(UInt8(ascii: "-"))
+        let integerStart = position
+        let integerDigits = digits()
+        guard integerDigits > 0, integerDigits == 1 || bytes[integerStart] != UInt8(ascii: "0") else { throw syntax("a number") }
+        if next(UInt8(ascii: ".")), digits() == 0 { throw syntax("digits after the decimal point") }
+        if next(UInt8(ascii: "e")) || next(UInt8(ascii: "E")) {
+            if !next(UInt8(ascii: "+")) { _ = next(UInt8(ascii: "-")) }
+            if digits() == 0 { throw syntax("the digits of an exponent") }
         }
     }
 
