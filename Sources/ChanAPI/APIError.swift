@@ -7,8 +7,8 @@ public struct APIError: CodedError, Equatable, Sendable {
     public let code: String
     public let message: String
     public let rpcCode: Int
-    /// What a `DetailedError` carried (`route --explain` on a failure), sent as
-    /// `error.data.details`.
+    /// An object for whoever asked for more (`route --explain` on a failure): the CLI prints
+    /// it as `error.details`; over RPC it travels as `error.data.details`.
     public var details: JSONValue?
 
     public init(code: String, message: String, rpcCode: Int = APIError.commandFailed, details: JSONValue? = nil) {
@@ -18,14 +18,9 @@ public struct APIError: CodedError, Equatable, Sendable {
         self.details = details
     }
 
-    /// The error of a failed command, with its own code (and details, if it has them).
+    /// The error of a failed command, with its own code.
     public init(_ error: any CodedError) {
-        if let api = error as? APIError {
-            self = api
-        } else {
-            let details = (error as? DetailedError).flatMap { try? JSONValueEncoder().encode($0.details) }
-            self.init(code: error.code, message: error.message, details: details)
-        }
+        if let api = error as? APIError { self = api } else { self.init(code: error.code, message: error.message) }
     }
 
     public static let invalidRequest = -32600

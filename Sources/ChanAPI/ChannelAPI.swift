@@ -4,16 +4,16 @@ import ChanLedger
 /// Method `open`: a channel to `node_id` (connected first when `host`/`port` are given).
 public struct OpenParams: Codable, Sendable, Equatable {
     public let nodeId: String
-    @Nullable public var host: String?
-    @Nullable public var port: UInt16?
+    public var host: String?
+    public var port: UInt16?
     public let amountSat: Satoshi
     public let pushMsat: MilliSatoshi
     /// Confirmations we wait for before `channel_ready` (the peer may ask for more).
-    @Nullable public var minDepth: UInt32?
+    public var minDepth: UInt32?
     /// The funding transaction's fee rate, in sat per byte.
-    @Nullable public var feeRate: UInt64?
+    public var feeRate: UInt64?
     /// Not announced to the network (reachable through route hints only); absent: announced.
-    @Nullable public var `private`: Bool?
+    public var `private`: Bool?
 
     public init(nodeId: String, host: String?, port: UInt16?, amountSat: Satoshi, pushMsat: MilliSatoshi, minDepth: UInt32?, feeRate: UInt64?,
                 private isPrivate: Bool? = nil) {
@@ -83,7 +83,7 @@ public struct CloseResult: Codable, Sendable, Equatable {
 public struct CheatParams: Codable, Sendable, Equatable {
     public let id: String
     /// Which revoked commitment; the oldest one the node kept by default.
-    @Nullable public var commitment: UInt64?
+    public var commitment: UInt64?
     public init(id: String, commitment: UInt64?) {
         self.id = id
         self.commitment = commitment

@@ -4,16 +4,16 @@ import ChanCore
 public struct NodeEvent: Codable, Sendable, Equatable {
     /// `channel`, `htlc`, `payment`, `invoice`, `block`, `peer`.
     public let type: String
-    @Nullable public var channelId: String?
-    @Nullable public var shortChannelId: String?
-    @Nullable public var state: String?
-    @Nullable public var previousState: String?
-    @Nullable public var cause: String?
-    @Nullable public var paymentHash: String?
-    @Nullable public var amountMsat: UInt64?
-    @Nullable public var height: UInt32?
-    @Nullable public var nodeId: String?
-    @Nullable public var connected: Bool?
+    public var channelId: String?
+    public var shortChannelId: String?
+    public var state: String?
+    public var previousState: String?
+    public var cause: String?
+    public var paymentHash: String?
+    public var amountMsat: UInt64?
+    public var height: UInt32?
+    public var nodeId: String?
+    public var connected: Bool?
 
     public init(type: String, channelId: String? = nil, shortChannelId: String? = nil, state: String? = nil, previousState: String? = nil,
                 cause: String? = nil, paymentHash: String? = nil, amountMsat: UInt64? = nil, height: UInt32? = nil,
@@ -38,14 +38,14 @@ public struct NodeEvent: Codable, Sendable, Equatable {
 /// Method `wait`: exactly one condition, and how long to wait for it.
 public struct WaitParams: Codable, Sendable, Equatable {
     /// A channel (`channel_id` or `short_channel_id`) reaching `state`.
-    @Nullable public var channel: String?
-    @Nullable public var state: ChannelPhase?
+    public var channel: String?
+    public var state: ChannelPhase?
     /// The node having processed this height.
-    @Nullable public var height: UInt32?
+    public var height: UInt32?
     /// A payment (ours, or to an invoice of ours) being settled or failed.
-    @Nullable public var payment: String?
+    public var payment: String?
     /// A peer (node id) being connected and ready.
-    @Nullable public var peer: String?
+    public var peer: String?
     public let timeoutSeconds: UInt64
 
     public init(channel: String? = nil, state: ChannelPhase? = nil, height: UInt32? = nil, payment: String? = nil, peer: String? = nil,

@@ -13,16 +13,16 @@ public struct ForwardJSON: Codable, Sendable, Equatable {
     /// `offered` (out, waiting), `settled`, `failed` (downstream), `local_failed` (not forwarded).
     public let status: String
     public let inChannel: String
-    @Nullable public var outChannel: String?
+    public var outChannel: String?
     public let inMsat: MilliSatoshi
-    @Nullable public var outMsat: MilliSatoshi?
+    public var outMsat: MilliSatoshi?
     /// `in_msat - out_msat`, once settled.
-    @Nullable public var feeMsat: MilliSatoshi?
+    public var feeMsat: MilliSatoshi?
     /// Our own failure's BOLT 4 name when we did not forward it (a failure from downstream is
     /// encrypted for the sender alone).
-    @Nullable public var failureCode: String?
+    public var failureCode: String?
     public let receivedAt: UInt64
-    @Nullable public var resolvedAt: UInt64?
+    public var resolvedAt: UInt64?
 
     public init(paymentHash: String, status: String, inChannel: String, outChannel: String?, inMsat: MilliSatoshi, outMsat: MilliSatoshi?,
                 feeMsat: MilliSatoshi?, failureCode: String?, receivedAt: UInt64, resolvedAt: UInt64?) {

@@ -16,9 +16,9 @@ public struct GraphJSON: Codable, Sendable, Equatable {
 /// until one arrived).
 public struct GraphNodeJSON: Codable, Sendable, Equatable {
     public let nodeId: String
-    @Nullable public var alias: String?
+    public var alias: String?
     public let addresses: [String]
-    @Nullable public var lastUpdate: UInt32?
+    public var lastUpdate: UInt32?
 
     public init(nodeId: String, alias: String?, addresses: [String], lastUpdate: UInt32?) {
         self.nodeId = nodeId
@@ -36,8 +36,8 @@ public struct GraphChannelJSON: Codable, Sendable, Equatable {
     public let node2: String
     public let capacitySat: Satoshi
     public let `private`: Bool
-    @Nullable public var node1Policy: PolicyJSON?
-    @Nullable public var node2Policy: PolicyJSON?
+    public var node1Policy: PolicyJSON?
+    public var node2Policy: PolicyJSON?
 
     public init(shortChannelId: String, node1: String, node2: String, capacitySat: Satoshi, isPrivate: Bool,
                 node1Policy: PolicyJSON?, node2Policy: PolicyJSON?) {
@@ -77,10 +77,10 @@ public struct PolicyJSON: Codable, Sendable, Hashable {
 /// Method `fees_set`: a new policy for one channel (`channel` given) or every channel; fields
 /// left null keep their value.
 public struct FeesSetParams: Codable, Sendable, Equatable {
-    @Nullable public var channel: String?
-    @Nullable public var feeBaseMsat: MilliSatoshi?
-    @Nullable public var feeProportionalMillionths: UInt32?
-    @Nullable public var cltvExpiryDelta: UInt16?
+    public var channel: String?
+    public var feeBaseMsat: MilliSatoshi?
+    public var feeProportionalMillionths: UInt32?
+    public var cltvExpiryDelta: UInt16?
 
     public init(channel: String?, feeBaseMsat: MilliSatoshi?, feeProportionalMillionths: UInt32?, cltvExpiryDelta: UInt16?) {
         self.channel = channel
@@ -104,7 +104,7 @@ public struct FeesResult: Codable, Sendable, Equatable {
 
 public struct ChannelFeesJSON: Codable, Sendable, Equatable {
     public let channelId: String
-    @Nullable public var shortChannelId: String?
+    public var shortChannelId: String?
     public let peerId: String
     public let policy: PolicyJSON
 

@@ -83,7 +83,7 @@ public struct NodeListEntry: Codable, Sendable, Equatable {
     public let nodeId: String
     public let port: UInt16
     public let running: Bool
-    @Nullable public var pid: Int32?
+    public var pid: Int32?
 
     public init(name: String, alias: String, nodeId: String, port: UInt16, running: Bool, pid: Int32?) {
         self.name = name

@@ -3,7 +3,7 @@ import ChanLedger
 /// Method `invoice`.
 public struct InvoiceParams: Codable, Sendable, Equatable {
     /// Nil: an invoice for any amount.
-    @Nullable public var amountMsat: MilliSatoshi?
+    public var amountMsat: MilliSatoshi?
     public let description: String
     /// Seconds until it expires.
     public let expiry: UInt64
@@ -29,7 +29,7 @@ public struct InvoiceJSON: Codable, Sendable, Equatable {
     /// The BOLT 11 text to hand to the payer.
     public let invoice: String
     public let paymentHash: String
-    @Nullable public var amountMsat: MilliSatoshi?
+    public var amountMsat: MilliSatoshi?
     public let description: String
     public let createdAt: UInt64
     public let expiresAt: UInt64
@@ -37,8 +37,8 @@ public struct InvoiceJSON: Codable, Sendable, Equatable {
     /// `open`, `held` (a hold invoice's HTLC waits), `paid`, `canceled` or `expired`.
     public let status: String
     public let hold: Bool
-    @Nullable public var receivedMsat: MilliSatoshi?
-    @Nullable public var paidAt: UInt64?
+    public var receivedMsat: MilliSatoshi?
+    public var paidAt: UInt64?
 
     public init(invoice: String, paymentHash: String, amountMsat: MilliSatoshi?, description: String, createdAt: UInt64, expiresAt: UInt64,
                 minFinalCltvExpiry: UInt32, status: String, hold: Bool, receivedMsat: MilliSatoshi?, paidAt: UInt64?) {
@@ -63,18 +63,18 @@ public struct InvoicesResult: Codable, Sendable, Equatable {
 
 /// Method `pay`: an invoice, or a keysend payment to `keysend` (a node id) of `amount_msat`.
 public struct PayParams: Codable, Sendable, Equatable {
-    @Nullable public var invoice: String?
+    public var invoice: String?
     /// For an invoice without an amount; the amount of a keysend payment.
-    @Nullable public var amountMsat: MilliSatoshi?
+    public var amountMsat: MilliSatoshi?
     /// How long `pay` tries and waits for the outcome.
     public let timeoutSeconds: UInt64
     /// The most fee the payment may pay, all parts together (null: no limit).
-    @Nullable public var maxFeeMsat: MilliSatoshi?
+    public var maxFeeMsat: MilliSatoshi?
     /// Keysend (no invoice): the payee's node id.
-    @Nullable public var keysend: String?
+    public var keysend: String?
     /// For demos and tests: the first attempt's onion is damaged for the hop after our peer, which
     /// fails it (`update_fail_malformed_htlc`, `invalid_onion_hmac`); the payment goes on from there.
-    @Nullable public var corruptOnion: Bool?
+    public var corruptOnion: Bool?
 
     public init(invoice: String?, amountMsat: MilliSatoshi?, timeoutSeconds: UInt64, maxFeeMsat: MilliSatoshi? = nil, keysend: String? = nil,
                 corruptOnion: Bool? = nil) {
@@ -93,14 +93,14 @@ public struct PaymentJSON: Codable, Sendable, Equatable {
     public let status: String
     public let paymentHash: String
     /// The proof of payment, once it succeeded.
-    @Nullable public var preimage: String?
+    public var preimage: String?
     public let amountMsat: MilliSatoshi
     public let feeMsat: MilliSatoshi
     public let destination: String
     public let createdAt: UInt64
-    @Nullable public var durationMs: UInt64?
-    @Nullable public var failureCode: String?
-    @Nullable public var failureMessage: String?
+    public var durationMs: UInt64?
+    public var failureCode: String?
+    public var failureMessage: String?
     /// Every HTLC the payment sent: a route tried, or a part of a multi-part payment.
     public let attempts: [AttemptJSON]
 
@@ -130,9 +130,9 @@ public struct AttemptJSON: Codable, Sendable, Equatable {
     public let feeMsat: MilliSatoshi
     public let route: [Hop]
     /// The failing node and its place on the route (0: our peer), and the failure's name.
-    @Nullable public var failingNode: String?
-    @Nullable public var failingHop: Int?
-    @Nullable public var failureCode: String?
+    public var failingNode: String?
+    public var failingHop: Int?
+    public var failureCode: String?
 
     public struct Hop: Codable, Sendable, Equatable {
         public let nodeId: String

@@ -21,7 +21,7 @@ public struct PeerParams: Codable, Sendable, Equatable {
 public struct PeerJSON: Codable, Sendable, Equatable {
     public let nodeId: String
     /// `host:port` of the connection's other end.
-    @Nullable public var address: String?
+    public var address: String?
     /// Whether we opened the connection (outbound) or the peer did (inbound).
     public let direction: String
     /// The peer's `init` arrived; channel messages flow.

@@ -111,15 +111,6 @@ public struct AlternativeJSON: Encodable, Sendable {
         route = alternative.route.map(RouteSummaryJSON.init)
         leftOut = alternative.leftOut.isEmpty ? nil : alternative.leftOut
     }
-
-    enum CodingKeys: String, CodingKey { case avoiding, route, leftOut }
-
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(avoiding, forKey: .avoiding)
-        try container.encode(route, forKey: .route)  // null when there is no alternative
-        try container.encodeIfPresent(leftOut, forKey: .leftOut)
-    }
 }
 
 public struct ParametersJSON: Encodable, Sendable {
@@ -247,7 +238,8 @@ public enum RouteAnswer {
             } catch {
                 // Explain a failure too: the limits searched with, the reasons, what was left out.
                 guard case .noRoute(let why) = error else { throw error }
-                throw DetailedError(error, details: NoRouteDetailsJSON(why, query.options))
+                throw APIError(code: error.code, message: error.message,
+                               details: try JSONValueEncoder().encode(NoRouteDetailsJSON(why, query.options)))
             }
         }
     }
@@ -289,12 +281,12 @@ public struct RouteParams: Codable, Sendable, Equatable {
 
 /// The options of `chan route` that change the search (null: the default).
 public struct RouteOptionsJSON: Codable, Sendable, Equatable {
-    @Nullable public var maxFeeMsat: MilliSatoshi?
-    @Nullable public var cltvLimit: UInt32?
-    @Nullable public var finalCltv: UInt32?
-    @Nullable public var riskFactor: Double?
+    public var maxFeeMsat: MilliSatoshi?
+    public var cltvLimit: UInt32?
+    public var finalCltv: UInt32?
+    public var riskFactor: Double?
     /// Missing from requests of older clients: the default.
-    @Nullable public var minProbability: Double?
+    public var minProbability: Double?
     public let noProbability: Bool
 
     public init(maxFeeMsat: MilliSatoshi?, cltvLimit: UInt32?, finalCltv: UInt32?, riskFactor: Double?,

@@ -5,7 +5,7 @@ import ChanLedger
 /// when the network comes up.
 public struct Topology: Codable, Sendable, Equatable {
     /// Confirmations before public channels are announced (absent: 6, as BOLT 7 says).
-    @Nullable public var announceDepth: UInt32?
+    public var announceDepth: UInt32?
     public var nodes: [Node]
     public var channels: [Channel]
 
@@ -19,10 +19,10 @@ public struct Topology: Codable, Sendable, Equatable {
         /// The local name (`chan -n NAME ...`).
         public var name: String
         /// What other nodes see (absent: the name).
-        @Nullable public var alias: String?
+        public var alias: String?
         /// The wallet's balance once the channels are funded (absent: zero). What the node's
         /// own channels need comes on top of it.
-        @Nullable public var walletSat: Satoshi?
+        public var walletSat: Satoshi?
 
         public init(name: String, alias: String? = nil, walletSat: Satoshi? = nil) {
             self.name = name
@@ -37,13 +37,13 @@ public struct Topology: Codable, Sendable, Equatable {
         public var to: String
         public var capacitySat: Satoshi
         /// What `from` gives `to` at opening (absent: nothing).
-        @Nullable public var pushMsat: MilliSatoshi?
+        public var pushMsat: MilliSatoshi?
         /// Not announced (absent: announced).
-        @Nullable public var `private`: Bool?
+        public var `private`: Bool?
         /// What `from` asks for forwarding out over this channel (absent: its defaults).
-        @Nullable public var fromPolicy: Policy?
+        public var fromPolicy: Policy?
         /// What `to` asks for forwarding out over it (absent: its defaults).
-        @Nullable public var toPolicy: Policy?
+        public var toPolicy: Policy?
 
         public init(from: String, to: String, capacitySat: Satoshi, pushMsat: MilliSatoshi? = nil, isPrivate: Bool? = nil,
                     fromPolicy: Policy? = nil, toPolicy: Policy? = nil) {
@@ -59,9 +59,9 @@ public struct Topology: Codable, Sendable, Equatable {
 
     /// A forwarding policy; fields left out keep the node's defaults.
     public struct Policy: Codable, Sendable, Equatable {
-        @Nullable public var feeBaseMsat: MilliSatoshi?
-        @Nullable public var feeProportionalMillionths: UInt32?
-        @Nullable public var cltvExpiryDelta: UInt16?
+        public var feeBaseMsat: MilliSatoshi?
+        public var feeProportionalMillionths: UInt32?
+        public var cltvExpiryDelta: UInt16?
 
         public init(feeBaseMsat: MilliSatoshi? = nil, feeProportionalMillionths: UInt32? = nil, cltvExpiryDelta: UInt16? = nil) {
             self.feeBaseMsat = feeBaseMsat

@@ -27,7 +27,7 @@ public struct SendParams: Codable, Sendable, Equatable {
     public let amountSat: Satoshi
     public let feeRate: UInt64
     /// The most fee to pay, dust change given up included; null for no limit.
-    @Nullable public var maxFeeSat: Satoshi?
+    public var maxFeeSat: Satoshi?
 
     public init(address: String, amountSat: Satoshi, feeRate: UInt64, maxFeeSat: Satoshi? = nil) {
         self.address = address
@@ -46,7 +46,7 @@ public struct SendResultJSON: Codable, Sendable, Equatable {
     public let changeSat: Satoshi
     /// Change below the dust limit that went to the fee (included in `feeSat`).
     public let changeToFeeSat: Satoshi
-    @Nullable public var changeAddress: String?
+    public var changeAddress: String?
     public let status: String
 
     public init(txid: String, address: String, amountSat: Satoshi, feeSat: Satoshi, changeSat: Satoshi, changeToFeeSat: Satoshi,

@@ -14,13 +14,6 @@ import Darwin
 enum ChanMain {
     /// A process may inherit blocked signals from its parent (a test runner's thread, say):
     /// Ctrl-C, SIGTERM and `kill` must reach every chan command and daemon all the same.
-    /// The object an error carries beside its code and message: a `DetailedError`'s own, or
-    /// what the daemon sent with its error.
-    static func details(of error: any Error) -> (any Encodable)? {
-        if let detailed = error as? DetailedError { return detailed.details }
-        return (error as? APIError)?.details
-    }
-
     static func unblockSignals() {
         var none = sigset_t()
         sigemptyset(&none)
@@ -43,7 +36,7 @@ enum ChanMain {
             if (error as? any ArgumentMistake)?.isAboutArguments == true {
                 usageError(code: error.code, message: error.message, command: type(of: command))
             }
-            Output.error(code: error.code, message: error.message, details: Self.details(of: error))
+            Output.error(code: error.code, message: error.message, details: (error as? APIError)?.details)
             exit(1)
         } catch let error as ExitCode {
             exit(error.rawValue)

@@ -49,8 +49,7 @@ import Testing
     @Test("an error's details cross the socket with their keys as they are")
     func errorDetailsTravel() throws {
         struct Why: Encodable, Sendable { let leftOut: [String]; let maxFeeMsat: UInt64? }
-        let detailed = DetailedError(APIError(code: "no_route", message: "no route"), details: Why(leftOut: ["a"], maxFeeMsat: nil))
-        let api = APIError(detailed)
+        let api = APIError(code: "no_route", message: "no route", details: try JSONValueEncoder().encode(Why(leftOut: ["a"], maxFeeMsat: nil)))
         #expect(api.details == .object(["left_out": .array([.string("a")]), "max_fee_msat": .null]))
         let line = try RPCJSON.line(RPCFailure(id: .number(1), error: api))
         #expect(String(decoding: line, as: UTF8.self).contains(#""data":{"code":"no_route","details":{"left_out":["a"],"max_fee_msat":null}}"#))

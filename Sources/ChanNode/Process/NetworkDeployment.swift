@@ -271,7 +271,7 @@ public struct NetworkUpResult: Codable, Sendable, Equatable {
         public let from: String
         public let to: String
         public let channelId: String
-        @Nullable public var shortChannelId: String?
+        public var shortChannelId: String?
         public let capacitySat: Satoshi
         public let `private`: Bool
     }

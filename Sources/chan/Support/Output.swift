@@ -32,10 +32,15 @@ enum Output {
     }
 
     /// `details`: an object beside code and message, for errors that carry one (`--explain`).
-    static func error(code: String, message: String, details: (any Encodable)? = nil) {
+    static func error(code: String, message: String, details: JSONValue? = nil) {
+        write(to: STDERR_FILENO, JSONWriter(layout: .compact).bytes(envelope("error", code: code, message: message, details: details)) + [0x0a])
+    }
+
+    /// `{"error": {"code", "message"}}` (or `"warning"`): how every failure is reported.
+    static func envelope(_ kind: String, code: String, message: String, details: JSONValue? = nil) -> JSONValue {
         var body: [String: JSONValue] = ["code": .string(code), "message": .string(message)]
-        if let details, let value = try? JSONValueEncoder().encode(details) { body["details"] = value }
-        write(to: STDERR_FILENO, JSONWriter(layout: .compact).bytes(.object(["error": .object(body)])) + [0x0a])
+        if let details { body["details"] = details }
+        return .object([kind: .object(body)])
     }
 
     /// Writes all bytes, retrying short writes (stdout may be a pipe).

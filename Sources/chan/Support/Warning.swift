@@ -10,8 +10,7 @@ extension Output {
     /// Something the user should know that did not stop the command: one
     /// `{"warning": {"code", "message"}}` line on stderr (stdout keeps the result alone).
     static func warning(code: String, message: String) {
-        let envelope = JSONValue.object(["warning": .object(["code": .string(code), "message": .string(message)])])
-        write(to: STDERR_FILENO, JSONWriter(layout: .compact).bytes(envelope) + [0x0a])
+        write(to: STDERR_FILENO, JSONWriter(layout: .compact).bytes(envelope("warning", code: code, message: message)) + [0x0a])
     }
 
     /// Restricts an existing home to its owner, with a warning when it was open to others.

@@ -26,14 +26,14 @@ struct LedgerTxCommand: ParsableCommand {
 struct TransactionJSON: Encodable {
     struct Input: Encodable {
         let outpoint: String
-        @Nullable var witness: String?
+        var witness: String?
     }
 
     struct Output: Encodable {
         let index: Int
         let amountSat: Satoshi
         let condition: String
-        @Nullable var address: String?
+        var address: String?
     }
 
     let txid: String
@@ -44,9 +44,9 @@ struct TransactionJSON: Encodable {
     let inputs: [Input]
     let outputs: [Output]
     let status: String
-    @Nullable var blockHeight: UInt32?
+    var blockHeight: UInt32?
     let confirmations: UInt32
-    @Nullable var feeSat: Satoshi?
+    var feeSat: Satoshi?
 
     init(_ lookup: TransactionLookup) {
         let transaction = lookup.transaction

@@ -23,20 +23,20 @@ struct DecodeCommand: ParsableCommand {
 struct DecodedInvoice: Encodable {
     let prefix: String
     let network: String
-    @Nullable var amountMsat: UInt64?
+    var amountMsat: UInt64?
     let timestamp: UInt64
     let expiry: UInt64
     let expiresAt: UInt64
     let paymentHash: String
     let paymentSecret: String
-    @Nullable var description: String?
-    @Nullable var descriptionHash: String?
+    var description: String?
+    var descriptionHash: String?
     let payee: String
     let minFinalCltvExpiry: UInt32
     let features: [Int]
     let routeHints: [[Hop]]
     let fallbacks: [Fallback]
-    @Nullable var metadata: String?
+    var metadata: String?
     let signature: String
 
     struct Hop: Encodable {

@@ -154,7 +154,7 @@ struct RouteBatch {
     }
 
     static func errorLine(code: String, message: String) -> [UInt8] {
-        JSONWriter(layout: .compact).bytes(.object(["error": .object(["code": .string(code), "message": .string(message)])]))
+        JSONWriter(layout: .compact).bytes(Output.envelope("error", code: code, message: message))
     }
 }
 
