@@ -40,7 +40,12 @@ import Testing
         let network = try NodeNetwork()
         try network.start("alice", fundingSat: 500_000)
         _ = try network.chan.ok("mine", "20")
+        let pid = try network.pid("alice")
         try network.stop("alice")
+        // `node stop` returns once the lock is free; the process may still be closing its
+        // databases (which removes their -wal and -shm files): wait until it has gone.
+        let deadline = Date().addingTimeInterval(10)
+        while kill(pid, 0) == 0, Date() < deadline { Thread.sleep(forTimeInterval: 0.01) }
         return network
     }
 
@@ -82,6 +87,8 @@ import Testing
             let before = try snapshot(network.temp.path)
             for command in commands {
                 let outcome = try chan.run(command)
+                // A start that wrongly succeeded must not leave a daemon behind.
+                if outcome.status == 0, command.starts(with: ["node", "start"]) { _ = try? chan.run("node", "stop", "alice") }
                 let label = "\(file) \(damage.name): chan \(command.joined(separator: " "))"
                 #expect(outcome.status == 1, "\(label) exited \(outcome.status): \(outcome.stdout) \(outcome.stderr)", sourceLocation: sourceLocation)
                 #expect(outcome.stdout.isEmpty, "\(label)", sourceLocation: sourceLocation)

@@ -159,6 +159,11 @@ final class PeerConnection: ChannelInboundHandler {
             context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: actThree)), promise: nil)
             try handshakeComplete(remote: initiator.remoteStatic, cipher: cipher, context: context)
         case .responding(var responder):
+            // Every act starts with version 0 (BOLT 8): anything else is not a peer; say so
+            // now rather than wait for a whole act that will never decrypt.
+            if let version = pending.first, version != 0 {
+                throw UnknownHandshakeVersion(version: version)
+            }
             guard let act = responder.expectedAct, pending.count >= act.length else { return }
             if act == .one {
                 let actTwo = try responder.receiveActOne(takePending(act.length))
@@ -279,6 +284,12 @@ final class PeerConnection: ChannelInboundHandler {
             .connect(host: host, port: port)
             .get()
     }
+}
+
+/// The first byte of an act was not BOLT 8's version 0.
+struct UnknownHandshakeVersion: Error, CustomStringConvertible {
+    let version: UInt8
+    var description: String { "not a BOLT 8 handshake (version byte \(version))" }
 }
 
 /// The node's handle on one live connection; used on the node's loop only.
