@@ -37,8 +37,9 @@ import Testing
         }
 
         // A completed handshake, then: a frame that does not authenticate; a length that
-        // authenticates (the largest, 65535) with a damaged body; an init that does not
-        // decode; a message of an unknown even type.
+        // authenticates (the largest, 65535: BOLT 8's two-byte length cannot say more) with a
+        // damaged body; an init that does not decode; a message of an unknown even type; a
+        // message too short to hold its type.
         let afterHandshake: [(String, (inout TransportCipher) throws -> [UInt8])] = [
             ("noise frame", { _ in [UInt8](repeating: 0x33, count: 18) }),
             ("damaged body of a 65535-byte frame", { cipher in
@@ -48,6 +49,8 @@ import Testing
             }),
             ("init that does not decode", { cipher in try cipher.encrypt([0x00, 0x10, 0x00]) }),
             ("unknown even type", { cipher in try cipher.encrypt([0x80, 0x00, 1, 2, 3]) }),
+            ("a message shorter than its type", { cipher in try cipher.encrypt([0x01]) }),
+            ("an empty message", { cipher in try cipher.encrypt([]) }),
         ]
         for (name, frame) in afterHandshake {
             let (socket, cipher) = try daemon.handshake()
