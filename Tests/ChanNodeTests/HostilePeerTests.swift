@@ -64,6 +64,9 @@ import Testing
         let drops = log.split(separator: "\n").filter { $0.contains("dropping peer connection") }
         #expect(drops.count >= 3 + 1 + afterHandshake.count, "\(drops.count) drops logged")
         #expect(drops.contains { $0.contains("unknownEvenMessageType") || $0.contains("unknown_even") || $0.contains("32768") }, "\(drops)")
+        // None of them is left as a peer.
+        let peers = try PeerDaemon.run(["-n", "alice", "info"], environment: daemon.environment).output
+        #expect(peers.contains("\"peers\" : 0") || peers.contains("\"peers\":0"), "\(peers)")
         try daemon.expectServing()
     }
 
@@ -113,7 +116,7 @@ final class PeerDaemon {
     var home: String { directory.path + "/home" }
     let port: UInt16
     let nodeKey: PublicKey
-    private let environment: [String: String]
+    let environment: [String: String]
 
     static let binary: String = {
         if let path = ProcessInfo.processInfo.environment["CHAN_BIN"], !path.isEmpty { return path }
