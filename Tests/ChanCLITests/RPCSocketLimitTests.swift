@@ -75,6 +75,63 @@ import Testing
         #expect(kill(pid, 0) == 0)
         #expect(try network.chan.ok("-n", "alice", "info")["name"]?.string == "alice")
     }
+
+    /// A client that sends requests and never reads the answers: the daemon stops taking its
+    /// requests once the socket holds what it wrote back, instead of buffering answers (and
+    /// requests) without end; other clients are served meanwhile, and once the client reads,
+    /// every request is answered, in order.
+    @Test func aClientThatDoesNotReadIsNotBufferedWithoutEnd() throws {
+        let network = try NodeNetwork()
+        try network.start("alice")
+        let socket = network.temp.path + "/nodes/alice/rpc.sock"
+        let client = try RawSocket(unixPath: socket)
+        let flags = fcntl(client.descriptor, F_GETFL)
+        _ = fcntl(client.descriptor, F_SETFL, flags | O_NONBLOCK)
+        let request = Array(Self.info.utf8)
+        let batch = Array((0..<100).map { _ in request }.joined())
+        let cap = 64 << 20
+        var written = 0
+        var blockedSince: Date?
+        let deadline = Date().addingTimeInterval(20)
+        // Write until the daemon has not taken a byte for a whole second (or the cap, or 20 s).
+        while written < cap, Date() < deadline {
+            let count = batch.withUnsafeBytes { Glibc.send(client.descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if count > 0 {
+                written += count
+                blockedSince = nil
+                try #require(count == batch.count, "a partial write")  // keeps whole requests; a short write is rare here
+                continue
+            }
+            try #require(errno == EAGAIN || errno == EWOULDBLOCK, "write failed: \(errno)")
+            if let since = blockedSince {
+                if Date().timeIntervalSince(since) > 1 { break }
+            } else {
+                blockedSince = Date()
+            }
+            usleep(10_000)
+        }
+        #expect(written < 8 << 20, "the daemon took \(written) bytes of requests from a client that reads nothing")
+        #expect(blockedSince != nil)
+        // And it stays stopped: for three more seconds it takes nothing (it used to go on reading
+        // and answering into memory as fast as it could, about 90 KB of requests a second).
+        var later = 0
+        for _ in 0..<30 {
+            Thread.sleep(forTimeInterval: 0.1)
+            let count = batch.withUnsafeBytes { Glibc.send(client.descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if count > 0 { later += count }
+        }
+        #expect(later == 0, "the daemon went on reading: \(later) more bytes taken")
+        written += later
+        let requests = written / request.count
+        // Others are served meanwhile.
+        #expect(try network.chan.ok("-n", "alice", "info")["name"]?.string == "alice")
+
+        _ = fcntl(client.descriptor, F_SETFL, flags)
+        for index in 0..<requests {
+            let answer = try #require(try client.readLine(), "answer \(index) of \(requests) missing")
+            #expect(answer["id"] as? Int == 7 && answer["result"] != nil)
+        }
+    }
 }
 
 /// A blocking stream socket (Unix or TCP) for tests that send raw bytes to a daemon.

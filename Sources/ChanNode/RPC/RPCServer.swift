@@ -13,6 +13,9 @@ import Darwin
 /// the socket without a hop to another thread. Each connection answers its requests one at a
 /// time, in order; a line longer than `RPCJSON.maximumLineLength` is answered with a coded
 /// error (`request_too_large`) after the requests before it, and the connection then closes.
+/// A client that sends faster than it reads is not buffered without end: the next request is
+/// answered only while the socket takes our writes, and reading stops while
+/// `RPCConnection.maximumWaiting` requests wait.
 struct RPCServer {
     let server: any NIOCore.Channel
 
@@ -61,6 +64,10 @@ final class RPCConnection: ChannelInboundHandler {
     }
     /// The client closed its side: close ours once everything it sent is answered.
     private var inputClosed = false
+    /// Whether we read the socket (off while too many requests wait).
+    private var reading = true
+    /// Requests read but not yet answered before reading pauses (a read may bring a few more).
+    static let maximumWaiting = 16
 
     init(node: Node, router: RPCRouter, logger: Logger) {
         self.node = node
@@ -74,7 +81,16 @@ final class RPCConnection: ChannelInboundHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !refusing else { return }
         waiting.append(.line(Array(buffer: unwrapInboundIn(data))))
+        if reading, waiting.count >= Self.maximumWaiting {
+            reading = false
+            try? context.channel.syncOptions?.setOption(.autoRead, value: false)
+        }
         answerNext()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { answerNext() }
+        context.fireChannelWritabilityChanged()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -106,8 +122,15 @@ final class RPCConnection: ChannelInboundHandler {
             if inputClosed { context.close(promise: nil) }
             return
         }
+        // Answers the client has not read stay in the socket, not in our memory.
+        guard context.channel.isWritable else { return }
         answering = true
-        guard case .line(let line) = waiting.removeFirst() else {
+        let next = waiting.removeFirst()
+        if !reading, waiting.count < Self.maximumWaiting / 2 {
+            reading = true
+            try? context.channel.syncOptions?.setOption(.autoRead, value: true)
+        }
+        guard case .line(let line) = next else {
             // The over-long line: its coded answer, then the close (nothing after it is read).
             waiting = []
             let channel = context.channel
