@@ -53,15 +53,16 @@ final class RPCConnection: ChannelInboundHandler {
     private let router: RPCRouter
     private let logger: Logger
     private var context: ChannelHandlerContext?
-    private var waiting: [Request] = []
-    private var answering = false
-    /// A line was too long: nothing more is read; the connection closes once it is answered.
-    private var refusing = false
-
+    /// What the client sent, in order: request lines, and an over-long line's place.
     private enum Request {
         case line([UInt8])
         case tooLong
     }
+
+    private var waiting: [Request] = []
+    private var answering = false
+    /// A line was too long: nothing more is read; the connection closes once it is answered.
+    private var refusing = false
     /// The client closed its side: close ours once everything it sent is answered.
     private var inputClosed = false
     /// Whether we read the socket (off while too many requests wait).
