@@ -34,9 +34,10 @@ public enum NodeDaemon {
         umask(0o077)
         signal(SIGPIPE, SIG_IGN)
         let local = try LocalNode.open(home: home, name: name)
+        // Before the lock: a damaged ledger is refused with nothing of the node's touched.
+        let ledger = try LedgerDatabase.open(home: home)
         let lock = try NodeLock.acquire(path: local.pidPath, node: name)
         defer { withExtendedLifetime(lock) {} }
-        let ledger = try LedgerDatabase.open(home: home)
         guard let sink = options.logToStandardError ? FileLogHandler.Sink.standardError : FileLogHandler.Sink.file(local.logPath) else {
             throw APIError(code: "file_error", message: "cannot open \(local.logPath)")
         }

@@ -10,13 +10,12 @@ import NIOPosix
 /// loop, so a message costs no hop to another thread); the node's sends are encrypted and
 /// written at once and flushed together at the end of the loop's turn. A peer that fails the
 /// handshake, sends a frame that does not authenticate, or a message that does not decode is
-/// dropped; nothing it sent can reach the node's state first.
+/// dropped (with a log line); nothing it sent can reach the node's state first. An inbound
+/// connection gets `HandshakeLimits.timeout` to finish its handshake and holds one of the
+/// listener's `PendingHandshakes` slots until it does.
 final class PeerConnection: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
-
-    /// How long a handshake may take before the connection is dropped.
-    static let handshakeTimeout: TimeAmount = .seconds(10)
 
     /// Which side of the handshake we are.
     enum Role: Sendable {
@@ -49,17 +48,28 @@ final class PeerConnection: ChannelInboundHandler {
     private var registered = false
     /// Why we closed the connection, for the log and for whoever waits for a dial.
     private var closeReason: String?
+    /// The listener's slot this inbound connection holds until its handshake is done.
+    private var handshakeSlot: PendingHandshakes?
 
-    private init(node: Node, role: Role, logger: Logger, connectionID: UInt64, state: State) {
+    private init(node: Node, role: Role, logger: Logger, connectionID: UInt64, state: State, handshakeSlot: PendingHandshakes?) {
         self.node = node
         self.role = role
         self.logger = logger
         self.connectionID = connectionID
         self.state = state
+        self.handshakeSlot = handshakeSlot
     }
 
-    /// Adds a connection's handler to `channel`'s pipeline (on its event loop, the node's).
-    static func install(on channel: any NIOCore.Channel, role: Role, node: Node, logger: Logger) throws {
+    /// Adds a connection's handler to `channel`'s pipeline (on its event loop, the node's). An
+    /// inbound connection takes a slot of `pending`; when there is none it is closed at once.
+    static func install(on channel: any NIOCore.Channel, role: Role, node: Node, logger: Logger,
+                        pending: PendingHandshakes? = nil) throws {
+        if let pending, !pending.acquire() {
+            logger.warning("refusing a peer connection: too many handshakes pending",
+                           metadata: ["limit": "\(pending.limit)", "address": "\(channel.remoteAddress.map { "\($0)" } ?? "?")"])
+            channel.close(promise: nil)
+            return
+        }
         let localKey = node.local.keys.nodeKey
         let state: State
         switch role {
@@ -70,7 +80,7 @@ final class PeerConnection: ChannelInboundHandler {
             state = .responding(NoiseResponder(localStatic: localKey, ephemeral: try PrivateKey.random()))
         }
         let connectionID = node.assumeIsolated { $0.nextConnectionID() }
-        let handler = PeerConnection(node: node, role: role, logger: logger, connectionID: connectionID, state: state)
+        let handler = PeerConnection(node: node, role: role, logger: logger, connectionID: connectionID, state: state, handshakeSlot: pending)
         try channel.pipeline.syncOperations.addHandler(handler)
     }
 
@@ -78,7 +88,18 @@ final class PeerConnection: ChannelInboundHandler {
         self.context = context
         let channel = context.channel
         // A peer that stalls the handshake is dropped.
-        handshakeTimer = context.eventLoop.scheduleTask(in: Self.handshakeTimeout) { channel.close(promise: nil) }
+        let connection = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let timeout = HandshakeLimits.timeout
+        handshakeTimer = context.eventLoop.scheduleTask(in: timeout) {
+            guard let context = connection.value.context else { return channel.close(promise: nil) }
+            connection.value.drop(context: context, reason: "the handshake did not complete within \(timeout.nanoseconds / 1_000_000) ms")
+        }
+    }
+
+    /// Gives the listener's slot back (once): the handshake is done or the connection gone.
+    private func releaseHandshakeSlot() {
+        handshakeSlot?.release()
+        handshakeSlot = nil
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -111,6 +132,7 @@ final class PeerConnection: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         handshakeTimer?.cancel()
+        releaseHandshakeSlot()
         state = .closed
         let reason = closeReason ?? "the connection closed"
         logger.info("peer connection closed", metadata: ["connection": "\(connectionID)", "reason": "\(reason)"])
@@ -137,6 +159,11 @@ final class PeerConnection: ChannelInboundHandler {
             context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: actThree)), promise: nil)
             try handshakeComplete(remote: initiator.remoteStatic, cipher: cipher, context: context)
         case .responding(var responder):
+            // Every act starts with version 0 (BOLT 8): anything else is not a peer; say so
+            // now rather than wait for a whole act that will never decrypt.
+            if let version = pending.first, version != 0 {
+                throw UnknownHandshakeVersion(version: version)
+            }
             guard let act = responder.expectedAct, pending.count >= act.length else { return }
             if act == .one {
                 let actTwo = try responder.receiveActOne(takePending(act.length))
@@ -159,6 +186,7 @@ final class PeerConnection: ChannelInboundHandler {
 
     private func handshakeComplete(remote: PublicKey, cipher: TransportCipher, context: ChannelHandlerContext) throws {
         handshakeTimer?.cancel()
+        releaseHandshakeSlot()
         let leftover = pending
         pending = []
         state = .open(TransportFramer(cipher: cipher), remote: remote)
@@ -233,7 +261,11 @@ final class PeerConnection: ChannelInboundHandler {
 
     /// Closes at once: the peer broke the protocol.
     private func drop(context: ChannelHandlerContext, reason: String) {
-        if closeReason == nil { closeReason = reason }
+        if closeReason == nil {
+            closeReason = reason
+            logger.warning("dropping peer connection", metadata: [
+                "connection": "\(connectionID)", "address": "\(context.channel.remoteAddress.map { "\($0)" } ?? "?")", "reason": "\(reason)"])
+        }
         state = .closed
         context.close(promise: nil)
     }
@@ -252,6 +284,12 @@ final class PeerConnection: ChannelInboundHandler {
             .connect(host: host, port: port)
             .get()
     }
+}
+
+/// The first byte of an act was not BOLT 8's version 0.
+struct UnknownHandshakeVersion: Error, CustomStringConvertible {
+    let version: UInt8
+    var description: String { "not a BOLT 8 handshake (version byte \(version))" }
 }
 
 /// The node's handle on one live connection; used on the node's loop only.

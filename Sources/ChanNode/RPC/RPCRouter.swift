@@ -45,6 +45,12 @@ struct RPCRouter: Sendable {
 
     /// Answers one request line (a stream method writes its own lines and returns nil).
     func handle(_ line: [UInt8], node: isolated Node, writer: RPCLineWriter) async -> (answer: [UInt8]?, afterwards: Afterwards?) {
+        // Strict JSON first (UTF-8, nesting, grammar): what is not JSON at all is a parse error.
+        do {
+            _ = try JSONParser().parse(line)
+        } catch {
+            return (RPCRouter.failure(id: nil, APIError.parseError("\(error)")), nil)
+        }
         let header: RPCRequestHeader
         do {
             header = try RPCJSON.decoder().decode(RPCRequestHeader.self, from: Data(line))

@@ -11,7 +11,11 @@ import Darwin
 /// The JSON-RPC server on `nodes/NAME/rpc.sock` (mode 0600). Its connections live on the
 /// node's event loop, where the node's actor runs: a request reaches the node and its answer
 /// the socket without a hop to another thread. Each connection answers its requests one at a
-/// time, in order; a connection that sends a line too long is closed.
+/// time, in order; a line longer than `RPCJSON.maximumLineLength` is answered with a coded
+/// error (`request_too_large`) after the requests before it, and the connection then closes.
+/// A client that sends faster than it reads is not buffered without end: the next request is
+/// answered only while the socket takes our writes, and reading stops while
+/// `RPCConnection.maximumWaiting` requests wait.
 struct RPCServer {
     let server: any NIOCore.Channel
 
@@ -49,10 +53,22 @@ final class RPCConnection: ChannelInboundHandler {
     private let router: RPCRouter
     private let logger: Logger
     private var context: ChannelHandlerContext?
-    private var waiting: [[UInt8]] = []
+    /// What the client sent, in order: request lines, and an over-long line's place.
+    private enum Request {
+        case line([UInt8])
+        case tooLong
+    }
+
+    private var waiting: [Request] = []
     private var answering = false
+    /// A line was too long: nothing more is read; the connection closes once it is answered.
+    private var refusing = false
     /// The client closed its side: close ours once everything it sent is answered.
     private var inputClosed = false
+    /// Whether we read the socket (off while too many requests wait).
+    private var reading = true
+    /// Requests read but not yet answered before reading pauses (a read may bring a few more).
+    static let maximumWaiting = 16
 
     init(node: Node, router: RPCRouter, logger: Logger) {
         self.node = node
@@ -64,8 +80,18 @@ final class RPCConnection: ChannelInboundHandler {
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        waiting.append(Array(buffer: unwrapInboundIn(data)))
+        guard !refusing else { return }
+        waiting.append(.line(Array(buffer: unwrapInboundIn(data))))
+        if reading, waiting.count >= Self.maximumWaiting {
+            reading = false
+            try? context.channel.syncOptions?.setOption(.autoRead, value: false)
+        }
         answerNext()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { answerNext() }
+        context.fireChannelWritabilityChanged()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
@@ -77,8 +103,18 @@ final class RPCConnection: ChannelInboundHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        logger.debug("rpc connection ended", metadata: ["error": "\(error)"])
-        context.close(promise: nil)
+        switch error {
+        case is LineFrameDecoder.LineTooLong:
+            logger.warning("rpc request too large; closing the connection", metadata: ["limit": "\(RPCJSON.maximumLineLength)"])
+            refusing = true
+            waiting.append(.tooLong)
+            answerNext()
+        case ByteToMessageDecoderError.dataReceivedInErrorState where refusing:
+            break  // what follows an over-long line is dropped while its answer goes out
+        default:
+            logger.debug("rpc connection ended", metadata: ["error": "\(error)"])
+            context.close(promise: nil)
+        }
     }
 
     private func answerNext() {
@@ -87,8 +123,22 @@ final class RPCConnection: ChannelInboundHandler {
             if inputClosed { context.close(promise: nil) }
             return
         }
+        // Answers the client has not read stay in the socket, not in our memory.
+        guard context.channel.isWritable else { return }
         answering = true
-        let line = waiting.removeFirst()
+        let next = waiting.removeFirst()
+        if !reading, waiting.count < Self.maximumWaiting / 2 {
+            reading = true
+            try? context.channel.syncOptions?.setOption(.autoRead, value: true)
+        }
+        guard case .line(let line) = next else {
+            // The over-long line: its coded answer, then the close (nothing after it is read).
+            waiting = []
+            let channel = context.channel
+            let answer = RPCRouter.failure(id: nil, APIError.requestTooLarge(limit: RPCJSON.maximumLineLength))
+            context.writeAndFlush(wrapOutboundOut(ByteBuffer(bytes: answer))).whenComplete { _ in channel.close(promise: nil) }
+            return
+        }
         let connection = NIOLoopBound(self, eventLoop: context.eventLoop)
         let writer = RPCLineWriter { line in connection.value.write(line) }
         let router = router

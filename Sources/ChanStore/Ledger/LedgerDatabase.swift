@@ -28,7 +28,7 @@ public final class LedgerDatabase: Sendable {
         let path = home.ledgerPath
         if let error = createFile(path) { throw error }
         do {
-            let queue = try DatabaseFile.mapErrors { try DatabaseFile.open(path, migrator: LedgerSchema.migrator) }
+            let queue = try DatabaseFile.mapErrors(path: path) { try DatabaseFile.open(path, migrator: LedgerSchema.migrator) }
             let database = LedgerDatabase(path: path, queue: queue)
             try database.write { _ in }  // writes the genesis block
             return database
@@ -54,7 +54,8 @@ public final class LedgerDatabase: Sendable {
         try home.requireExists()
         let path = home.ledgerPath
         guard FileSystem.exists(path) else { throw StoreError.ledgerNotFound(path) }
-        return try DatabaseFile.mapErrors {
+        try DatabaseFile.checkHeader(path)
+        return try DatabaseFile.mapErrors(path: path) {
             LedgerDatabase(path: path, queue: try DatabaseFile.open(path, migrator: LedgerSchema.migrator))
         }
     }
@@ -62,7 +63,7 @@ public final class LedgerDatabase: Sendable {
     /// Runs `body` on the ledger in one IMMEDIATE transaction, committed if `body` returns.
     @discardableResult
     public func write<T>(_ body: (inout Ledger<SQLiteLedgerStore>) throws -> T) throws -> T {
-        try DatabaseFile.mapErrors {
+        try DatabaseFile.mapErrors(path: path) {
             var result: T?
             try queue.inTransaction(.immediate) { db in
                 var ledger = try Ledger(store: SQLiteLedgerStore(db))
@@ -77,12 +78,12 @@ public final class LedgerDatabase: Sendable {
     /// SQLite's `data_version` of this connection: it changes when another connection (another
     /// process) commits a write, so a watcher polls it cheaply instead of re-reading the ledger.
     public func dataVersion() throws -> Int64 {
-        try DatabaseFile.mapErrors { try queue.read { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0 } }
+        try DatabaseFile.mapErrors(path: path) { try queue.read { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0 } }
     }
 
     /// Runs `body` on a consistent snapshot of the ledger (a read transaction).
     public func read<T>(_ body: (Ledger<SQLiteLedgerStore>) throws -> T) throws -> T {
-        try DatabaseFile.mapErrors {
+        try DatabaseFile.mapErrors(path: path) {
             try queue.read { db in try body(try Ledger(store: SQLiteLedgerStore(db))) }
         }
     }

@@ -78,11 +78,15 @@ public struct LocalNode: Sendable {
         let path = try locate(home: home, name: name)
         let configPath = path + "/config.json"
         let config = try NodeConfig.decode(try FileSystem.readFile(configPath), path: configPath)
-        let seed = try FileSystem.readFile(path + "/seed", limit: NodeKeys.seedLength)
+        let seedPath = path + "/seed"
+        let seed = try FileSystem.readFile(seedPath, limit: NodeKeys.seedLength)
         let keys: NodeKeys
-        do { keys = try NodeKeys(seed: seed) } catch { throw StoreError.corruptFile(path: path + "/seed", why: "not a 32-byte seed") }
+        do { keys = try NodeKeys(seed: seed) } catch {
+            throw StoreError.corruptFile(path: seedPath, why: "not a \(NodeKeys.seedLength)-byte seed (\(seed.count) bytes)")
+        }
+        // Either file may be the damaged one; the seed is what the node cannot do without.
         guard keys.nodeID.hex == config.nodeId else {
-            throw StoreError.corruptFile(path: configPath, why: "the node id does not match the seed")
+            throw StoreError.corruptFile(path: seedPath, why: "its key is not the node id \(config.nodeId) of \(configPath)")
         }
         return LocalNode(home: home, config: config, keys: keys, store: try NodeStore.open(path: path + "/node.sqlite"))
     }

@@ -124,7 +124,8 @@ public final class NodeStore: Sendable {
 
     static func open(path: String) throws -> NodeStore {
         guard FileSystem.exists(path) else { throw StoreError.corruptFile(path: path, why: "missing") }
-        return try DatabaseFile.mapErrors { NodeStore(queue: try DatabaseFile.open(path, migrator: migrator, allowingBatches: true)) }
+        try DatabaseFile.checkHeader(path)
+        return try DatabaseFile.mapErrors(path: path) { NodeStore(queue: try DatabaseFile.open(path, migrator: migrator, allowingBatches: true)) }
     }
 
     /// When a write is durable.
@@ -140,7 +141,7 @@ public final class NodeStore: Sendable {
     /// changes nothing either way. An immediate write while a batch is open commits the batch
     /// with it; if that commit fails, the batch is lost, and `commitBatch` says so.
     func write<T>(_ durability: Durability = .immediate, _ body: (Database) throws -> T) throws -> T {
-        try DatabaseFile.mapErrors {
+        try DatabaseFile.mapErrors(path: queue.path) {
             try queue.inDatabase { db in
                 noteBatchEndedBehindOurBack(db)
                 var result: T?
@@ -173,7 +174,7 @@ public final class NodeStore: Sendable {
     /// Makes the open batch durable (nothing to do without one); throws if the batch was lost
     /// (rolled back by a failed write or commit), so that nothing that waited for it leaves.
     public func commitBatch() throws {
-        try DatabaseFile.mapErrors {
+        try DatabaseFile.mapErrors(path: queue.path) {
             try queue.inDatabase { db in
                 noteBatchEndedBehindOurBack(db)
                 if batch.withLock({ state in defer { state.lost = false }; return state.lost }) {
@@ -224,7 +225,7 @@ public final class NodeStore: Sendable {
     /// the store's only writer, and GRDB's `read` toggles `PRAGMA query_only`, which expires
     /// every cached statement each time.
     func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try DatabaseFile.mapErrors { try queue.inDatabase(body) }
+        try DatabaseFile.mapErrors(path: queue.path) { try queue.inDatabase(body) }
     }
 }
 

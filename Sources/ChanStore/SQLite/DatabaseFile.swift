@@ -46,12 +46,54 @@ enum DatabaseFile {
         return queue
     }
 
-    /// Runs `body`, turning SQLite's errors into `StoreError.database`; other errors pass through.
-    static func mapErrors<T>(_ body: () throws -> T) throws -> T {
+    /// Runs `body`, turning SQLite's errors into `StoreError.database`, or `corrupt_file` naming
+    /// `path` when SQLite finds the file damaged; other errors pass through.
+    static func mapErrors<T>(path: String? = nil, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as DatabaseError {
-            throw StoreError.database(error.message ?? "\(error.resultCode)")
+            let message = error.message ?? "\(error.resultCode)"
+            if let path, [.SQLITE_CORRUPT, .SQLITE_NOTADB].contains(error.resultCode.primaryResultCode) {
+                throw StoreError.corruptFile(path: path, why: "SQLite says: \(message)")
+            }
+            throw StoreError.database(message)
+        }
+    }
+
+    /// The first 16 bytes of every SQLite 3 database.
+    private static let magic = Array("SQLite format 3\0".utf8)
+
+    /// Refuses, before SQLite opens it, an existing database file SQLite would misread or
+    /// rewrite: an empty file (SQLite would make a new database in it), a header that is not
+    /// SQLite's, a file shorter than its header says. Reads only; nothing is written.
+    static func checkHeader(_ path: String) throws(StoreError) {
+        let descriptor = openForReading(path)
+        guard descriptor >= 0 else { throw .fileError(path: path, errno: errno) }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw .fileError(path: path, errno: errno) }
+        var header = [UInt8](repeating: 0, count: 100)
+        let count = header.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, 100, 0) }
+        guard count >= 0 else { throw .fileError(path: path, errno: errno) }
+        guard info.st_size > 0 else { throw .corruptFile(path: path, why: "the file is empty") }
+        guard count == 100 else { throw .corruptFile(path: path, why: "\(count) bytes is shorter than a database header") }
+        guard Array(header[0..<16]) == magic else { throw .corruptFile(path: path, why: "it does not start with an SQLite header") }
+        let rawPageSize = Int(header[16]) << 8 | Int(header[17])
+        let pageSize = rawPageSize == 1 ? 65536 : rawPageSize
+        guard pageSize >= 512, pageSize & (pageSize - 1) == 0 else {
+            throw .corruptFile(path: path, why: "its header gives a page size of \(rawPageSize)")
+        }
+        func word(_ offset: Int) -> Int { header[offset..<(offset + 4)].reduce(0) { $0 << 8 | Int($1) } }
+        // The header's page count is valid when its change counter matches "version-valid-for";
+        // pages still in a -wal file are not in the database file yet, so only check without one.
+        let pages = word(28)
+        var walInfo = stat()
+        let walHoldsPages = stat(path + "-wal", &walInfo) == 0 && walInfo.st_size > 0
+        if pages > 0, word(24) == word(92), !walHoldsPages, Int(info.st_size) < pages * pageSize {
+            throw .corruptFile(path: path, why: "truncated: its header says \(pages * pageSize) bytes, the file has \(info.st_size)")
         }
     }
 }
+
+/// `open(2)` for reading (inside `DatabaseFile` its own `open` hides the C function).
+private func openForReading(_ path: String) -> Int32 { open(path, O_RDONLY | O_CLOEXEC, 0) }
