@@ -20,6 +20,32 @@ import Testing
         #expect(try ledger.read { try $0.audit() }.ok)
     }
 
+    /// Inits racing each other and readers opening the ledger meanwhile: one init wins, the
+    /// others get `ledger_exists`, and a reader finds no ledger or a whole one, never an empty
+    /// file (which it would refuse as corrupt); no temporary file stays behind.
+    @Test func concurrentInitsAndOpensNeverSeeAHalfMadeLedger() throws {
+        for _ in 0..<5 {
+            let temp = try TempDirectory()
+            let home = temp.home
+            let created = Mutex(0)
+            let errors = concurrently(8) { index in
+                if index < 3 {
+                    do { _ = try LedgerDatabase.create(home: home); created.withLock { $0 += 1 } }
+                    catch StoreError.ledgerExists {}
+                } else {
+                    for _ in 0..<20 {
+                        do { #expect(try LedgerDatabase.open(home: home).read { try $0.info() }.height == 0) }
+                        catch StoreError.ledgerNotFound {} catch HomeError.notFound {}
+                    }
+                }
+            }
+            #expect(errors.isEmpty, "\(errors)")
+            #expect(created.withLock { $0 } == 1)
+            let files = try FileManager.default.contentsOfDirectory(atPath: home.path)
+            #expect(!files.contains { $0.contains(".creating-") }, "\(files)")
+        }
+    }
+
     @Test func openNeedsAHomeAndALedgerAndCreatesNothing() throws {
         let temp = try TempDirectory()
         #expect(throws: HomeError.notFound(temp.home.path)) { try LedgerDatabase.open(home: temp.home) }

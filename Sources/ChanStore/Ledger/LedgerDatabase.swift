@@ -23,29 +23,24 @@ public final class LedgerDatabase: Sendable {
 
     /// Creates the home directory (mode 0700) if needed and a new ledger in it (mode 0600)
     /// holding the genesis block. Fails with `ledger_exists` and changes nothing if there is one.
+    /// The ledger is built under a temporary name and linked into place whole, so another
+    /// process never opens a half-made (empty) ledger, and of two concurrent inits one wins.
     public static func create(home: Home) throws -> LedgerDatabase {
         try FileSystem.makeDirectories(home.path, mode: 0o700)
         let path = home.ledgerPath
-        if let error = createFile(path) { throw error }
-        do {
-            let queue = try DatabaseFile.mapErrors(path: path) { try DatabaseFile.open(path, migrator: LedgerSchema.migrator) }
-            let database = LedgerDatabase(path: path, queue: queue)
-            try database.write { _ in }  // writes the genesis block
-            return database
-        } catch {
-            DatabaseFile.remove(path)
-            throw error
+        guard !FileSystem.exists(path) else { throw StoreError.ledgerExists(path) }
+        let building = path + ".creating-\(getpid())-\(UInt32.random(in: 0 ... .max))"
+        defer { DatabaseFile.remove(building) }
+        try DatabaseFile.createExclusive(building)
+        try DatabaseFile.mapErrors(path: building) {
+            let queue = try DatabaseFile.open(building, migrator: LedgerSchema.migrator)
+            try LedgerDatabase(path: building, queue: queue).write { _ in }  // writes the genesis block
+            try queue.close()  // the last connection's close folds the WAL into the file
         }
-    }
-
-    private static func createFile(_ path: String) -> StoreError? {
-        do {
-            try DatabaseFile.createExclusive(path)
-            return nil
-        } catch {
-            if case .fileError(_, let code) = error, code == EEXIST { return .ledgerExists(path) }
-            return error
+        guard link(building, path) == 0 else {
+            throw errno == EEXIST ? StoreError.ledgerExists(path) : StoreError.fileError(path: path, errno: errno)
         }
+        return try open(home: home)
     }
 
     /// Opens the ledger of an existing home: `home_not_found` or `ledger_not_found` otherwise
