@@ -164,7 +164,9 @@ public struct ChannelPairHarness {
         statistics.messagesDelivered += 1
         trace.record("\(side) <- \(message.simulationDescription)")
         history.record(received: message, by: side)
+        countBeforeDelivery(message, to: side)
         let effects = event(side, .message(message))
+        countAfterDelivery(message, effects: effects)
         if case .commitmentSigned(let signed) = message, effects.contains(where: { if case .send(.revokeAndAck) = $0 { true } else { false } }) {
             statistics.commitmentsExchanged += 1
             statistics.htlcSignaturesExchanged += signed.htlcSignatures.count
@@ -173,6 +175,28 @@ public struct ChannelPairHarness {
         perform(effects, from: side)
         checkCommitCycleIfQuiescent()
         return effects
+    }
+
+    /// What a delivery shows of the protocol's harder paths, counted before the channel handles it.
+    private mutating func countBeforeDelivery(_ message: WireMessage, to side: PairSide) {
+        switch message {
+        case .updateFee: statistics.feeUpdates += 1
+        case .commitmentSigned where channel(side).commitments?.isAwaitingRevocation == true: statistics.crossedCommitments += 1
+        default: break
+        }
+    }
+
+    /// What a side sent again in answer to the peer's `channel_reestablish`.
+    private mutating func countAfterDelivery(_ message: WireMessage, effects: [ChannelEffect]) {
+        guard case .channelReestablish = message else { return }
+        statistics.retransmissions += effects.count { effect in
+            guard case .send(let sent) = effect else { return false }
+            switch sent {
+            case .updateAddHTLC, .updateFulfillHTLC, .updateFailHTLC, .updateFailMalformedHTLC, .updateFee,
+                 .commitmentSigned, .revokeAndAck: return true
+            default: return false
+            }
+        }
     }
 
     /// Delivers the next message of a randomly chosen direction that has one.

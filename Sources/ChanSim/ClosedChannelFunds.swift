@@ -12,6 +12,15 @@ public struct ClosedChannelFunds: Hashable, Sendable {
     /// Unspent outputs neither a wallet's nor the miner's: channel money nobody claimed.
     public let unclaimed: [UnspentOutput]
 
+    /// The figures as given: what `problems` judges, for a test that breaks one of them.
+    public init(capacity: Satoshi, aliceGain: UInt64, bobGain: UInt64, fees: UInt64, unclaimed: [UnspentOutput]) {
+        self.capacity = capacity
+        self.aliceGain = aliceGain
+        self.bobGain = bobGain
+        self.fees = fees
+        self.unclaimed = unclaimed
+    }
+
     public init(ledger: Ledger<InMemoryLedgerStore>, wallets: PairWallets, capacity: Satoshi) {
         self.capacity = capacity
         var alice: UInt64 = 0, bob: UInt64 = 0, miner: UInt64 = 0

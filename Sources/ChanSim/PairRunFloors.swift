@@ -1,0 +1,45 @@
+import ChanCore
+
+/// What a run must have done before its silence means anything: a channel that refused every
+/// command, or never signed, crossed or retransmitted anything, breaks no invariant and tests
+/// nothing. The floors are far below what any seed does at `checkedFromOperations` operations
+/// (measured over thousands of seeds), so only a run that stopped doing things falls below.
+public enum PairRunFloors {
+    /// Runs of at least this many operations are held to the floors (shorter ones may
+    /// legitimately miss a rare event, such as a fee update).
+    public static let checkedFromOperations = 1000
+
+    /// What `statistics` lacks; empty if the run did enough. `disconnected`: the run asked for
+    /// disconnects (it must then have reconnected and retransmitted).
+    public static func problems(_ statistics: PairStatistics, disconnected: Bool) -> [String] {
+        let operations = statistics.operations
+        var problems: [String] = []
+        func atLeast(_ value: Int, _ floor: Int, _ what: String) {
+            if value < floor { problems.append("\(value) \(what) in \(operations) operations, the floor is \(floor)") }
+        }
+        // Adds are a third of the operations or more; most are accepted.
+        atLeast(statistics.htlcsAdded, operations / 20, "HTLCs added")
+        atLeast(statistics.commitmentsExchanged, operations / 20, "commitments exchanged")
+        atLeast(statistics.htlcsSettled, operations / 100, "HTLCs fulfilled")
+        atLeast(statistics.htlcsFailed, operations / 100, "HTLCs failed")
+        atLeast(statistics.feeUpdates, 1, "fee updates")
+        atLeast(statistics.crossedCommitments, 1, "crossed commitments")
+        if statistics.commandsRefused > operations * 9 / 10 {
+            problems.append("\(statistics.commandsRefused) of \(operations) operations refused")
+        }
+        if disconnected {
+            atLeast(statistics.disconnects, 1, "disconnects")
+            atLeast(statistics.retransmissions, 1, "retransmissions")
+        }
+        return problems
+    }
+}
+
+extension ChannelPairHarness {
+    /// The floors of `PairRunFloors`, for a run of at least `checkedFromOperations`
+    /// operations; what falls short is a violation.
+    public mutating func checkFloors(disconnected: Bool) {
+        guard statistics.operations >= PairRunFloors.checkedFromOperations else { return }
+        violations.record(PairRunFloors.problems(statistics, disconnected: disconnected), context: "floors")
+    }
+}
