@@ -2,8 +2,10 @@ import ChanCore
 
 /// What a run must have done before its silence means anything: a channel that refused every
 /// command, or never signed, crossed or retransmitted anything, breaks no invariant and tests
-/// nothing. The floors are far below what any seed does at `checkedFromOperations` operations
-/// (measured over thousands of seeds), so only a run that stopped doing things falls below.
+/// nothing. The floors are several times below what seeds do at 1,000 operations (over seeds
+/// 1-30, at least 188 adds, 151 commitments, 80 fulfils, 76 fails, 38 fee updates, 122
+/// crossed commitments, 320 retransmissions at a 5% disconnect rate), so only a run that
+/// stopped doing things falls below.
 public enum PairRunFloors {
     /// Runs of at least this many operations are held to the floors (shorter ones may
     /// legitimately miss a rare event, such as a fee update).
@@ -22,17 +24,20 @@ public enum PairRunFloors {
         atLeast(statistics.commitmentsExchanged, operations / 20, "commitments exchanged")
         atLeast(statistics.htlcsSettled, operations / 100, "HTLCs fulfilled")
         atLeast(statistics.htlcsFailed, operations / 100, "HTLCs failed")
-        atLeast(statistics.feeUpdates, 1, "fee updates")
-        atLeast(statistics.crossedCommitments, 1, "crossed commitments")
-        if statistics.commandsRefused > operations * 9 / 10 {
-            problems.append("\(statistics.commandsRefused) of \(operations) operations refused")
-        }
+        atLeast(statistics.feeUpdates, operations / 500, "fee updates")
+        atLeast(statistics.crossedCommitments, operations / 100, "crossed commitments")
         if disconnected {
             atLeast(statistics.disconnects, 1, "disconnects")
             atLeast(statistics.retransmissions, 1, "retransmissions")
         }
         return problems
     }
+}
+
+extension PairSimulationOptions {
+    /// The rate promises enough disconnects (20 or more expected over the operations) that
+    /// the run must have reconnected and retransmitted.
+    var expectsDisconnects: Bool { disconnectRate * Double(operations) >= 20 }
 }
 
 extension ChannelPairHarness {

@@ -42,6 +42,7 @@ public enum PairSimulation {
         harness = driver.harness
         harness.checkEveryPaymentEnded()
         harness.checkFundsAfterClose()
+        harness.checkFloors(disconnected: options.expectsDisconnects)
         let audit = harness.auditLedger()
         return PairSimulationReport(
             options: options, configuration: configuration, statistics: harness.statistics, violations: harness.violations,
@@ -172,12 +173,17 @@ extension ChannelPairHarness {
     }
 
     /// After a close: both channels closed, every satoshi in a wallet or paid as fees, a
-    /// cheater left with nothing.
+    /// cheater left with nothing, and each side's wallet gain its final balance less the fees
+    /// it paid (`CloseShare`).
     public mutating func checkFundsAfterClose() {
         guard channels.allSatisfy({ $0.phase == .closed }) else {
             violations.record("the run ended with the channels \(channels.map(\.phase.rawValue))")
             return
         }
         violations.record(closedChannelFunds.problems(cheater: cheated.first), context: "funds")
+        switch closeShares {
+        case .success(let shares): violations.record(shares.flatMap(\.problems), context: "shares")
+        case .failure(let error): violations.record(error.message, context: "shares")
+        }
     }
 }

@@ -186,7 +186,7 @@ import Testing
     @Test func accountingSeesAWronglyTrimmedHTLC() throws {
         let (local, capacity, _) = try Self.aliceLocal()
         Self.expectReported(CommitmentAccounting.problems(of: local.transaction, spec: local.spec, capacity: capacity,
-                                                          ownerIsOpener: true, ownerDustLimit: Satoshi(20_000)), "trimmed [], expected [")
+                                                          ownerIsOpener: true, ownerDustLimit: Satoshi(20_000)), "trimmed [", "], expected [")
     }
 
     /// The harness checks each new commitment as it is accepted: broken before the next
