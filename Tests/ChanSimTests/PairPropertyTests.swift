@@ -12,9 +12,15 @@ import Testing
     static let seedsPerChunk: UInt64 = 100
     static let operations = 60
 
+    /// Every run keeps every invariant and did something (HTLCs added, commitments signed,
+    /// payments ended); each chunk as a whole clears the floors of a long run
+    /// (`PairRunFloors`: fulfils, fails, fee updates, crossed commitments, disconnects and
+    /// retransmissions) and saw every ending, force closes by both sides and penalties.
     @Test(arguments: chunks)
     func randomRunsKeepEveryInvariant(chunk: Int) {
         let first = UInt64(chunk) * Self.seedsPerChunk + 1
+        var total = PairStatistics()
+        var endings: Set<String> = []
         for seed in first..<first + Self.seedsPerChunk {
             let options = PairSimulationOptions(
                 seed: seed, operations: Self.operations, disconnectRate: seed % 4 == 0 ? 0 : 0.05,
@@ -23,7 +29,17 @@ import Testing
             #expect(report.violations.isEmpty, "seed \(seed): \(report.violations.messages)")
             #expect(report.audit?.ok == true, "seed \(seed): audit \(report.audit?.problems ?? ["missing"])")
             #expect(report.finalStates == [.closed, .closed], "seed \(seed): \(report.finalStates ?? [])")
+            let statistics = report.statistics
+            #expect(statistics.htlcsAdded > 0 && statistics.commitmentsExchanged > 0, "seed \(seed) did nothing: \(statistics)")
+            #expect(statistics.htlcsSettled + statistics.htlcsFailed == statistics.htlcsAdded, "seed \(seed): \(statistics)")
+            total.add(statistics)
+            endings.insert("\(report.ending)")
         }
+        #expect(PairRunFloors.problems(total, disconnected: true).isEmpty, "chunk \(chunk): \(PairRunFloors.problems(total, disconnected: true))")
+        #expect(total.penalties > 0, "chunk \(chunk): no penalty")
+        #expect(endings.contains("mutualClose") && endings.contains("forceClose(by: ChanSim.PairSide.alice)")
+                && endings.contains("forceClose(by: ChanSim.PairSide.bob)") && endings.contains { $0.hasPrefix("breach(by: ChanSim.PairSide.alice") }
+                && endings.contains { $0.hasPrefix("breach(by: ChanSim.PairSide.bob") }, "chunk \(chunk): \(endings.sorted())")
     }
 
     @Test func aSeedReplaysTheSameRun() {
@@ -38,5 +54,22 @@ import Testing
         let runs = (1...5).map { PairSimulation.run(PairSimulationOptions(seed: $0, operations: 100)) }
         #expect(Set(runs.map(\.statistics)).count == 5)
         #expect(Set(runs.compactMap { $0.configuration?.capacity }).count == 5)
+    }
+}
+
+extension PairStatistics {
+    /// Adds another run's counts (for floors over many short runs).
+    mutating func add(_ other: PairStatistics) {
+        operations += other.operations
+        htlcsAdded += other.htlcsAdded
+        htlcsSettled += other.htlcsSettled
+        htlcsFailed += other.htlcsFailed
+        commandsRefused += other.commandsRefused
+        commitmentsExchanged += other.commitmentsExchanged
+        disconnects += other.disconnects
+        penalties += other.penalties
+        feeUpdates += other.feeUpdates
+        retransmissions += other.retransmissions
+        crossedCommitments += other.crossedCommitments
     }
 }
