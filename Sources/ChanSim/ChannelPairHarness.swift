@@ -2,7 +2,8 @@ import ChanCore
 import ChanCrypto
 import ChanLedger
 
-/// Two `Channel`s of one channel, alice (the opener) and bob, run in memory over a real
+/// Two `Channel`s of one channel, alice (the opener, unless `PairConfiguration.opener`
+/// says bob) and bob, run in memory over a real
 /// `Ledger<InMemoryLedgerStore>`: the harness carries out their effects (messages through a
 /// `MessageLink`, broadcasts to the ledger, HTLC outcomes into a `PaymentBook`), reports blocks
 /// and confirmed spends back to them, and checks invariants as it goes. It is the one driver

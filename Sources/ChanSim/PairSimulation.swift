@@ -22,7 +22,8 @@ public enum PairSimulation {
         var random = SimulationRandom(seed: options.seed)
         var breachRandom = SimulationRandom(seed: options.seed, stream: breachStream)
         let cheater: PairSide? = options.breach ? (breachRandom.chance(0.5) ? .alice : .bob) : nil
-        let configuration = PairConfiguration.random(keySeed: options.seed, using: &random, cheater: cheater)
+        var configuration = PairConfiguration.random(keySeed: options.seed, using: &random, cheater: cheater)
+        configuration.opener = options.opener
         var harness: ChannelPairHarness
         do {
             harness = try ChannelPairHarness(configuration: configuration)
