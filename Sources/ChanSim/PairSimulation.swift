@@ -43,7 +43,7 @@ public enum PairSimulation {
         harness = driver.harness
         harness.checkEveryPaymentEnded()
         harness.checkFundsAfterClose()
-        harness.checkFloors(disconnected: options.expectsDisconnects)
+        if options.isHeldToFloors { harness.checkFloors(disconnected: options.expectsDisconnects) }
         let audit = harness.auditLedger()
         return PairSimulationReport(
             options: options, configuration: configuration, statistics: harness.statistics, violations: harness.violations,

@@ -71,5 +71,7 @@ import Testing
         expectNoViolations(harness)
         #expect(PairSimulationOptions(seed: 1, operations: 1000, disconnectRate: 0.02).expectsDisconnects)
         #expect(!PairSimulationOptions(seed: 1, operations: 1000, disconnectRate: 0.01).expectsDisconnects)
+        #expect(PairSimulationOptions(seed: 1, operations: 1000, disconnectRate: 0.1).isHeldToFloors)
+        #expect(!PairSimulationOptions(seed: 1, operations: 1000, disconnectRate: 0.3).isHeldToFloors)
     }
 }
