@@ -2,7 +2,8 @@ import ChanCore
 import ChanCrypto
 import ChanLedger
 
-/// Two `Channel`s of one channel, alice (the opener) and bob, run in memory over a real
+/// Two `Channel`s of one channel, alice (the opener, unless `PairConfiguration.opener`
+/// says bob) and bob, run in memory over a real
 /// `Ledger<InMemoryLedgerStore>`: the harness carries out their effects (messages through a
 /// `MessageLink`, broadcasts to the ledger, HTLC outcomes into a `PaymentBook`), reports blocks
 /// and confirmed spends back to them, and checks invariants as it goes. It is the one driver
@@ -164,7 +165,9 @@ public struct ChannelPairHarness {
         statistics.messagesDelivered += 1
         trace.record("\(side) <- \(message.simulationDescription)")
         history.record(received: message, by: side)
+        countBeforeDelivery(message, to: side)
         let effects = event(side, .message(message))
+        countAfterDelivery(message, effects: effects)
         if case .commitmentSigned(let signed) = message, effects.contains(where: { if case .send(.revokeAndAck) = $0 { true } else { false } }) {
             statistics.commitmentsExchanged += 1
             statistics.htlcSignaturesExchanged += signed.htlcSignatures.count
@@ -173,6 +176,28 @@ public struct ChannelPairHarness {
         perform(effects, from: side)
         checkCommitCycleIfQuiescent()
         return effects
+    }
+
+    /// What a delivery shows of the protocol's harder paths, counted before the channel handles it.
+    private mutating func countBeforeDelivery(_ message: WireMessage, to side: PairSide) {
+        switch message {
+        case .updateFee: statistics.feeUpdates += 1
+        case .commitmentSigned where channel(side).commitments?.isAwaitingRevocation == true: statistics.crossedCommitments += 1
+        default: break
+        }
+    }
+
+    /// What a side sent again in answer to the peer's `channel_reestablish`.
+    private mutating func countAfterDelivery(_ message: WireMessage, effects: [ChannelEffect]) {
+        guard case .channelReestablish = message else { return }
+        statistics.retransmissions += effects.count { effect in
+            guard case .send(let sent) = effect else { return false }
+            switch sent {
+            case .updateAddHTLC, .updateFulfillHTLC, .updateFailHTLC, .updateFailMalformedHTLC, .updateFee,
+                 .commitmentSigned, .revokeAndAck: return true
+            default: return false
+            }
+        }
     }
 
     /// Delivers the next message of a randomly chosen direction that has one.

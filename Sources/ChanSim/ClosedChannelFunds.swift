@@ -2,7 +2,7 @@ import ChanCore
 import ChanLedger
 
 /// Where the capacity of a closed channel went, read from the ledger's UTXO set: each wallet's
-/// gain (alice's funding change excluded), fees (every coinbase output, less the funding
+/// gain (the opener's funding change excluded), fees (every coinbase output, less the funding
 /// transaction's own fee) and outputs still locked in channel conditions.
 public struct ClosedChannelFunds: Hashable, Sendable {
     public let capacity: Satoshi
@@ -11,6 +11,15 @@ public struct ClosedChannelFunds: Hashable, Sendable {
     public let fees: UInt64
     /// Unspent outputs neither a wallet's nor the miner's: channel money nobody claimed.
     public let unclaimed: [UnspentOutput]
+
+    /// The figures as given: what `problems` judges, for a test that breaks one of them.
+    public init(capacity: Satoshi, aliceGain: UInt64, bobGain: UInt64, fees: UInt64, unclaimed: [UnspentOutput]) {
+        self.capacity = capacity
+        self.aliceGain = aliceGain
+        self.bobGain = bobGain
+        self.fees = fees
+        self.unclaimed = unclaimed
+    }
 
     public init(ledger: Ledger<InMemoryLedgerStore>, wallets: PairWallets, capacity: Satoshi) {
         self.capacity = capacity
@@ -27,8 +36,9 @@ public struct ClosedChannelFunds: Hashable, Sendable {
                 unclaimed.append(utxo)
             }
         }
-        aliceGain = alice &- wallets.aliceChange.value
-        bobGain = bob
+        // The funding change went back to the opener: not channel money.
+        aliceGain = wallets.opener == .alice ? alice &- wallets.aliceChange.value : alice
+        bobGain = wallets.opener == .bob ? bob &- wallets.aliceChange.value : bob
         fees = miner &- wallets.fundingFee.value
         self.unclaimed = unclaimed
     }

@@ -7,22 +7,25 @@ public struct PairConfiguration: Hashable, Sendable {
     /// Derives both parties' node seeds and wallets: a different seed, different keys and txids.
     public var keySeed: UInt64
     public var capacity: Satoshi
-    /// What alice gives bob at open, so that bob can pay from the start.
+    /// What the opener gives the other side at open, so that it can pay from the start.
     public var pushAmount: MilliSatoshi
     public var feeratePerKw: UInt32
     /// What alice asks of bob, and bob of alice (see `ChannelConfig`).
     public var aliceConfig: ChannelConfig
     public var bobConfig: ChannelConfig
-    /// Confirmations bob asks for before `channel_ready`.
+    /// Confirmations the accepting side asks for before `channel_ready`.
     public var minimumDepth: UInt32
     /// Seconds since 1970 when the run starts (the injected clock).
     public var startTime: UInt64
     /// The side that keeps signed copies of its commitments to cheat with later, if any.
     public var cheater: PairSide?
+    /// The side that opens and funds the channel, pushes `pushAmount` and pays the
+    /// commitment and closing fees (the only one allowed to update the fee); the other accepts.
+    public var opener: PairSide
 
     public init(keySeed: UInt64, capacity: Satoshi, pushAmount: MilliSatoshi, feeratePerKw: UInt32,
                 aliceConfig: ChannelConfig, bobConfig: ChannelConfig, minimumDepth: UInt32 = Channel.defaultMinimumDepth,
-                startTime: UInt64 = 1_700_000_000, cheater: PairSide? = nil) {
+                startTime: UInt64 = 1_700_000_000, cheater: PairSide? = nil, opener: PairSide = .alice) {
         self.keySeed = keySeed
         self.capacity = capacity
         self.pushAmount = pushAmount
@@ -32,6 +35,7 @@ public struct PairConfiguration: Hashable, Sendable {
         self.minimumDepth = minimumDepth
         self.startTime = startTime
         self.cheater = cheater
+        self.opener = opener
     }
 
     /// A 1,000,000-sat channel with lnd-like defaults, a 100,000-sat push and a short delay, so

@@ -32,10 +32,13 @@ public enum PairInvariants {
             problems.append("the commitments differ when synced: alice \(describe(a.local.spec)), bob \(describe(b.local.spec.flipped))")
         }
         let capacityMsat = configuration.capacity.value * 1000
-        let aliceOpening = capacityMsat - configuration.pushAmount.value
+        // The opener starts with the capacity less the push, the other side with the push.
+        let push = configuration.pushAmount.value
+        let aliceOpening = configuration.opener == .alice ? capacityMsat - push : push
+        let bobOpening = capacityMsat - aliceOpening
         let expectedAlice = aliceOpening + payments.total(from: .bob, outcome: .fulfilled)
             - payments.total(from: .alice, outcome: .fulfilled) - payments.total(from: .alice, outcome: nil)
-        let expectedBob = configuration.pushAmount.value + payments.total(from: .alice, outcome: .fulfilled)
+        let expectedBob = bobOpening + payments.total(from: .alice, outcome: .fulfilled)
             - payments.total(from: .bob, outcome: .fulfilled) - payments.total(from: .bob, outcome: nil)
         if a.local.spec.toLocal.value != expectedAlice || a.local.spec.toRemote.value != expectedBob {
             problems.append("balances alice \(a.local.spec.toLocal.value) bob \(a.local.spec.toRemote.value) msat, the payments say \(expectedAlice) and \(expectedBob) msat")

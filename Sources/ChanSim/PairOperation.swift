@@ -41,12 +41,13 @@ public enum PairOperation: Hashable, Sendable {
             default: return .failMalformed(at: receiver, id: id)
             }
         case 2:
-            // Mostly the opener (the only one allowed); sometimes bob, to be refused.
-            let current = harness.channel(.alice).commitments?.latestRemote.spec.feeratePerKw ?? 2500
+            // Mostly the opener (the only one allowed); sometimes the other side, to be refused.
+            let opener = harness.configuration.opener
+            let current = harness.channel(opener).commitments?.latestRemote.spec.feeratePerKw ?? 2500
             let feerate = random.chance(0.7)
                 ? random.uint64(in: UInt64(max(253, current / 2))...UInt64(current) * 3 / 2)
                 : random.uint64(in: 253...15_000)
-            return .updateFee(by: random.chance(0.9) ? .alice : .bob, feeratePerKw: UInt32(feerate))
+            return .updateFee(by: random.chance(0.9) ? opener : opener.other, feeratePerKw: UInt32(feerate))
         case 4:
             return harness.mayMineSafely ? .mineBlock : .sign(side)
         default:

@@ -1,5 +1,6 @@
 import ChanCore
-/// One of the two parties of a simulated channel. Alice opens the channel and pays its fees.
+/// One of the two parties of a simulated channel. Alice opens the channel and pays its fees,
+/// unless the configuration makes bob the opener (`PairConfiguration.opener`).
 public enum PairSide: Int, Hashable, Sendable, CaseIterable, Codable, CustomStringConvertible {
     case alice = 0
     case bob = 1

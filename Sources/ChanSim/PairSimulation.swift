@@ -22,7 +22,8 @@ public enum PairSimulation {
         var random = SimulationRandom(seed: options.seed)
         var breachRandom = SimulationRandom(seed: options.seed, stream: breachStream)
         let cheater: PairSide? = options.breach ? (breachRandom.chance(0.5) ? .alice : .bob) : nil
-        let configuration = PairConfiguration.random(keySeed: options.seed, using: &random, cheater: cheater)
+        var configuration = PairConfiguration.random(keySeed: options.seed, using: &random, cheater: cheater)
+        configuration.opener = options.opener
         var harness: ChannelPairHarness
         do {
             harness = try ChannelPairHarness(configuration: configuration)
@@ -42,6 +43,7 @@ public enum PairSimulation {
         harness = driver.harness
         harness.checkEveryPaymentEnded()
         harness.checkFundsAfterClose()
+        if options.isHeldToFloors { harness.checkFloors(disconnected: options.expectsDisconnects) }
         let audit = harness.auditLedger()
         return PairSimulationReport(
             options: options, configuration: configuration, statistics: harness.statistics, violations: harness.violations,
@@ -172,12 +174,17 @@ extension ChannelPairHarness {
     }
 
     /// After a close: both channels closed, every satoshi in a wallet or paid as fees, a
-    /// cheater left with nothing.
+    /// cheater left with nothing, and each side's wallet gain its final balance less the fees
+    /// it paid (`CloseShare`).
     public mutating func checkFundsAfterClose() {
         guard channels.allSatisfy({ $0.phase == .closed }) else {
             violations.record("the run ended with the channels \(channels.map(\.phase.rawValue))")
             return
         }
         violations.record(closedChannelFunds.problems(cheater: cheated.first), context: "funds")
+        switch closeShares {
+        case .success(let shares): violations.record(shares.flatMap(\.problems), context: "shares")
+        case .failure(let error): violations.record(error.message, context: "shares")
+        }
     }
 }

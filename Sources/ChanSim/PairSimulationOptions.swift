@@ -26,9 +26,12 @@ public struct PairSimulationOptions: Hashable, Sendable {
     public var settleChance: Double
     /// How many of the last events the report keeps (0: none, and no cost).
     public var traceLength: Int
+    /// The side that opens the channel (the seed's channel and operations are otherwise the
+    /// same): runs where bob opens test the non-default roles of every check.
+    public var opener: PairSide
 
     public init(seed: UInt64, operations: Int, disconnectRate: Double = 0, forceClose: Bool = false,
-                breach: Bool = false, settleChance: Double = 0.02, traceLength: Int = 0) {
+                breach: Bool = false, settleChance: Double = 0.02, traceLength: Int = 0, opener: PairSide = .alice) {
         self.seed = seed
         self.operations = operations
         self.disconnectRate = disconnectRate
@@ -36,5 +39,6 @@ public struct PairSimulationOptions: Hashable, Sendable {
         self.breach = breach
         self.settleChance = settleChance
         self.traceLength = traceLength
+        self.opener = opener
     }
 }

@@ -25,6 +25,13 @@ public struct PairStatistics: Hashable, Sendable {
     public var broadcastsRefused = 0
     /// Invariant checks done at quiescent points.
     public var invariantChecks = 0
+    /// `update_fee` messages delivered (the receiver took them: a refusal is a warning, a violation).
+    public var feeUpdates = 0
+    /// Updates, signatures and revocations a side sent again on the peer's `channel_reestablish`.
+    public var retransmissions = 0
+    /// `commitment_signed` delivered to a side that was itself waiting for the peer's
+    /// revocation: both sides signed at once, their commitments crossed.
+    public var crossedCommitments = 0
 
     public init() {}
 }

@@ -10,8 +10,11 @@ public struct PairWallets: Hashable, Sendable {
     public let fundingTxid: TxID
     /// What the funding transaction paid the miner (not channel money).
     public let fundingFee: Satoshi
-    /// The change of the funding transaction, back in alice's wallet (not channel money).
+    /// The change of the funding transaction, back in the opener's wallet (not channel
+    /// money). Named for the default opener.
     public let aliceChange: Satoshi
+    /// The side whose wallet funded the channel and got the change.
+    public var opener: PairSide = .alice
 
     public func condition(of side: PairSide) -> OutputCondition {
         switch side {

@@ -17,6 +17,8 @@ public struct ViolationLog: Hashable, Sendable {
         if messages.count < ViolationLog.keptMessages { messages.append(message) }
     }
 
+    public mutating func record(_ problem: String, context: String) { record("\(context): \(problem)") }
+
     public mutating func record(_ problems: [String], context: String) {
         for problem in problems { record("\(context): \(problem)") }
     }

@@ -7,11 +7,15 @@ import Testing
 /// stops the operations early (Ctrl-C in `chan sim pair`).
 @Suite struct PairSimulationRunTests {
     /// Before the fix, a link that drops after nearly every message kept the close from ever
-    /// completing: "not closed after N blocks" while the ending said mutual close.
+    /// completing: "not closed after N blocks" while the ending said mutual close. Each run
+    /// must reach that situation: the link drops during the close.
     @Test(arguments: [0.6, 0.9, 0.99])
     func highDisconnectRatesStillCloseTheChannel(rate: Double) {
         for seed: UInt64 in 1...12 {
-            let report = PairSimulation.run(PairSimulationOptions(seed: seed, operations: 15, disconnectRate: rate))
+            let report = PairSimulation.run(PairSimulationOptions(seed: seed, operations: 15, disconnectRate: rate, traceLength: 100_000))
+            let closing = report.trace.drop { $0 != "operations done" }
+            #expect(!closing.isEmpty && closing.contains { $0.hasPrefix("disconnect") },
+                    "seed \(seed) at \(rate): the link never dropped during the close")
             #expect(report.violations.isEmpty, "seed \(seed) at \(rate): \(report.violations.messages)")
             #expect(report.audit?.ok == true, "seed \(seed) at \(rate): audit \(report.audit?.problems ?? ["missing"])")
             #expect(report.finalStates == [.closed, .closed], "seed \(seed) at \(rate): \(report.finalStates ?? [])")
