@@ -162,7 +162,8 @@ public enum GraphSnapshotCodec {
         return hash
     }
 
-    static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+    /// Public so the snapshot fuzz target can reseal a mutated body and reach the checks behind it.
+    public static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
         bytes.withUnsafeBytes { checksum($0) }
     }
 
