@@ -34,7 +34,9 @@ build() {
     done
     if [[ $stale == 1 || ! -x $BIN || Fuzz/Entry/LibFuzzerEntry.swift -nt $BIN ]]; then
         echo "fuzz build: link $BIN" >&2
-        "$SWIFTC" "${FLAGS[@]}" Fuzz/Entry/LibFuzzerEntry.swift "$BUILD"/objects/*.o -lsecp256k1 -lcrypto -lz -o "$BIN"
+        # ld.gold warns once per sanitizer helper symbol; nothing to act on.
+        "$SWIFTC" "${FLAGS[@]}" Fuzz/Entry/LibFuzzerEntry.swift "$BUILD"/objects/*.o -lsecp256k1 -lcrypto -lz -o "$BIN" \
+            2> >(grep -v "Cannot export local symbol" >&2)
     fi
 }
 

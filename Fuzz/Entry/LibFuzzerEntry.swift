@@ -15,7 +15,8 @@ let selected: FuzzTarget = {
         exit(0)
     }
     guard let target = FuzzTargets.named(name) else {
-        fputs("FUZZ_TARGET must name a target (FUZZ_TARGET=list shows them); got '\(name)'\n", stderr)
+        let message = "FUZZ_TARGET must name a target (FUZZ_TARGET=list shows them); got '\(name)'\n"
+        _ = message.withCString { write(2, $0, strlen($0)) }
         exit(2)
     }
     return target
