@@ -8,7 +8,7 @@ BIN := .build/debug/chan
 RELEASE_BIN := .build/release/chan
 GRAPHS := $(abspath ../shared/data/graphs)
 
-.PHONY: deps build release test unit-test cli-test examples demo bench install clean
+.PHONY: deps build release test unit-test cli-test examples demo bench fuzz install clean
 
 deps:
 	@missing=""; \
@@ -50,6 +50,12 @@ bench: release
 	$(RELEASE_BIN) bench pay --payments 300 --concurrency 1
 	$(RELEASE_BIN) bench pay --payments 2000 --concurrency 64
 	$(RELEASE_BIN) bench rpc --starts 10 --calls 200
+
+# Every libFuzzer target (or FUZZ_TARGETS=a,b) for FUZZ_SECONDS each, from the seed corpus in
+# Fuzz/Corpus; crashes land in Fuzz/Crashes/<target>/ (see README, "Fuzzing").
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_TARGETS=$(FUZZ_TARGETS) Tools/fuzz.sh
 
 # The binary, its man page (swift-argument-parser's generate-manual plugin) and completions
 # for bash, zsh and fish.

@@ -36,14 +36,18 @@ let package = Package(
             dependencies: ["ChanCrypto", "ChanLedger"]
         ),
         .target(name: "ChanSim", dependencies: ["ChanCore", "ChanLedger", "ChanCrypto"]),
+        .target(name: "ChanGzip", dependencies: ["CZlib"]),
         .target(
             name: "ChanStore",
             dependencies: [
-                "ChanCore", "ChanLedger", "ChanCrypto", "CZlib",
+                "ChanCore", "ChanLedger", "ChanCrypto", "ChanGzip",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .target(name: "ChanAPI", dependencies: ["ChanCore", "ChanLedger", "ChanCrypto"]),
+        // The fuzz targets as plain functions: `make test` replays their corpus; Tools/fuzz.sh
+        // compiles them with libFuzzer outside SwiftPM (no NIO, no GRDB).
+        .target(name: "ChanFuzz", dependencies: ["ChanCore", "ChanLedger", "ChanCrypto", "ChanAPI", "ChanGzip"]),
         .target(
             name: "ChanNode",
             dependencies: [
@@ -69,6 +73,7 @@ let package = Package(
         .testTarget(name: "ChanStoreTests", dependencies: ["ChanStore", "ChanLedger", "ChanCore", "ChanCrypto", "ChanTestSupport"]),
         .testTarget(name: "ChanNodeTests", dependencies: ["ChanNode", "ChanAPI", "ChanStore", "ChanCore", "ChanLedger", "ChanCrypto", "ChanTestSupport"]),
         .testTarget(name: "ChanCLITests", dependencies: ["chan"]),
+        .testTarget(name: "ChanFuzzTests", dependencies: ["ChanFuzz"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -138,7 +138,12 @@ public enum GraphSnapshotCodec {
         for end in ends {
             let end = Int(end)
             guard start <= end, end <= bytes.count else { throw .invalid("alias offsets out of order") }
-            aliases.append(String(decoding: bytes[start..<end], as: UTF8.self))
+            // The encoder writes a String's UTF-8, so anything else is damage; decoding it
+            // leniently would turn it into other aliases than were written.
+            guard let alias = String(validating: bytes[start..<end], as: UTF8.self) else {
+                throw .invalid("alias \(aliases.count) is not UTF-8")
+            }
+            aliases.append(alias)
             start = end
         }
         guard start == bytes.count else { throw .invalid("alias bytes left over") }
@@ -162,7 +167,8 @@ public enum GraphSnapshotCodec {
         return hash
     }
 
-    static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
+    /// Public so the snapshot fuzz target can reseal a mutated body and reach the checks behind it.
+    public static func checksum(_ bytes: ArraySlice<UInt8>) -> UInt64 {
         bytes.withUnsafeBytes { checksum($0) }
     }
 
