@@ -7,23 +7,8 @@ import Testing
 /// decodes re-encodes to exactly the input, because every accepted encoding is canonical
 /// (minimal BigSize and truncated integers, ordered TLVs, raw bytes kept as received).
 ///
-/// Fuzzing with libFuzzer later: the decoder is one pure function, so a coverage-guided
-/// target is a few lines in a separate executable target, not built by default:
-///
-///     import ChanCore
-///
-///     @_cdecl("LLVMFuzzerTestOneInput")
-///     public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
-///         let input = Array(UnsafeBufferPointer(start: data, count: size))
-///         if let message = try? WireMessage.decode(input) {
-///             precondition((try? message.encode()) == input, "accepted input must re-encode unchanged")
-///         }
-///         return 0
-///     }
-///
-/// built with `swift build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc
-/// -parse-as-library --product WireFuzz`, and run with a corpus directory seeded from the
-/// encodings of `SampleMessages.all`.
+/// The coverage-guided counterpart is the `wire_message` libFuzzer target (Sources/ChanFuzz,
+/// `make fuzz`); this loop keeps a fast, seeded check in every test run.
 @Suite struct WireFuzzTests {
     /// SplitMix64: small, fast and the same on every platform, so failures reproduce.
     struct SeededGenerator: RandomNumberGenerator {
