@@ -84,12 +84,24 @@ extension NetworkHarness {
                 let htlcs = channel.commitments?.local.spec.htlcs.count ?? 0
                 let updates = channel.commitments?.hasNoUpdates == false
                 if htlcs > 0 || updates || channel.phase != .normal {
-                    parts.append("node \(node) channel \(edge) \(channel.phase.rawValue) \(htlcs) HTLCs\(updates ? " with updates" : "")")
+                    let detail = channel.commitments.map { c in
+                        c.local.spec.htlcs.map { "\($0.direction) \($0.id) preimage \(c.preimages[$0.paymentHash] != nil)" }.joined(separator: ",")
+                            + " replay \(channel.pendingReplay.count) proposed \(c.localChanges.proposed.count) signed \(c.localChanges.signed.count) acked \(c.localChanges.acked.count) remote \(c.remoteChanges.proposed.count)/\(c.remoteChanges.signed.count)/\(c.remoteChanges.acked.count)"
+                    } ?? ""
+                    parts.append("node \(node) channel \(edge) \(channel.phase.rawValue) \(htlcs) HTLCs\(updates ? " with updates" : "") [\(detail)]")
                 }
             }
             if !nodes[node].incomingSets.isEmpty { parts.append("node \(node) holds \(nodes[node].incomingSets.count) part sets") }
+            for (edge, channel) in nodes[node].channels.sorted(by: { $0.key < $1.key }) {
+                for htlc in channel.undecidedIncomingHTLCs {
+                    let ref = NetworkHTLCRef(edge: edge, id: htlc.id)
+                    let known = nodes[node].forwards[ref].map { "forward \($0.status)" }
+                        ?? nodes[node].invoices[htlc.paymentHash].map { "invoice paid \($0.isPaid)" } ?? "unknown"
+                    parts.append("node \(node) waits on incoming \(ref) (\(known))")
+                }
+            }
         }
-        return parts.prefix(6).joined(separator: "; ") + ", \(messagesInFlight) messages in flight"
+        return parts.prefix(12).joined(separator: "; ") + ", \(messagesInFlight) messages in flight"
     }
 
     /// The invariants of a synced network: both ends of each channel hold the same commitments,
