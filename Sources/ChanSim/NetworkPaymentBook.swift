@@ -80,7 +80,7 @@ public struct NetworkPaymentBook: Sendable {
     func payment(_ hash: PaymentHash) -> Payment? { idByHash[hash].map { payments[$0] } }
 
     /// The payer heard its part fulfilled with `preimage`.
-    mutating func partSucceeded(_ id: Int, part: Int, preimage: Preimage) -> [String] {
+    public mutating func partSucceeded(_ id: Int, part: Int, preimage: Preimage) -> [String] {
         var problems: [String] = []
         let payment = payments[id]
         guard payment.parts[part] == .inFlight else {
@@ -96,7 +96,7 @@ public struct NetworkPaymentBook: Sendable {
     }
 
     /// The payer heard its part failed.
-    mutating func partFailed(_ id: Int, part: Int) -> [String] {
+    public mutating func partFailed(_ id: Int, part: Int) -> [String] {
         guard payments[id].parts[part] == .inFlight else {
             return ["payment \(id) part \(part) failed after it had \(payments[id].parts[part])"]
         }
@@ -105,7 +105,7 @@ public struct NetworkPaymentBook: Sendable {
     }
 
     /// The payee took the payment `hash` (its parts added up to `received`).
-    mutating func received(_ hash: PaymentHash, by payee: Int, amount received: MilliSatoshi) -> [String] {
+    public mutating func received(_ hash: PaymentHash, by payee: Int, amount received: MilliSatoshi) -> [String] {
         guard let id = idByHash[hash] else { return ["node \(payee) was paid for an unknown payment"] }
         let payment = payments[id]
         var problems: [String] = []
@@ -140,7 +140,7 @@ public struct NetworkPaymentBook: Sendable {
     }
 
     /// At the end, or when the network is synced: every payment ended, each forwarder earned what it was promised.
-    func endProblems() -> [String] {
+    public func endProblems() -> [String] {
         var problems: [String] = []
         let pending = payments.filter { $0.outcome == .pending }
         for payment in pending.prefix(3) {
@@ -155,7 +155,7 @@ public struct NetworkPaymentBook: Sendable {
 
     /// What node `node` should hold off chain now, from `opening` and every payment that ended:
     /// plus what it received and earned, less what it paid (amount and fees) for succeeded payments.
-    func expectedBalance(of node: Int, opening: UInt64) -> Int64 {
+    public func expectedBalance(of node: Int, opening: UInt64) -> Int64 {
         var balance = Int64(opening)
         for payment in payments {
             if payment.payee == node, let received = payment.received { balance += Int64(received.value) }
