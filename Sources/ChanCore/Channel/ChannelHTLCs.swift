@@ -11,7 +11,7 @@ extension Channel {
         let settling = Set((commitments.localChanges.all + pendingReplay).compactMap(\.settledHTLCID))
         return commitments.local.spec.htlcs.filter { htlc in
             htlc.direction == .received && commitments.incomingCrossSigned(htlc.id) != nil && !settling.contains(htlc.id)
-                && commitments.preimages[htlc.paymentHash] == nil
+                && (phase != .forceClosing || commitments.preimages[htlc.paymentHash] == nil)
         }
     }
 

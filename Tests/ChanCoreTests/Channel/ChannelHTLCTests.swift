@@ -70,6 +70,28 @@ import Testing
         expectNoChannelViolations(harness)
     }
 
+    /// Two parts of one payment on one channel share a payment hash: fulfilling the first must
+    /// leave the second to decide (found by `chan sim network`: the second part was never
+    /// fulfilled and forced the channel closed at its expiry).
+    @Test func aSecondPartOfTheSameHashStaysUndecidedAfterTheFirstIsFulfilled() throws {
+        var harness = try ChannelPairHarness.open()
+        let preimage = try Preimage(label: "two parts")
+        let first = try Self.offer(&harness, msat: 5_000_000, preimage: preimage, onion: Self.onion(3))
+        let second = try Self.offer(&harness, msat: 5_000_000, preimage: preimage, onion: Self.onion(4))
+        try harness.execute(.alice, .sign)
+        harness.deliverAll()
+        #expect(harness[.bob].undecidedIncomingHTLCs == [first, second])
+
+        try harness.execute(.bob, .fulfillHTLC(id: first.id, preimage: preimage))
+        #expect(harness[.bob].undecidedIncomingHTLCs == [second])
+        try harness.execute(.bob, .fulfillHTLC(id: second.id, preimage: preimage))
+        #expect(harness[.bob].undecidedIncomingHTLCs.isEmpty)
+        try harness.execute(.bob, .sign)
+        harness.deliverAll()
+        #expect(harness[.bob].commitments!.local.spec.htlcs.isEmpty)
+        expectNoChannelViolations(harness)
+    }
+
     @Test func aFailedHTLCLeavesNoOnionBehind() throws {
         var harness = try ChannelPairHarness.open()
         let preimage = try Preimage(label: "failed")

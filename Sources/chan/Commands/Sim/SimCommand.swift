@@ -13,7 +13,7 @@ struct SimCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
         abstract: "Simulate channels in memory, checking invariants as they run.",
-        subcommands: [SimPairCommand.self]
+        subcommands: [SimPairCommand.self, SimNetworkCommand.self]
     )
 }
 
