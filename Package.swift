@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "ChanAPI", dependencies: ["ChanCore", "ChanLedger", "ChanCrypto"]),
         // The fuzz targets as plain functions: `make test` replays their corpus; Tools/fuzz.sh
         // compiles them with libFuzzer outside SwiftPM (no NIO, no GRDB).
-        .target(name: "ChanFuzz", dependencies: ["ChanCore", "ChanLedger", "ChanCrypto", "ChanAPI", "ChanGzip"]),
+        .target(name: "ChanFuzz", dependencies: ["ChanCore", "ChanLedger", "ChanCrypto", "ChanSim", "ChanAPI", "ChanGzip"]),
         .target(
             name: "ChanNode",
             dependencies: [

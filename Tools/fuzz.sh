@@ -18,7 +18,7 @@ SWIFTC=${SWIFTC:-swiftc}
 FLAGS=(-O -wmo -parse-as-library -swift-version 6 -sanitize=fuzzer,address
        -I "$BUILD/modules" -I Sources/CSecp256k1 -I Sources/COpenSSL -I Sources/CZlib)
 # Every module the targets need, lowest first; all instrumented, so coverage sees the decoders.
-MODULES=(ChanCrypto ChanLedger ChanCore ChanAPI ChanGzip ChanFuzz)
+MODULES=(ChanCrypto ChanLedger ChanCore ChanSim ChanAPI ChanGzip ChanFuzz)
 
 build() {
     mkdir -p "$BUILD/modules" "$BUILD/objects"

@@ -23,6 +23,7 @@ public enum FuzzTargets {
         GraphFuzzTargets.snapshot,
         ChannelRecordFuzzTarget.record,
         MoneyFuzzTarget.arithmetic,
+        NetworkSimulationFuzzTarget.network,
     ]
 
     public static func named(_ name: String) -> FuzzTarget? {

@@ -6,10 +6,12 @@ import ChanLedger
 /// two-hop and multi-part, signatures, fee updates, blocks) with messages delivered one at a
 /// time on a random link (each link in order), links dropping and nodes restarting from their
 /// persisted records at random, then everything settled, checked, closed and audited. The seed
-/// alone decides everything.
+/// alone decides everything, or a script of bytes (a fuzzer's input) decides the draws (the
+/// seed still makes the nodes' keys).
 public enum NetworkSimulation {
-    public static func run(_ options: NetworkSimulationOptions, shouldContinue: ((Int) -> Bool)? = nil) -> NetworkSimulationReport {
-        var random = SimulationRandom(seed: options.seed)
+    public static func run(_ options: NetworkSimulationOptions, script: [UInt8]? = nil,
+                           shouldContinue: ((Int) -> Bool)? = nil) -> NetworkSimulationReport {
+        var random = script.map(SimulationRandom.init(script:)) ?? SimulationRandom(seed: options.seed)
         let configuration = NetworkConfiguration.random(keySeed: options.seed, nodeCount: options.nodeCount,
                                                         topology: options.topology, using: &random)
         var harness: NetworkHarness

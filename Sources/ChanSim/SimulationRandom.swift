@@ -3,11 +3,16 @@ import ChanCore
 /// authors recommend. Written out here (rather than relying on `Int.random(in:using:)`, whose
 /// algorithm the standard library may change) so that a seed replays the same run on every
 /// compiler and platform. A value: copying it forks the sequence.
+///
+/// A script (a fuzzer's input) can decide the first draws instead: each draw takes the next 8
+/// bytes of it; once it is used up, the sequence of the seed made from its bytes goes on.
 public struct SimulationRandom: RandomNumberGenerator, Hashable, Sendable {
     private var s0: UInt64
     private var s1: UInt64
     private var s2: UInt64
     private var s3: UInt64
+    private var script: [UInt8] = []
+    private var scriptPosition = 0
 
     public init(seed: UInt64) {
         var mixer = SplitMix64(seed: seed)
@@ -25,7 +30,21 @@ public struct SimulationRandom: RandomNumberGenerator, Hashable, Sendable {
         self.init(seed: mixer.next())
     }
 
+    /// Draws decided by `script`, then by a seed made from it (FNV-1a of its bytes).
+    public init(script: [UInt8]) {
+        self.init(seed: script.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 })
+        self.script = script
+    }
+
     public mutating func next() -> UInt64 {
+        if scriptPosition < script.count {
+            // Up to 8 bytes, big-endian, zero-padded at the script's end.
+            let end = min(script.count, scriptPosition + 8)
+            var value: UInt64 = 0
+            for index in scriptPosition..<scriptPosition + 8 { value = value << 8 | UInt64(index < end ? script[index] : 0) }
+            scriptPosition = end
+            return value
+        }
         let result = rotateLeft(s1 &* 5, 7) &* 9
         let t = s1 << 17
         s2 ^= s0

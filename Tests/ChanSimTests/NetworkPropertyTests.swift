@@ -44,4 +44,21 @@ import Testing
         #expect(first.statistics == second.statistics)
         #expect(first.payments.payments.map(\.outcome) == second.payments.payments.map(\.outcome))
     }
+
+    /// A script of bytes (a fuzzer's input) decides the draws: its bytes are the first draws,
+    /// the same script gives the same run and another script another run.
+    @Test func aScriptOfBytesDecidesTheRun() {
+        var random = SimulationRandom(script: [1, 2, 3, 4, 5, 6, 7, 8, 9])
+        #expect(random.next() == 0x0102_0304_0506_0708)
+        #expect(random.next() == 0x0900_0000_0000_0000)
+        let options = NetworkSimulationOptions(seed: 1, operations: 60, nodeCount: 3, topology: .triangle, restartRate: 0.05)
+        let script = (0..<400).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
+        let first = NetworkSimulation.run(options, script: script), second = NetworkSimulation.run(options, script: script)
+        let other = NetworkSimulation.run(options, script: script.reversed())
+        #expect(first.statistics == second.statistics)
+        #expect(first.statistics != other.statistics)
+        #expect(first.statistics != NetworkSimulation.run(options).statistics)
+        Self.expectClean(first)
+        Self.expectClean(other)
+    }
 }

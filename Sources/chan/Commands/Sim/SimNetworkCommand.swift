@@ -76,10 +76,10 @@ struct SimNetworkCommand: ParsableCommand {
         var progress = SimProgress(total: operations)
         let report = NetworkSimulation.run(NetworkSimulationOptions(
             seed: seed, operations: operations, nodeCount: nodeCount, topology: topology, disconnectRate: disconnectRate,
-            restartRate: restartRate, traceLength: trace)) { done in
+            restartRate: restartRate, traceLength: trace), shouldContinue: { done in
             progress.note(done: done)
             return !SimInterrupt.requested
-        }
+        })
         progress.finish()
         try Output.json(SimNetworkResult(report))
         if !report.trace.isEmpty { Output.write(to: STDERR_FILENO, Array((report.trace.joined(separator: "\n") + "\n").utf8)) }
