@@ -4,26 +4,10 @@ import Testing
 /// `chan sim network` through the built binary (`CHAN_BIN`, else `.build/debug/chan` of this
 /// checkout): the JSON summary's shape on a clean run, exit 64 for argument mistakes.
 @Suite struct SimNetworkCommandTests {
-    private static let binary: String = {
-        if let path = ProcessInfo.processInfo.environment["CHAN_BIN"], !path.isEmpty { return path }
-        let repository = URL(fileURLWithPath: #filePath)
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return repository.appendingPathComponent(".build/debug/chan").path
-    }()
-
     /// Runs `chan ARGUMENTS`; returns the exit status, stdout and stderr.
     private static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let output = Pipe(), errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+        let outcome = try ChanProcess.run(arguments)
+        return (outcome.status, outcome.stdout, outcome.stderr)
     }
 
     @Test func aRunWithRestartsPrintsItsSummaryAndPasses() throws {
